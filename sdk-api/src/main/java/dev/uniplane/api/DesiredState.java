@@ -1,0 +1,49 @@
+package dev.uniplane.api;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a dataplane should hold: endpoints, routes, policies and remote endpoints. */
+public record DesiredState(List<AttachSpec> endpoints, List<Route> routes, PolicySet policies, List<RemoteEndpoint> remotes) {
+
+    public DesiredState {
+        endpoints = Check.list("endpoints", endpoints);
+        routes = Check.list("routes", routes);
+        Check.notNull("policies", policies);
+        remotes = Check.list("remotes", remotes);
+        unique("endpoints", endpoints.stream().map(e -> (Object) e.id()).toList());
+        unique("routes", routes.stream().map(r -> (Object) r.prefix()).toList());
+        unique("remotes", remotes.stream().map(r -> (Object) r.id()).toList());
+    }
+
+    public static DesiredState empty() {
+        return new DesiredState(List.of(), List.of(), PolicySet.empty(), List.of());
+    }
+
+    private static void unique(String field, List<Object> keys) {
+        Map<Object, Integer> seen = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Integer first = seen.putIfAbsent(keys.get(i), i);
+            if (first != null) {
+                throw new InvalidSpecException(field + "[" + i + "]", keys.get(i), "duplicate (also " + field + "[" + first + "])");
+            }
+        }
+    }
+
+    public DesiredState withEndpoints(List<AttachSpec> endpoints) {
+        return new DesiredState(endpoints, routes, policies, remotes);
+    }
+
+    public DesiredState withRoutes(List<Route> routes) {
+        return new DesiredState(endpoints, routes, policies, remotes);
+    }
+
+    public DesiredState withPolicies(PolicySet policies) {
+        return new DesiredState(endpoints, routes, policies, remotes);
+    }
+
+    public DesiredState withRemotes(List<RemoteEndpoint> remotes) {
+        return new DesiredState(endpoints, routes, policies, remotes);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.uniplane.api;
+
+import java.time.Duration;
+
+/** Idle timeouts of tracked flows (stateful policy). Defaults: TCP established 6 h, other TCP 60 s, UDP and ICMP 60 s. */
+public record FlowTimeouts(Duration tcpEstablished, Duration tcpOther, Duration udp, Duration icmp) {
+
+    public static final FlowTimeouts DEFAULT =
+            new FlowTimeouts(Duration.ofHours(6), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+    public FlowTimeouts {
+        positive("tcpEstablished", tcpEstablished);
+        positive("tcpOther", tcpOther);
+        positive("udp", udp);
+        positive("icmp", icmp);
+    }
+
+    private static void positive(String field, Duration d) {
+        Check.notNull(field, d);
+        if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
+            throw new InvalidSpecException(field, d, "must be between 1 ns and 7 days");
+        }
+    }
+}
