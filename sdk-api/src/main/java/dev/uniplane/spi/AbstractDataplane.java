@@ -1,0 +1,526 @@
+package dev.uniplane.spi;
+
+import dev.uniplane.api.AttachKind;
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.Change;
+import dev.uniplane.api.ConflictException;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.DataplaneException;
+import dev.uniplane.api.DesiredState;
+import dev.uniplane.api.Endpoint;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpFamily;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.api.NextHop;
+import dev.uniplane.api.NotFoundException;
+import dev.uniplane.api.Plan;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.RemoteEndpoint;
+import dev.uniplane.api.Route;
+import dev.uniplane.api.StatsListener;
+import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.api.Subscription;
+import dev.uniplane.api.UnsupportedCapabilityException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The provider-independent half of a {@link Dataplane}: bookkeeping of what the user asked for, idempotence and
+ * conflicts, capability checks, validation across objects (routes naming unknown endpoints, duplicate addresses),
+ * stats watching and plan/apply with rollback. A provider extends it and implements the {@code backend*} hooks, each
+ * of which must either take effect whole or throw and change nothing. Hooks run under the dataplane's lock.
+ */
+public abstract class AbstractDataplane implements Dataplane {
+    private final String provider;
+    private final DataplaneConfig config;
+    private final Capabilities capabilities;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
+    private final Map<String, RemoteEndpoint> remotes = new LinkedHashMap<>();
+    private PolicySet policies = PolicySet.empty();
+    private ScheduledExecutorService watcher;
+    private volatile boolean closed;
+
+    protected AbstractDataplane(String provider, DataplaneConfig config, Capabilities capabilities) {
+        this.provider = provider;
+        this.config = config;
+        this.capabilities = capabilities;
+    }
+
+    // --- hooks --------------------------------------------------------------------------------------------------
+
+    /** Creates the workload interface and wires it in; returns what was made. */
+    protected abstract Endpoint backendAttach(AttachSpec spec, AttachKind kind);
+
+    /** Removes everything {@link #backendAttach} made, tolerating a workload netns that is already gone. */
+    protected abstract void backendDetach(Endpoint endpoint);
+
+    /** Programs route changes as one unit; {@code all} is the complete route table after the change. */
+    protected abstract void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all);
+
+    /** Replaces the policy set atomically (selectors may match the current endpoints and remotes). */
+    protected abstract void backendApplyPolicies(PolicySet policies);
+
+    /** Replaces the set of remote endpoints (policy identities must follow). */
+    protected abstract void backendSetRemotes(List<RemoteEndpoint> remotes);
+
+    /** Reads every counter at one moment. */
+    protected abstract StatsSnapshot backendStats();
+
+    /** Releases handles; with RESTART_SURVIVAL leaves the programmed state in force. */
+    protected abstract void backendClose();
+
+    /** Removes whatever {@link #backendClose} would have left in force (pins, bridges, daemons' config). */
+    protected abstract void backendDestroy();
+
+    // --- restart adoption -----------------------------------------------------------------------------------------
+
+    /** For providers that adopt state after a restart: records, without touching the backend, what is in force. */
+    protected final void adopt(List<Endpoint> adoptedEndpoints, List<Route> adoptedRoutes, PolicySet adoptedPolicies,
+                               List<RemoteEndpoint> adoptedRemotes) {
+        withLock(() -> {
+            adoptedEndpoints.forEach(e -> endpoints.put(e.id(), e));
+            adoptedRoutes.forEach(r -> routes.put(r.prefix(), r));
+            adoptedRemotes.forEach(r -> remotes.put(r.id(), r));
+            policies = adoptedPolicies;
+            return null;
+        });
+    }
+
+    protected final DataplaneConfig config() {
+        return config;
+    }
+
+    // --- Dataplane ------------------------------------------------------------------------------------------------
+
+    @Override
+    public String provider() {
+        return provider;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Endpoint attach(AttachSpec spec) {
+        return withLock(() -> {
+            Endpoint existing = endpoints.get(spec.id());
+            if (existing != null) {
+                if (existing.spec().equals(spec)) {
+                    return existing;
+                }
+                throw new ConflictException("endpoint " + spec.id() + " is attached with another spec (" + existing.spec()
+                        + "); detach it first");
+            }
+            for (IpAddress address : spec.addresses()) {
+                requireFamily(address.family());
+                for (Endpoint other : endpoints.values()) {
+                    if (other.spec().addresses().contains(address)) {
+                        throw new ConflictException("address " + address + " of endpoint " + spec.id()
+                                + " already belongs to endpoint " + other.id());
+                    }
+                }
+            }
+            AttachKind kind = spec.kinds().stream().filter(k -> capabilities.has(k.capability())).findFirst()
+                    .orElseThrow(() -> new UnsupportedCapabilityException(provider, spec.kinds().getFirst().capability()));
+            Endpoint endpoint = backendAttach(spec, kind);
+            endpoints.put(spec.id(), endpoint);
+            return endpoint;
+        });
+    }
+
+    @Override
+    public void detach(EndpointId id) {
+        withLock(() -> {
+            Endpoint endpoint = endpoints.get(id);
+            if (endpoint == null) {
+                throw new NotFoundException("endpoint " + id + " is not attached");
+            }
+            for (Route r : routes.values()) {
+                if (r.nextHops().stream().anyMatch(h -> h instanceof NextHop.ToEndpoint t && t.endpoint().equals(id))) {
+                    throw new ConflictException("endpoint " + id + " is a next hop of route " + r.prefix() + "; remove or replace the route first");
+                }
+            }
+            backendDetach(endpoint);
+            endpoints.remove(id);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return withLock(() -> List.copyOf(endpoints.values()));
+    }
+
+    @Override
+    public Optional<Endpoint> endpoint(EndpointId id) {
+        return withLock(() -> Optional.ofNullable(endpoints.get(id)));
+    }
+
+    @Override
+    public void addRoute(Route route) {
+        withLock(() -> {
+            Route existing = routes.get(route.prefix());
+            if (existing != null && !existing.equals(route)) {
+                throw new ConflictException("a different route for " + route.prefix() + " exists (" + existing.nextHops()
+                        + "); use replaceRoute");
+            }
+            if (existing == null) {
+                updateRoutesLocked(List.of(route), List.of());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void replaceRoute(Route route) {
+        updateRoutes(List.of(route), List.of());
+    }
+
+    @Override
+    public void removeRoute(IpPrefix prefix) {
+        updateRoutes(List.of(), List.of(prefix));
+    }
+
+    @Override
+    public void updateRoutes(List<Route> upserts, List<IpPrefix> removals) {
+        withLock(() -> {
+            updateRoutesLocked(List.copyOf(upserts), List.copyOf(removals));
+            return null;
+        });
+    }
+
+    private void updateRoutesLocked(List<Route> upserts, List<IpPrefix> removals) {
+        Map<IpPrefix, Route> after = new LinkedHashMap<>(routes);
+        for (IpPrefix prefix : removals) {
+            if (after.remove(prefix) == null) {
+                throw new NotFoundException("no route for " + prefix);
+            }
+        }
+        Map<IpPrefix, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < upserts.size(); i++) {
+            Route r = upserts.get(i);
+            Integer first = seen.putIfAbsent(r.prefix(), i);
+            if (first != null) {
+                throw new dev.uniplane.api.InvalidSpecException("routes[" + i + "].prefix", r.prefix(), "duplicate in one batch (also routes[" + first + "])");
+            }
+            checkRoute(r);
+            after.put(r.prefix(), r);
+        }
+        List<Route> changed = upserts.stream().filter(r -> !r.equals(routes.get(r.prefix()))).toList();
+        if (changed.isEmpty() && removals.isEmpty()) {
+            return;
+        }
+        backendUpdateRoutes(changed, removals, java.util.Collections.unmodifiableMap(after));
+        routes.clear();
+        routes.putAll(after);
+    }
+
+    private void checkRoute(Route r) {
+        requireFamily(r.prefix().family());
+        if (r.isEcmp()) {
+            capabilities.require(provider, Capability.ECMP);
+        }
+        for (NextHop hop : r.nextHops()) {
+            switch (hop) {
+                case NextHop.Drop d -> capabilities.require(provider, Capability.ROUTE_DROP);
+                case NextHop.ToEndpoint t -> {
+                    capabilities.require(provider, Capability.ROUTE_TO_ENDPOINT);
+                    if (!endpoints.containsKey(t.endpoint())) {
+                        throw new NotFoundException("route " + r.prefix() + " names endpoint " + t.endpoint() + ", which is not attached");
+                    }
+                }
+                case NextHop.Gateway g -> {
+                    if (config.uplinkInterface().isEmpty()) {
+                        throw new dev.uniplane.api.InvalidSpecException("nextHops.gateway", g.address(),
+                                "this dataplane has no uplink (DataplaneConfig.uplink) to reach a gateway through");
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Route> routes() {
+        return withLock(() -> List.copyOf(routes.values()));
+    }
+
+    @Override
+    public void applyPolicies(PolicySet set) {
+        withLock(() -> {
+            checkPolicies(set);
+            if (!set.equals(policies)) {
+                backendApplyPolicies(set);
+                policies = set;
+            }
+            return null;
+        });
+    }
+
+    private void checkPolicies(PolicySet set) {
+        if (set.policies().isEmpty()) {
+            return;
+        }
+        capabilities.require(provider, Capability.POLICY);
+        PolicyCapabilityCheck.check(provider, capabilities, set);
+    }
+
+    @Override
+    public PolicySet policies() {
+        return withLock(() -> policies);
+    }
+
+    @Override
+    public void registerRemote(RemoteEndpoint remote) {
+        withLock(() -> {
+            capabilities.require(provider, Capability.REMOTE_ENDPOINTS);
+            remote.addresses().forEach(a -> requireFamily(a.family()));
+            if (!remote.equals(remotes.get(remote.id()))) {
+                Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
+                after.put(remote.id(), remote);
+                backendSetRemotes(List.copyOf(after.values()));
+                remotes.put(remote.id(), remote);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void unregisterRemote(String id) {
+        withLock(() -> {
+            if (!remotes.containsKey(id)) {
+                throw new NotFoundException("remote endpoint " + id + " is not registered");
+            }
+            Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
+            after.remove(id);
+            backendSetRemotes(List.copyOf(after.values()));
+            remotes.remove(id);
+            return null;
+        });
+    }
+
+    @Override
+    public List<RemoteEndpoint> remotes() {
+        return withLock(() -> List.copyOf(remotes.values()));
+    }
+
+    @Override
+    public StatsSnapshot stats() {
+        return withLock(this::backendStats);
+    }
+
+    @Override
+    public Subscription watch(Duration period, StatsListener listener) {
+        if (period.isNegative() || period.isZero()) {
+            throw new dev.uniplane.api.InvalidSpecException("period", period, "must be positive");
+        }
+        ScheduledExecutorService executor = withLock(() -> {
+            if (watcher == null) {
+                watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("uniplane-stats-" + name()).factory());
+            }
+            return watcher;
+        });
+        StatsSnapshot[] previous = new StatsSnapshot[1];
+        var future = executor.scheduleAtFixedRate(() -> {
+            try {
+                StatsSnapshot now = stats();
+                StatsSnapshot delta = previous[0] == null ? now : now.delta(previous[0]);
+                previous[0] = now;
+                listener.onStats(now, delta);
+            } catch (DataplaneException e) {
+                listener.onError(e);
+            } catch (RuntimeException e) {
+                listener.onError(new DataplaneException("stats watch failed", e));
+            }
+        }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    @Override
+    public DesiredState currentState() {
+        return withLock(() -> new DesiredState(endpoints.values().stream().map(Endpoint::spec).toList(),
+                List.copyOf(routes.values()), policies, List.copyOf(remotes.values())));
+    }
+
+    /**
+     * Carries out a plan step by step, undoing completed steps in reverse when one fails. Order: new and changed
+     * endpoints, remote upserts, routes (one batch), policies (the whole set), remote removals, endpoint removals.
+     */
+    @Override
+    public void apply(Plan plan) {
+        withLock(() -> {
+            if (!plan.from().equals(currentState())) {
+                throw new ConflictException("the plan was computed against another state; compute it again with plan()");
+            }
+            if (plan.isEmpty()) {
+                return null;
+            }
+            checkPolicies(plan.to().policies());
+            Deque<Runnable> undo = new ArrayDeque<>();
+            try {
+                applySteps(plan, undo);
+            } catch (RuntimeException failure) {
+                while (!undo.isEmpty()) {
+                    try {
+                        undo.pop().run();
+                    } catch (RuntimeException e) {
+                        failure.addSuppressed(e);
+                    }
+                }
+                throw failure;
+            }
+            return null;
+        });
+    }
+
+    private void applySteps(Plan plan, Deque<Runnable> undo) {
+        for (Change<AttachSpec> c : plan.endpoints()) {
+            if (c instanceof Change.Modify<AttachSpec>(AttachSpec before, AttachSpec after)) {
+                detach(before.id());
+                undo.push(() -> attach(before));
+                attach(after);
+                undo.push(() -> detach(after.id()));
+            } else if (c instanceof Change.Add<AttachSpec>(AttachSpec spec)) {
+                attach(spec);
+                undo.push(() -> detach(spec.id()));
+            }
+        }
+        for (Change<RemoteEndpoint> c : plan.remotes()) {
+            if (!(c instanceof Change.Remove)) {
+                RemoteEndpoint before = remotes.get(c.subject().id());
+                registerRemote(c.subject());
+                undo.push(() -> {
+                    if (before == null) {
+                        unregisterRemote(c.subject().id());
+                    } else {
+                        registerRemote(before);
+                    }
+                });
+            }
+        }
+        if (!plan.routes().isEmpty()) {
+            List<Route> upserts = new ArrayList<>();
+            List<IpPrefix> removals = new ArrayList<>();
+            List<Route> restore = new ArrayList<>();
+            List<IpPrefix> unadd = new ArrayList<>();
+            for (Change<Route> c : plan.routes()) {
+                switch (c) {
+                    case Change.Add<Route>(Route r) -> {
+                        upserts.add(r);
+                        unadd.add(r.prefix());
+                    }
+                    case Change.Modify<Route>(Route before, Route after) -> {
+                        upserts.add(after);
+                        restore.add(before);
+                    }
+                    case Change.Remove<Route>(Route r) -> {
+                        removals.add(r.prefix());
+                        restore.add(r);
+                    }
+                }
+            }
+            updateRoutes(upserts, removals);
+            undo.push(() -> updateRoutes(restore, unadd));
+        }
+        if (!plan.policies().isEmpty()) {
+            PolicySet before = policies;
+            applyPolicies(plan.to().policies());
+            undo.push(() -> applyPolicies(before));
+        }
+        for (Change<RemoteEndpoint> c : plan.remotes()) {
+            if (c instanceof Change.Remove<RemoteEndpoint>(RemoteEndpoint r)) {
+                unregisterRemote(r.id());
+                undo.push(() -> registerRemote(r));
+            }
+        }
+        for (Change<AttachSpec> c : plan.endpoints()) {
+            if (c instanceof Change.Remove<AttachSpec>(AttachSpec spec)) {
+                detach(spec.id());
+                undo.push(() -> attach(spec));
+            }
+        }
+    }
+
+    @Override
+    public final void close() {
+        ScheduledExecutorService w = withLockEvenIfClosed(() -> {
+            if (closed) {
+                return null;
+            }
+            closed = true;
+            backendClose();
+            return watcher;
+        });
+        if (w != null) {
+            w.shutdownNow();
+        }
+    }
+
+    @Override
+    public final void destroy() {
+        withLock(() -> {
+            for (Endpoint e : List.copyOf(endpoints.values()).reversed()) {
+                // Routes may point at endpoints; they go with the backend state below.
+                backendDetach(e);
+                endpoints.remove(e.id());
+            }
+            routes.clear();
+            remotes.clear();
+            policies = PolicySet.empty();
+            backendDestroy();
+            return null;
+        });
+        close();
+    }
+
+    protected final boolean isClosed() {
+        return closed;
+    }
+
+    private void requireFamily(IpFamily family) {
+        capabilities.require(provider, family == IpFamily.IPV4 ? Capability.IPV4 : Capability.IPV6);
+    }
+
+    private <T> T withLock(java.util.function.Supplier<T> action) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("dataplane " + name() + " (" + provider + ") is closed");
+            }
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T withLockEvenIfClosed(java.util.function.Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
