@@ -6,6 +6,7 @@ public sealed interface Change<T> permits Change.Add, Change.Modify, Change.Remo
     /** The object after the change, or before it for a removal. */
     T subject();
 
+    /** Something the desired state has and the current state lacks. */
     record Add<T>(T value) implements Change<T> {
         @Override
         public T subject() {
@@ -13,6 +14,7 @@ public sealed interface Change<T> permits Change.Add, Change.Modify, Change.Remo
         }
     }
 
+    /** Something both states have, with different content. */
     record Modify<T>(T before, T after) implements Change<T> {
         @Override
         public T subject() {
@@ -20,6 +22,7 @@ public sealed interface Change<T> permits Change.Add, Change.Modify, Change.Remo
         }
     }
 
+    /** Something the current state has and the desired state lacks. */
     record Remove<T>(T value) implements Change<T> {
         @Override
         public T subject() {

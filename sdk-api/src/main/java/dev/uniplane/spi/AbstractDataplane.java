@@ -284,7 +284,7 @@ public abstract class AbstractDataplane implements Dataplane {
             return;
         }
         capabilities.require(provider, Capability.POLICY);
-        PolicyCapabilityCheck.check(provider, capabilities, set);
+        PolicyCapabilities.check(provider, capabilities, set);
     }
 
     @Override

@@ -14,11 +14,12 @@ import dev.uniplane.api.UnsupportedCapabilityException;
 import java.util.List;
 
 /** Rejects a policy set that uses a feature the provider did not declare, before anything is changed. */
-final class PolicyCapabilityCheck {
-    private PolicyCapabilityCheck() {
+public final class PolicyCapabilities {
+    private PolicyCapabilities() {
     }
 
-    static void check(String provider, Capabilities caps, PolicySet set) {
+    /** Throws {@link UnsupportedCapabilityException} for the first feature of {@code set} that {@code caps} lacks. */
+    public static void check(String provider, Capabilities caps, PolicySet set) {
         for (Policy p : set.policies()) {
             for (Direction d : Direction.values()) {
                 for (Rule r : p.rules(d).orElse(List.of())) {
