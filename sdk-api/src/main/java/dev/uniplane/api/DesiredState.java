@@ -13,6 +13,15 @@ public record DesiredState(List<AttachSpec> endpoints, List<Route> routes, Polic
         Check.notNull("policies", policies);
         remotes = Check.list("remotes", remotes);
         unique("endpoints", endpoints.stream().map(e -> (Object) e.id()).toList());
+        Map<IpAddress, EndpointId> owners = new HashMap<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            for (IpAddress a : endpoints.get(i).addresses()) {
+                EndpointId other = owners.putIfAbsent(a, endpoints.get(i).id());
+                if (other != null) {
+                    throw new InvalidSpecException("endpoints[" + i + "].addresses", a, "address already belongs to endpoint " + other);
+                }
+            }
+        }
         unique("routes", routes.stream().map(r -> (Object) r.prefix()).toList());
         unique("remotes", remotes.stream().map(r -> (Object) r.id()).toList());
     }

@@ -2,7 +2,15 @@ package dev.uniplane.api;
 
 import java.time.Duration;
 
-/** Idle timeouts of tracked flows (stateful policy). Defaults: TCP established 6 h, other TCP 60 s, UDP and ICMP 60 s. */
+/**
+ * Idle timeouts of tracked flows (stateful policy). Defaults: TCP established 6 h, other TCP 60 s, UDP and ICMP 60 s.
+ * SCTP and other protocols use the UDP timeout.
+ *
+ * @param tcpEstablished idle timeout of an established TCP flow
+ * @param tcpOther       idle timeout of a TCP flow being opened or closed
+ * @param udp            idle timeout of UDP, SCTP and other flows
+ * @param icmp           idle timeout of ICMP echo flows
+ */
 public record FlowTimeouts(Duration tcpEstablished, Duration tcpOther, Duration udp, Duration icmp) {
 
     public static final FlowTimeouts DEFAULT =

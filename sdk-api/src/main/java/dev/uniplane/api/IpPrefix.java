@@ -74,7 +74,7 @@ public record IpPrefix(IpAddress address, int length) implements Comparable<IpPr
         return length == address.family().bits();
     }
 
-    /** Most specific first within a family; IPv4 before IPv6. */
+    /** IPv4 before IPv6, then by network address, then shorter prefixes first (a prefix sorts before its subnets). */
     @Override
     public int compareTo(IpPrefix other) {
         int c = family().compareTo(other.family());

@@ -29,7 +29,7 @@ public enum Protocol {
     /** The protocol with this IANA number, or {@code null} if Uniplane does not name it. */
     public static Protocol ofNumber(int number) {
         for (Protocol p : values()) {
-            if (p.number == number) {
+            if (p != ANY && p.number == number) {
                 return p;
             }
         }

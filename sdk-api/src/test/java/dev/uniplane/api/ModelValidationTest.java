@@ -51,6 +51,20 @@ class ModelValidationTest {
     }
 
     @Test
+    void twoEndpointsCannotShareAnAddress() {
+        AttachSpec a = AttachSpec.builder("a").netns("/run/netns/a").address("10.0.0.2").build();
+        AttachSpec b = AttachSpec.builder("b").netns("/run/netns/b").address("10.0.0.2").build();
+        assertThatThrownBy(() -> DesiredState.empty().withEndpoints(List.of(a, b)))
+                .hasMessage("endpoints[1].addresses=10.0.0.2: address already belongs to endpoint a");
+    }
+
+    @Test
+    void protocolNumbersNeverMapToAny() {
+        assertThat(Protocol.ofNumber(-1)).isNull();
+        assertThat(Protocol.ofNumber(6)).isEqualTo(Protocol.TCP);
+    }
+
+    @Test
     void attachSpecChecksEveryField() {
         assertThatThrownBy(() -> AttachSpec.builder("x").netns("relative").address("10.0.0.1").build())
                 .hasMessageContaining("netns=\"relative\"");

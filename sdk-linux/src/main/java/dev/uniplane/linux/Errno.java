@@ -43,6 +43,9 @@ public final class Errno {
     public static final int EPROTONOSUPPORT = 93;
     public static final int EMSGSIZE = 90;
     public static final int ENOTSUP = EOPNOTSUPP;
+    public static final int ENOTSOCK = 88;
+    public static final int EPROTO = 71;
+    public static final int ENOTCONN = 107;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(ESRCH, "ESRCH"), Map.entry(EINTR, "EINTR"),
@@ -55,7 +58,8 @@ public final class Errno {
             Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT"), Map.entry(EADDRINUSE, "EADDRINUSE"), Map.entry(EADDRNOTAVAIL, "EADDRNOTAVAIL"),
             Map.entry(ENETDOWN, "ENETDOWN"), Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EHOSTUNREACH, "EHOSTUNREACH"), Map.entry(EALREADY, "EALREADY"),
-            Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EMSGSIZE, "EMSGSIZE"));
+            Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EMSGSIZE, "EMSGSIZE"),
+            Map.entry(ENOTSOCK, "ENOTSOCK"), Map.entry(EPROTO, "EPROTO"), Map.entry(ENOTCONN, "ENOTCONN"));
 
     private Errno() {
     }
