@@ -1,0 +1,80 @@
+package dev.uniplane.provider.bgp;
+
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.DataplaneProvider;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The BGP provider: kernel routing for veth-attached workloads, with routes exchanged by a BGP daemon (GoBGP or
+ * FRR's bgpd). Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are
+ * present, still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ */
+public final class BgpProvider implements DataplaneProvider {
+    /** The provider's name. */
+    public static final String NAME = "bgp";
+    /** FRR's BGP daemon (package {@code frr}); not on PATH. */
+    static final String FRR_BGPD = "/usr/lib/frr/bgpd";
+    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
+            "dataplane not implemented yet in this release",
+            "a BGP daemon is installed; use another provider until the BGP dataplane is implemented");
+
+    private final Host host;
+
+    /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
+    public BgpProvider() {
+        this(Host.system());
+    }
+
+    BgpProvider(Host host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "kernel routing with BGP route exchange (GoBGP or FRR bgpd) - not implemented yet";
+    }
+
+    /** What the BGP dataplane is planned to declare; informational while it is not implemented. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP);
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            return firstMissing().orElse(NOT_IMPLEMENTED);
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
+        }
+    }
+
+    private Optional<Availability> firstMissing() {
+        boolean gobgp = host.findCommand("gobgpd").isPresent();
+        boolean frr = host.isExecutable(FRR_BGPD);
+        if (!gobgp && !frr) {
+            return Optional.of(Availability.unavailable(
+                    "no BGP daemon: neither gobgpd nor FRR's " + FRR_BGPD + " is installed",
+                    "apt-get install gobgpd (or: apt-get install frr)"));
+        }
+        return host.missingNetAdmin();
+    }
+
+    /** Always throws: the dataplane does not exist yet. */
+    @Override
+    public Dataplane open(DataplaneConfig config) {
+        Objects.requireNonNull(config, "config");
+        throw new ProviderUnavailableException(NAME, probe());
+    }
+}

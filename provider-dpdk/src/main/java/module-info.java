@@ -1,0 +1,6 @@
+/** Uniplane's DPDK provider (not implemented yet; its probe reports what is missing). */
+module dev.uniplane.provider.dpdk {
+    requires dev.uniplane.api;
+
+    provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.dpdk.DpdkProvider;
+}

@@ -1,0 +1,114 @@
+package dev.uniplane.provider.dpdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.DataplaneProvider;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DpdkProviderTest {
+    @TempDir
+    Path tmp;
+
+    private static final Set<String> ALL_LIBRARIES = Set.copyOf(DpdkProvider.LIBRARIES);
+
+    @Test
+    void probeOnThisMachineNeverThrowsAndExplainsItself() {
+        Availability a = new DpdkProvider().probe();
+
+        // Whatever is installed here, the dataplane is not implemented yet.
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).isNotBlank();
+    }
+
+    @Test
+    void missingEalIsTheFirstCauseWithAnInstallHint() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+
+        Availability a = new DpdkProvider(new Host(tmp, lib -> false)).probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).contains("librte_eal.so.23");
+        assertThat(a.hint()).isEqualTo("apt-get install dpdk");
+    }
+
+    @Test
+    void aLaterMissingLibraryIsNamed() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+
+        Availability a = new DpdkProvider(new Host(tmp, lib -> !lib.equals("librte_mbuf.so.23"))).probe();
+
+        assertThat(a.cause()).contains("librte_mbuf.so.23");
+    }
+
+    @Test
+    void unprivilegedProcessIsToldToRunAsRoot() throws Exception {
+        new FakeRoot(tmp).status(1000, FakeRoot.NO_CAPS);
+
+        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).contains("CAP_NET_ADMIN").contains("uid 1000, not root");
+        assertThat(a.hint()).contains("root");
+    }
+
+    @Test
+    void unreadableProcStatusIsACauseNotAnException() {
+        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).contains("/proc/self/status");
+    }
+
+    @Test
+    void everythingPresentStillReportsNotImplementedWithItsIssue() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+
+        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).isEqualTo("dataplane not implemented yet in this release (tracked in issue #7)");
+    }
+
+    @Test
+    void aFailingCheckBecomesAnUnavailableCause() {
+        Availability a = new DpdkProvider(new Host(tmp, lib -> {
+            throw new IllegalStateException("loader exploded");
+        })).probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).startsWith("probe failed:").contains("loader exploded");
+    }
+
+    @Test
+    void openThrowsProviderUnavailableWithTheProbeResult() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+        DpdkProvider provider = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains));
+
+        assertThatThrownBy(() -> provider.open(DataplaneConfig.defaults()))
+                .isInstanceOfSatisfying(ProviderUnavailableException.class, e -> {
+                    assertThat(e.provider()).isEqualTo("dpdk");
+                    assertThat(e.availability()).isEqualTo(provider.probe());
+                });
+    }
+
+    @Test
+    void openOnThisMachineThrowsProviderUnavailable() {
+        assertThatThrownBy(() -> new DpdkProvider().open(DataplaneConfig.defaults()))
+                .isInstanceOf(ProviderUnavailableException.class)
+                .hasMessageContaining("dpdk");
+    }
+
+    @Test
+    void serviceLoaderFindsTheProvider() {
+        assertThat(ServiceLoader.load(DataplaneProvider.class).stream().map(ServiceLoader.Provider::type))
+                .contains(DpdkProvider.class);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.uniplane.provider.dpdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void realLoaderLoadsLibcAndRejectsAnUnknownSoname() {
+        Host host = Host.system();
+
+        assertThat(host.canLoadLibrary("libc.so.6")).isTrue();
+        assertThat(host.canLoadLibrary("libuniplane_does_not_exist.so.1")).isFalse();
+    }
+
+    @Test
+    void rootWithoutNetAdminIsToldTheCapabilityWasDropped() throws Exception {
+        new FakeRoot(tmp).status(0, "00000000a80425fb");
+
+        assertThat(new Host(tmp, lib -> true).missingNetAdmin())
+                .hasValueSatisfying(a -> assertThat(a.cause()).contains("uid 0, but the capability was dropped"));
+    }
+
+    @Test
+    void netAdminAloneIsEnough() throws Exception {
+        new FakeRoot(tmp).status(1000, Long.toHexString(1L << Host.CAP_NET_ADMIN));
+
+        assertThat(new Host(tmp, lib -> true).missingNetAdmin()).isEmpty();
+    }
+
+    @Test
+    void commandsAreFoundInTheStandardDirectoriesOnly() throws Exception {
+        new FakeRoot(tmp).executable("/usr/sbin/dpdk-testpmd").executable("/opt/elsewhere/dpdk-devbind");
+        Host host = new Host(tmp, lib -> false);
+
+        assertThat(host.findCommand("dpdk-testpmd")).hasValue("/usr/sbin/dpdk-testpmd");
+        assertThat(host.findCommand("dpdk-devbind")).isEmpty();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.uniplane.provider.ovsdpdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.DataplaneProvider;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OvsDpdkProviderTest {
+    @TempDir
+    Path tmp;
+
+    private OvsDpdkProvider provider() {
+        return new OvsDpdkProvider(new Host(tmp));
+    }
+
+    private FakeRoot fullyInstalled() throws Exception {
+        return new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS)
+                .executable(OvsDpdkProvider.VSWITCHD_DPDK)
+                .executable(OvsDpdkProvider.OVSDB_SERVER)
+                .file(OvsDpdkProvider.SCHEMA, "{}");
+    }
+
+    @Test
+    void probeOnThisMachineNeverThrowsAndExplainsItself() {
+        Availability a = new OvsDpdkProvider().probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).isNotBlank();
+    }
+
+    @Test
+    void missingDpdkVswitchdComesFirst() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable(OvsDpdkProvider.OVSDB_SERVER);
+
+        Availability a = provider().probe();
+
+        assertThat(a.cause()).contains(OvsDpdkProvider.VSWITCHD_DPDK).contains("missing");
+        assertThat(a.hint()).isEqualTo("apt-get install openvswitch-switch-dpdk");
+    }
+
+    @Test
+    void aNonExecutableVswitchdDoesNotCount() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).file(OvsDpdkProvider.VSWITCHD_DPDK, "not executable");
+
+        assertThat(provider().probe().cause()).contains(OvsDpdkProvider.VSWITCHD_DPDK);
+    }
+
+    @Test
+    void missingOvsdbServerIsNamed() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable(OvsDpdkProvider.VSWITCHD_DPDK);
+
+        Availability a = provider().probe();
+
+        assertThat(a.cause()).contains("ovsdb-server");
+        assertThat(a.hint()).isEqualTo("apt-get install openvswitch-common");
+    }
+
+    @Test
+    void unprivilegedProcessIsToldToRunAsRoot() throws Exception {
+        fullyInstalled().status(1000, FakeRoot.NO_CAPS);
+
+        Availability a = provider().probe();
+
+        assertThat(a.cause()).contains("CAP_NET_ADMIN").contains("not root");
+    }
+
+    @Test
+    void everythingPresentStillReportsNotImplementedWithItsIssue() throws Exception {
+        fullyInstalled();
+
+        Availability a = provider().probe();
+
+        assertThat(a.available()).isFalse();
+        assertThat(a.cause()).isEqualTo("dataplane not implemented yet in this release (tracked in issue #6)");
+    }
+
+    @Test
+    void openThrowsProviderUnavailableWithTheProbeResult() throws Exception {
+        fullyInstalled();
+        OvsDpdkProvider provider = provider();
+
+        assertThatThrownBy(() -> provider.open(DataplaneConfig.defaults()))
+                .isInstanceOfSatisfying(ProviderUnavailableException.class, e -> {
+                    assertThat(e.provider()).isEqualTo("ovsdpdk");
+                    assertThat(e.availability()).isEqualTo(provider.probe());
+                });
+    }
+
+    @Test
+    void openOnThisMachineThrowsProviderUnavailable() {
+        assertThatThrownBy(() -> new OvsDpdkProvider().open(DataplaneConfig.defaults()))
+                .isInstanceOf(ProviderUnavailableException.class);
+    }
+
+    @Test
+    void serviceLoaderFindsTheProvider() {
+        assertThat(ServiceLoader.load(DataplaneProvider.class).stream().map(ServiceLoader.Provider::type))
+                .contains(OvsDpdkProvider.class);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.uniplane.provider.sriov;
+
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.DataplaneProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The SR-IOV provider: hands each workload a virtual function of a physical NIC, configured over rtnetlink.
+ * Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are present,
+ * still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ */
+public final class SriovProvider implements DataplaneProvider {
+    /** The provider's name. */
+    public static final String NAME = "sriov";
+    static final String KERNEL_CONFIG = "/proc/config.gz";
+    static final String NET_CLASS = "/sys/class/net";
+    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
+            "dataplane not implemented yet in this release",
+            "an SR-IOV physical function is present; use another provider until the SR-IOV dataplane is implemented");
+    private static final String NEEDS_HARDWARE =
+            "SR-IOV needs a kernel with CONFIG_PCI_IOV and an SR-IOV capable NIC; VMs with only virtio-net (such as Firecracker) have neither";
+
+    private final Host host;
+
+    /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
+    public SriovProvider() {
+        this(Host.system());
+    }
+
+    SriovProvider(Host host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "SR-IOV virtual functions moved into workload namespaces (rtnetlink) - not implemented yet";
+    }
+
+    /** What the SR-IOV dataplane is planned to declare; informational while it is not implemented. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.of(Capability.ATTACH_VF, Capability.IPV4, Capability.IPV6);
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            return firstMissing().orElse(NOT_IMPLEMENTED);
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
+        }
+    }
+
+    private Optional<Availability> firstMissing() {
+        if (kernelLacksPciIov()) {
+            return Optional.of(Availability.unavailable(
+                    "the kernel has no SR-IOV support: CONFIG_PCI_IOV is not set (" + KERNEL_CONFIG + ")", NEEDS_HARDWARE));
+        }
+        if (physicalFunctions().isEmpty()) {
+            return Optional.of(Availability.unavailable(
+                    "no SR-IOV physical function: no interface under " + NET_CLASS + " has device/sriov_totalvfs > 0",
+                    NEEDS_HARDWARE));
+        }
+        return host.missingNetAdmin();
+    }
+
+    /** True only when the kernel config is readable and says PCI_IOV is off; an unknown config proves nothing. */
+    private boolean kernelLacksPciIov() {
+        Path config = host.path(KERNEL_CONFIG);
+        if (!Files.isReadable(config)) {
+            return false;
+        }
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(config))) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.lines().noneMatch("CONFIG_PCI_IOV=y"::equals);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Names of interfaces whose device can have virtual functions ({@code device/sriov_totalvfs} > 0). */
+    List<String> physicalFunctions() {
+        Path net = host.path(NET_CLASS);
+        if (!Files.isDirectory(net)) {
+            return List.of();
+        }
+        try (Stream<Path> links = Files.list(net)) {
+            return links.filter(link -> totalVfs(link.resolve("device/sriov_totalvfs")) > 0)
+                    .map(link -> link.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static int totalVfs(Path file) {
+        try {
+            return Integer.parseInt(Files.readString(file).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Always throws: the dataplane does not exist yet. */
+    @Override
+    public Dataplane open(DataplaneConfig config) {
+        Objects.requireNonNull(config, "config");
+        throw new ProviderUnavailableException(NAME, probe());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.uniplane.provider.vpp;
+
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.DataplaneProvider;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The VPP provider: FD.io VPP driven over its binary API socket. Not implemented yet (no issue filed):
+ * {@link #probe()} checks the real prerequisites and, when all are present, still reports the provider unavailable,
+ * so {@link #open} always throws {@link ProviderUnavailableException}.
+ */
+public final class VppProvider implements DataplaneProvider {
+    /** The provider's name. */
+    public static final String NAME = "vpp";
+    /** VPP's default binary API socket ({@code socksvr { socket-name ... }}). */
+    static final String API_SOCKET = "/run/vpp/api.sock";
+    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
+            "dataplane not implemented yet in this release",
+            "VPP is installed and running; use another provider until the VPP dataplane is implemented");
+
+    private final Host host;
+
+    /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
+    public VppProvider() {
+        this(Host.system());
+    }
+
+    VppProvider(Host host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "FD.io VPP over its binary API socket - not implemented yet";
+    }
+
+    /** What the VPP dataplane is planned to declare; informational while it is not implemented. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.IPV6,
+                Capability.POLICY, Capability.ENDPOINT_STATS);
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            return firstMissing().orElse(NOT_IMPLEMENTED);
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
+        }
+    }
+
+    private Optional<Availability> firstMissing() {
+        if (host.findCommand("vpp").isEmpty()) {
+            return Optional.of(Availability.unavailable(
+                    "no vpp binary found (VPP is not packaged in Debian bookworm)",
+                    "install VPP from the FD.io project's own packages or build it from source"));
+        }
+        Optional<Availability> privilege = host.missingNetAdmin();
+        if (privilege.isPresent()) {
+            return privilege;
+        }
+        return apiSocketProblem().map(cause -> Availability.unavailable(cause,
+                "start vpp with `socksvr { socket-name " + API_SOCKET + " }` in its startup.conf"));
+    }
+
+    /** Why VPP's API socket cannot be used, or empty when a connection succeeds. */
+    private Optional<String> apiSocketProblem() {
+        Path socket = host.path(API_SOCKET);
+        if (!Files.exists(socket)) {
+            return Optional.of("VPP is not running: no API socket at " + API_SOCKET);
+        }
+        try {
+            if (!Files.readAttributes(socket, BasicFileAttributes.class).isOther()) {
+                return Optional.of(API_SOCKET + " is not a socket");
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot stat " + API_SOCKET + ": " + e.getMessage());
+        }
+        // Connecting without sending anything is harmless: VPP only registers a client on sockclnt_create.
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("VPP's API socket " + API_SOCKET + " refuses connections: " + e.getMessage());
+        }
+    }
+
+    /** Always throws: the dataplane does not exist yet. */
+    @Override
+    public Dataplane open(DataplaneConfig config) {
+        Objects.requireNonNull(config, "config");
+        throw new ProviderUnavailableException(NAME, probe());
+    }
+}

@@ -1,0 +1,6 @@
+/** Uniplane's VPP provider (not implemented yet; its probe reports what is missing). */
+module dev.uniplane.provider.vpp {
+    requires dev.uniplane.api;
+
+    provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.vpp.VppProvider;
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Prepares this machine (Debian bookworm) for building and testing Uniplane. Idempotent: when every package is
+# already installed it does not touch apt. Checks for JDK 25 and mounts bpffs at /sys/fs/bpf.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/jdk.sh
+source scripts/lib/jdk.sh
+
+# Everything the build and the tests need today.
+PACKAGES=(
+  maven                                    # the build
+  iproute2 iputils-ping ethtool tcpdump iperf3 strace python3-pyroute2   # namespaces, traffic, decoding in tests
+  clang llvm libbpf1 libbpf-dev bpftool linux-libc-dev                   # eBPF provider: compile and load BPF objects
+  gcc pkg-config                           # native shims
+)
+
+# ---- NOT INSTALLED YET: packages of providers that are not implemented. Add them to PACKAGES when the provider lands.
+#   DPDK (issue #7):     dpdk dpdk-dev libdpdk-dev
+#   OVS-DPDK (issue #6): openvswitch-switch openvswitch-common openvswitch-switch-dpdk
+#   BGP:                 gobgpd frr
+#   VPP is not packaged in Debian bookworm; SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
+# ----
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ]]; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#PACKAGES[@]} packages are installed"
+else
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "error: missing packages: ${missing[*]}; run this as root: sudo bash scripts/setup.sh" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Other users of the machine may hold the dpkg lock for a while: wait for it instead of failing.
+  apt-get -o DPkg::Lock::Timeout=600 update -q
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+uniplane_use_jdk25
+echo "setup: JDK $(uniplane_jdk_major "$JAVA_HOME") at $JAVA_HOME"
+
+if awk '$2 == "/sys/fs/bpf" && $3 == "bpf" { found = 1 } END { exit !found }' /proc/mounts; then
+  echo "setup: bpffs is mounted at /sys/fs/bpf"
+elif [[ "$(id -u)" -eq 0 ]] && mkdir -p /sys/fs/bpf && mount -t bpf bpf /sys/fs/bpf; then
+  echo "setup: mounted bpffs at /sys/fs/bpf"
+else
+  # Not fatal: only eBPF tests need it, and they report the missing prerequisite themselves.
+  echo "warning: bpffs is not mounted at /sys/fs/bpf and could not be mounted (needs root)" >&2
+fi
