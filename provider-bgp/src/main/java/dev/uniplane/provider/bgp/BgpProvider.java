@@ -1,5 +1,7 @@
 package dev.uniplane.provider.bgp;
 
+import dev.uniplane.spi.ProbeHost;
+
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
@@ -24,14 +26,14 @@ public final class BgpProvider implements DataplaneProvider {
             "dataplane not implemented yet in this release",
             "a BGP daemon is installed; use another provider until the BGP dataplane is implemented");
 
-    private final Host host;
+    private final ProbeHost host;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public BgpProvider() {
-        this(Host.system());
+        this(ProbeHost.system());
     }
 
-    BgpProvider(Host host) {
+    BgpProvider(ProbeHost host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 

@@ -1,5 +1,8 @@
 package dev.uniplane.provider.bgp;
 
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.tck.FakeRoot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +20,7 @@ class BgpProviderTest {
     Path tmp;
 
     private BgpProvider provider() {
-        return new BgpProvider(new Host(tmp));
+        return new BgpProvider(new ProbeHost(tmp));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.spi.ProbeHost;
+
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
@@ -25,14 +27,14 @@ public final class DpdkProvider implements DataplaneProvider {
             "dataplane not implemented yet in this release (tracked in issue #7)",
             "the prerequisites are present; use another provider until issue #7 is done");
 
-    private final Host host;
+    private final ProbeHost host;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public DpdkProvider() {
-        this(Host.system());
+        this(ProbeHost.system());
     }
 
-    DpdkProvider(Host host) {
+    DpdkProvider(ProbeHost host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 

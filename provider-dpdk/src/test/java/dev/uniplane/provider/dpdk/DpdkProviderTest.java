@@ -1,5 +1,8 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.tck.FakeRoot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +35,7 @@ class DpdkProviderTest {
     void missingEalIsTheFirstCauseWithAnInstallHint() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
 
-        Availability a = new DpdkProvider(new Host(tmp, lib -> false)).probe();
+        Availability a = new DpdkProvider(new ProbeHost(tmp, lib -> false)).probe();
 
         assertThat(a.available()).isFalse();
         assertThat(a.cause()).contains("librte_eal.so.23");
@@ -43,7 +46,7 @@ class DpdkProviderTest {
     void aLaterMissingLibraryIsNamed() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
 
-        Availability a = new DpdkProvider(new Host(tmp, lib -> !lib.equals("librte_mbuf.so.23"))).probe();
+        Availability a = new DpdkProvider(new ProbeHost(tmp, lib -> !lib.equals("librte_mbuf.so.23"))).probe();
 
         assertThat(a.cause()).contains("librte_mbuf.so.23");
     }
@@ -52,7 +55,7 @@ class DpdkProviderTest {
     void unprivilegedProcessIsToldToRunAsRoot() throws Exception {
         new FakeRoot(tmp).status(1000, FakeRoot.NO_CAPS);
 
-        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+        Availability a = new DpdkProvider(new ProbeHost(tmp, ALL_LIBRARIES::contains)).probe();
 
         assertThat(a.available()).isFalse();
         assertThat(a.cause()).contains("CAP_NET_ADMIN").contains("uid 1000, not root");
@@ -61,7 +64,7 @@ class DpdkProviderTest {
 
     @Test
     void unreadableProcStatusIsACauseNotAnException() {
-        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+        Availability a = new DpdkProvider(new ProbeHost(tmp, ALL_LIBRARIES::contains)).probe();
 
         assertThat(a.available()).isFalse();
         assertThat(a.cause()).contains("/proc/self/status");
@@ -71,7 +74,7 @@ class DpdkProviderTest {
     void everythingPresentStillReportsNotImplementedWithItsIssue() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
 
-        Availability a = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains)).probe();
+        Availability a = new DpdkProvider(new ProbeHost(tmp, ALL_LIBRARIES::contains)).probe();
 
         assertThat(a.available()).isFalse();
         assertThat(a.cause()).isEqualTo("dataplane not implemented yet in this release (tracked in issue #7)");
@@ -79,7 +82,7 @@ class DpdkProviderTest {
 
     @Test
     void aFailingCheckBecomesAnUnavailableCause() {
-        Availability a = new DpdkProvider(new Host(tmp, lib -> {
+        Availability a = new DpdkProvider(new ProbeHost(tmp, lib -> {
             throw new IllegalStateException("loader exploded");
         })).probe();
 
@@ -90,7 +93,7 @@ class DpdkProviderTest {
     @Test
     void openThrowsProviderUnavailableWithTheProbeResult() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
-        DpdkProvider provider = new DpdkProvider(new Host(tmp, ALL_LIBRARIES::contains));
+        DpdkProvider provider = new DpdkProvider(new ProbeHost(tmp, ALL_LIBRARIES::contains));
 
         assertThatThrownBy(() -> provider.open(DataplaneConfig.defaults()))
                 .isInstanceOfSatisfying(ProviderUnavailableException.class, e -> {

@@ -1,5 +1,7 @@
 package dev.uniplane.provider.ovsdpdk;
 
+import dev.uniplane.spi.ProbeHost;
+
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
@@ -37,14 +39,14 @@ public final class OvsDpdkProvider implements DataplaneProvider {
             new Required(OVSDB_SERVER, true, "ovsdb-server", "openvswitch-common"),
             new Required(SCHEMA, false, "the Open_vSwitch database schema", "openvswitch-switch"));
 
-    private final Host host;
+    private final ProbeHost host;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public OvsDpdkProvider() {
-        this(Host.system());
+        this(ProbeHost.system());
     }
 
-    OvsDpdkProvider(Host host) {
+    OvsDpdkProvider(ProbeHost host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 

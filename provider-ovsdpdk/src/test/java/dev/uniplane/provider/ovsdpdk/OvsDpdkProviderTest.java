@@ -1,5 +1,8 @@
 package dev.uniplane.provider.ovsdpdk;
 
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.tck.FakeRoot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +20,7 @@ class OvsDpdkProviderTest {
     Path tmp;
 
     private OvsDpdkProvider provider() {
-        return new OvsDpdkProvider(new Host(tmp));
+        return new OvsDpdkProvider(new ProbeHost(tmp));
     }
 
     private FakeRoot fullyInstalled() throws Exception {

@@ -1,5 +1,7 @@
 package dev.uniplane.provider.sriov;
 
+import dev.uniplane.spi.ProbeHost;
+
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
@@ -34,14 +36,14 @@ public final class SriovProvider implements DataplaneProvider {
     private static final String NEEDS_HARDWARE =
             "SR-IOV needs a kernel with CONFIG_PCI_IOV and an SR-IOV capable NIC; VMs with only virtio-net (such as Firecracker) have neither";
 
-    private final Host host;
+    private final ProbeHost host;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public SriovProvider() {
-        this(Host.system());
+        this(ProbeHost.system());
     }
 
-    SriovProvider(Host host) {
+    SriovProvider(ProbeHost host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 

@@ -1,5 +1,8 @@
 package dev.uniplane.provider.sriov;
 
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.tck.FakeRoot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +24,7 @@ class SriovProviderTest {
     Path tmp;
 
     private SriovProvider provider() {
-        return new SriovProvider(new Host(tmp));
+        return new SriovProvider(new ProbeHost(tmp));
     }
 
     private void kernelConfig(String... lines) throws Exception {

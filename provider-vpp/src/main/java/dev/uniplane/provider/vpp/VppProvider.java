@@ -1,5 +1,7 @@
 package dev.uniplane.provider.vpp;
 
+import dev.uniplane.spi.ProbeHost;
+
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
@@ -31,14 +33,14 @@ public final class VppProvider implements DataplaneProvider {
             "dataplane not implemented yet in this release",
             "VPP is installed and running; use another provider until the VPP dataplane is implemented");
 
-    private final Host host;
+    private final ProbeHost host;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public VppProvider() {
-        this(Host.system());
+        this(ProbeHost.system());
     }
 
-    VppProvider(Host host) {
+    VppProvider(ProbeHost host) {
         this.host = Objects.requireNonNull(host, "host");
     }
 

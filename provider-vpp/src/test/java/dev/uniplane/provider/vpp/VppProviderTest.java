@@ -1,5 +1,8 @@
 package dev.uniplane.provider.vpp;
 
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.tck.FakeRoot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +24,7 @@ class VppProviderTest {
     Path tmp;
 
     private VppProvider provider() {
-        return new VppProvider(new Host(tmp));
+        return new VppProvider(new ProbeHost(tmp));
     }
 
     @Test

@@ -1,39 +1,48 @@
-package dev.uniplane.provider.sriov;
+package dev.uniplane.spi;
 
 import dev.uniplane.spi.Availability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * The part of the machine a probe looks at: files under {@code root} (normally {@code /}). Tests pass a temporary
- * directory as the root.
+ * The parts of the machine a provider's {@link DataplaneProvider#probe()} looks at: files under {@code root} (normally {@code /}) and which shared libraries
+ * the dynamic loader can load. Tests pass a temporary directory as the root and a fixed set of libraries.
  *
- * @param root where absolute paths such as {@code /proc/self/status} are resolved
+ * @param root            where absolute paths such as {@code /proc/self/status} are resolved
+ * @param libraryLoadable whether a soname (e.g. {@code librte_eal.so.23}) can be loaded
  */
-record Host(Path root) {
+public record ProbeHost(Path root, Predicate<String> libraryLoadable) {
     /** Bit of {@code CAP_NET_ADMIN} in the capability masks of {@code /proc/self/status}. */
-    static final int CAP_NET_ADMIN = 12;
+    public static final int CAP_NET_ADMIN = 12;
     private static final List<String> BINARY_DIRS = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
+    /** A fake machine rooted at {@code root} on which no shared library loads (for tests). */
+    public ProbeHost(Path root) {
+        this(root, soname -> false);
+    }
+
     /** The real machine. */
-    static Host system() {
-        return new Host(Path.of("/"));
+    public static ProbeHost system() {
+        return new ProbeHost(Path.of("/"), ProbeHost::canLoad);
     }
 
     /** {@code absolute} (starting with {@code /}) resolved under the root. */
-    Path path(String absolute) {
+    public Path path(String absolute) {
         return root.resolve(absolute.substring(1));
     }
 
-    boolean exists(String absolute) {
+    public boolean exists(String absolute) {
         return Files.exists(path(absolute));
     }
 
-    boolean isExecutable(String absolute) {
+    public boolean isExecutable(String absolute) {
         Path p = path(absolute);
         return Files.isRegularFile(p) && Files.isExecutable(p);
     }
@@ -42,12 +51,16 @@ record Host(Path root) {
      * The absolute path of {@code command} in the standard binary directories. A fixed list rather than {@code $PATH}:
      * {@code sudo} resets PATH, and the answer must not depend on the caller's shell.
      */
-    Optional<String> findCommand(String command) {
+    public Optional<String> findCommand(String command) {
         return BINARY_DIRS.stream().map(dir -> dir + "/" + command).filter(this::isExecutable).findFirst();
     }
 
+    public boolean canLoadLibrary(String soname) {
+        return libraryLoadable.test(soname);
+    }
+
     /** The file's text, or empty when it is missing or unreadable. */
-    Optional<String> read(String absolute) {
+    public Optional<String> read(String absolute) {
         try {
             return Optional.of(Files.readString(path(absolute)));
         } catch (IOException | UncheckedIOException e) {
@@ -56,7 +69,7 @@ record Host(Path root) {
     }
 
     /** Why this process may not program the network (no {@code CAP_NET_ADMIN}), or empty when it may. */
-    Optional<Availability> missingNetAdmin() {
+    public Optional<Availability> missingNetAdmin() {
         Optional<String> status = read("/proc/self/status");
         if (status.isEmpty()) {
             return Optional.of(Availability.unavailable("cannot read /proc/self/status to check for CAP_NET_ADMIN",
@@ -81,5 +94,16 @@ record Host(Path root) {
 
     private static String field(String status, String name) {
         return status.lines().filter(l -> l.startsWith(name)).map(l -> l.substring(name.length()).strip()).findFirst().orElse("");
+    }
+
+    @SuppressWarnings("restricted") // libraryLookup needs native access, which the JVM is started with (--enable-native-access)
+    private static boolean canLoad(String soname) {
+        // A confined arena unloads the library again when closed: probing must not keep native code mapped.
+        try (Arena arena = Arena.ofConfined()) {
+            SymbolLookup.libraryLookup(soname, arena);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

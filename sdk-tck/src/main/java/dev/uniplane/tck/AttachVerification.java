@@ -1,0 +1,111 @@
+package dev.uniplane.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.ConflictException;
+import dev.uniplane.api.Endpoint;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.NotFoundException;
+import dev.uniplane.linux.LinkInfo;
+import dev.uniplane.linux.RouteSpec;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.tck.harness.EchoServer;
+import dev.uniplane.tck.harness.Outcome;
+import dev.uniplane.tck.harness.Traffic;
+import dev.uniplane.tck.harness.Workload;
+import java.net.Inet4Address;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** SEMANTICS "Endpoints (attach)": what attach creates, idempotence, conflicts, reachability, detach. */
+public abstract class AttachVerification extends DataplaneVerification {
+
+    @Test
+    public void required_attachCreatesAnUpInterfaceWithAddressesAndDefaultRoute() {
+        Workload w = attachWorkload("att-a", "app", "a");
+        try (RtNetlink nl = RtNetlink.open(w.netns())) {
+            LinkInfo eth0 = nl.link("eth0");
+            assertThat(eth0.up()).as("eth0 is up").isTrue();
+            assertThat(nl.addresses(2, eth0.index())).extracting(a -> a.prefix().address().getHostAddress())
+                    .contains(w.ipv4().toString());
+            assertThat(nl.routes(2, RouteSpec.TABLE_MAIN)).as("IPv4 default route in the workload")
+                    .anyMatch(r -> r.destination().length() == 0 && r.destination().address() instanceof Inet4Address);
+        }
+    }
+
+    @Test
+    public void required_attachReturnsTheEndpointAndListsIt() {
+        Workload w = attachWorkload("att-b");
+        Endpoint e = dataplane().endpoint(EndpointId.of("att-b")).orElseThrow();
+        assertThat(e.spec()).isEqualTo(w.spec());
+        assertThat(w.spec().kinds()).contains(e.kind());
+        assertThat(dataplane().endpoints()).contains(e);
+    }
+
+    @Test
+    public void required_attachingTheSameSpecTwiceIsIdempotent() {
+        Workload w = attachWorkload("att-c");
+        Endpoint again = dataplane().attach(w.spec());
+        assertThat(again.spec()).isEqualTo(w.spec());
+        assertThat(dataplane().endpoints()).hasSize(1);
+        assertThat(Traffic.ping(w, topology().outside().gateways().getFirst()).outcome())
+                .as("no route to the uplink gateway network is configured, but attach twice must not break the endpoint")
+                .isIn(Outcome.DELIVERED, Outcome.TIMED_OUT);
+    }
+
+    @Test
+    public void required_attachingTheSameIdWithAnotherSpecConflicts() {
+        Workload w = attachWorkload("att-d");
+        AttachSpec other = AttachSpec.builder("att-d").netns(w.spec().netns()).address("10.100.200.9").build();
+        assertThatThrownBy(() -> dataplane().attach(other)).isInstanceOf(ConflictException.class);
+        assertThat(dataplane().endpoint(EndpointId.of("att-d")).orElseThrow().spec()).isEqualTo(w.spec());
+    }
+
+    @Test
+    public void required_twoWorkloadsReachEachOther() {
+        Workload a = attachWorkload("att-e1");
+        Workload b = attachWorkload("att-e2");
+        try (EchoServer server = Traffic.serve(b, 7001); EchoServer back = Traffic.serve(a, 7001)) {
+            assertThat(Traffic.tcp(a, b.ipv4(), 7001).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(Traffic.udp(b, a.ipv4(), 7001).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(Traffic.ping(a, b.ipv4()).outcome()).isEqualTo(Outcome.DELIVERED);
+        }
+    }
+
+    @Test
+    public void optional_twoWorkloadsReachEachOtherOverIpv6() {
+        requireCapability(Capability.IPV6);
+        Workload a = attachWorkload("att-f1");
+        Workload b = attachWorkload("att-f2");
+        try (EchoServer server = Traffic.serve(b, 7002)) {
+            assertThat(Traffic.tcp(a, b.ipv6(), 7002).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(Traffic.ping(a, b.ipv6()).outcome()).isEqualTo(Outcome.DELIVERED);
+        }
+    }
+
+    @Test
+    public void required_detachRemovesTheInterfaceAndTheEndpoint() {
+        Workload w = attachWorkload("att-g");
+        dataplane().detach(EndpointId.of("att-g"));
+        assertThat(dataplane().endpoint(EndpointId.of("att-g"))).isEmpty();
+        try (RtNetlink nl = RtNetlink.open(w.netns())) {
+            Optional<LinkInfo> eth0 = nl.findLink("eth0");
+            assertThat(eth0).as("eth0 gone from the workload netns").isEmpty();
+        }
+        assertThatThrownBy(() -> dataplane().detach(EndpointId.of("att-g"))).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    public void required_aDetachedAddressCanBeAttachedAgain() {
+        Workload w = attachWorkload("att-h");
+        dataplane().detach(EndpointId.of("att-h"));
+        dataplane().attach(w.spec());
+        Workload peer = attachWorkload("att-h2");
+        try (EchoServer server = Traffic.serve(w, 7003)) {
+            assertThat(Traffic.tcp(peer, w.ipv4(), 7003).outcome()).isEqualTo(Outcome.DELIVERED);
+        }
+    }
+}

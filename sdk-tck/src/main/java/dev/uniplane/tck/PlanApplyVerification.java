@@ -1,0 +1,74 @@
+package dev.uniplane.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.Change;
+import dev.uniplane.api.ConflictException;
+import dev.uniplane.api.DataplaneException;
+import dev.uniplane.api.DesiredState;
+import dev.uniplane.api.NextHop;
+import dev.uniplane.api.Plan;
+import dev.uniplane.api.Policy;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.Route;
+import dev.uniplane.tck.harness.EchoServer;
+import dev.uniplane.tck.harness.Outcome;
+import dev.uniplane.tck.harness.Traffic;
+import dev.uniplane.tck.harness.Workload;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** SEMANTICS "Plan and capabilities": exact diffs, apply, stale plans, rollback. */
+public abstract class PlanApplyVerification extends DataplaneVerification {
+
+    @Test
+    public void required_planIsTheExactDiffAndTouchesNothing() {
+        Workload a = topology().workload("pa-a1", false, "app", "web");
+        Workload b = topology().workload("pa-a2", false, "app", "db");
+        DesiredState desired = DesiredState.empty().withEndpoints(List.of(a.spec(), b.spec()))
+                .withPolicies(PolicySet.of(Policy.builder("db").selectLabels("app", "db").ingress().build()));
+        Plan plan = dataplane().plan(desired);
+        assertThat(plan.endpoints()).containsExactly(new Change.Add<>(a.spec()), new Change.Add<>(b.spec()));
+        assertThat(plan.policies()).hasSize(1);
+        assertThat(dataplane().endpoints()).as("plan() changes nothing").isEmpty();
+        dataplane().apply(plan);
+        assertThat(dataplane().currentState()).isEqualTo(desired);
+        assertThat(dataplane().plan(desired).isEmpty()).isTrue();
+    }
+
+    @Test
+    public void required_applyBringsUpWorkingEndpointsAndPolicy() {
+        Workload a = topology().workload("pa-b1", false, "app", "web");
+        Workload b = topology().workload("pa-b2", false, "app", "db");
+        dataplane().apply(dataplane().plan(DesiredState.empty().withEndpoints(List.of(a.spec(), b.spec()))
+                .withPolicies(PolicySet.of(Policy.builder("db").selectLabels("app", "db").ingress().build()))));
+        try (EchoServer sa = Traffic.serve(a, 7500); EchoServer sb = Traffic.serve(b, 7500)) {
+            assertThat(Traffic.tcp(b, a.ipv4(), 7500).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(Traffic.tcp(a, b.ipv4(), 7500).outcome()).isEqualTo(Outcome.TIMED_OUT);
+        }
+    }
+
+    @Test
+    public void required_aPlanMadeAgainstAnotherStateIsRefused() {
+        Workload a = topology().workload("pa-c1", false);
+        Plan stale = dataplane().plan(DesiredState.empty().withEndpoints(List.of(a.spec())));
+        attachWorkload("pa-c2");
+        assertThatThrownBy(() -> dataplane().apply(stale)).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    public void required_aFailingApplyLeavesTheStateAsItWas() {
+        Workload a = attachWorkload("pa-d1");
+        DesiredState before = dataplane().currentState();
+        Workload b = topology().workload("pa-d2", false);
+        AttachSpec broken = AttachSpec.builder("pa-d3").netns("/run/netns/" + topology().prefix() + "-does-not-exist")
+                .address("10.100.250.250").build();
+        Plan plan = dataplane().plan(before.withEndpoints(List.of(a.spec(), b.spec(), broken))
+                .withRoutes(List.of(Route.of("10.98.0.0/16", NextHop.endpoint("pa-d2")))));
+        assertThatThrownBy(() -> dataplane().apply(plan)).isInstanceOf(DataplaneException.class);
+        assertThat(dataplane().currentState()).isEqualTo(before);
+        assertThat(dataplane().endpoint(b.spec().id())).isEmpty();
+    }
+}

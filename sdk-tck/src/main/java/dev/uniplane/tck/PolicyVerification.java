@@ -1,0 +1,283 @@
+package dev.uniplane.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.Action;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.DataplaneException;
+import dev.uniplane.api.Direction;
+import dev.uniplane.api.DropReason;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.NextHop;
+import dev.uniplane.api.Peer;
+import dev.uniplane.api.Policy;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.PortMatch;
+import dev.uniplane.api.Protocol;
+import dev.uniplane.api.RemoteEndpoint;
+import dev.uniplane.api.Route;
+import dev.uniplane.api.Rule;
+import dev.uniplane.api.RuleRef;
+import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.tck.harness.EchoServer;
+import dev.uniplane.tck.harness.Host;
+import dev.uniplane.tck.harness.Outcome;
+import dev.uniplane.tck.harness.ProbeResult;
+import dev.uniplane.tck.harness.Traffic;
+import dev.uniplane.tck.harness.Workload;
+import dev.uniplane.tck.model.Verdict;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SEMANTICS "Policy": deny overrides allow, isolation, CIDR/except, ports, stateful replies, atomic apply, no
+ * grandfathering, remote endpoints. Every probe is checked against the reference model's verdict for the same flow,
+ * and the provider's drop reasons and rule counters against the traffic sent.
+ */
+public abstract class PolicyVerification extends DataplaneVerification {
+
+    /** Sends a probe, asserts the model agrees with {@code expectDelivered}, and that the backend does the same. */
+    protected final ProbeResult probe(Host from, IpAddress source, IpAddress to, Protocol protocol, int port, boolean expectDelivered) {
+        Verdict model = Oracle.newFlow(dataplane(), from, source, to, protocol, port);
+        assertThat(model.delivered()).as("reference model verdict for %s %s -> %s:%d: %s", protocol, from.name(), to, port, model)
+                .isEqualTo(expectDelivered);
+        ProbeResult result = switch (protocol) {
+            case TCP -> Traffic.tcp(from, source, to, port, Traffic.TIMEOUT);
+            case UDP -> Traffic.udp(from, source, to, port, 0, Traffic.TIMEOUT);
+            default -> Traffic.ping(from, to);
+        };
+        assertThat(result.outcome()).as("%s (model: %s)", result, model)
+                .isEqualTo(expectDelivered ? Outcome.DELIVERED : Outcome.TIMED_OUT);
+        return result;
+    }
+
+    protected final ProbeResult probe(Workload from, Workload to, Protocol protocol, int port, boolean expectDelivered) {
+        return probe(from, from.ipv4(), to.ipv4(), protocol, port, expectDelivered);
+    }
+
+    @Test
+    public void required_allowedPortPassesAndOtherPortsAreDefaultDenied() {
+        Workload client = attachWorkload("pol-a1", "app", "client");
+        Workload server = attachWorkload("pol-a2", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7200)))).build()));
+        try (EchoServer s = Traffic.serve(server, 7200); EchoServer s2 = Traffic.serve(server, 7201)) {
+            StatsSnapshot before = dataplane().stats();
+            probe(client, server, Protocol.TCP, 7200, true);
+            probe(client, server, Protocol.TCP, 7201, false);
+            probe(client, server, Protocol.UDP, 7200, false);
+            StatsSnapshot delta = dataplane().stats().delta(before);
+            if (dataplane().capabilities().has(Capability.DROP_REASONS)) {
+                assertThat(delta.endpoint(EndpointId.of("pol-a1")).drops(DropReason.POLICY_DEFAULT_DENY)
+                        + delta.endpoint(EndpointId.of("pol-a2")).drops(DropReason.POLICY_DEFAULT_DENY))
+                        .as("default-deny drops for the two refused flows").isGreaterThanOrEqualTo(2);
+            }
+            if (dataplane().capabilities().has(Capability.RULE_STATS)) {
+                assertThat(delta.rule(new RuleRef("db-in", Direction.INGRESS, 0), Action.ALLOW).packets())
+                        .as("new-flow packets decided by db-in ingress[0]").isGreaterThanOrEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    public void required_denyOverridesAllowWhateverTheOrder() {
+        Workload client = attachWorkload("pol-b1", "app", "client");
+        Workload server = attachWorkload("pol-b2", "app", "db");
+        Rule allowAll = Rule.allowAll();
+        Rule deny7210 = Rule.deny(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7210)));
+        dataplane().applyPolicies(PolicySet.of(
+                Policy.builder("allow-first").selectLabels("app", "db").ingress(allowAll).build(),
+                Policy.builder("deny-second").selectLabels("app", "db").ingress(deny7210).build()));
+        try (EchoServer s = Traffic.serve(server, 7210); EchoServer s2 = Traffic.serve(server, 7211)) {
+            StatsSnapshot before = dataplane().stats();
+            probe(client, server, Protocol.TCP, 7210, false);
+            probe(client, server, Protocol.TCP, 7211, true);
+            StatsSnapshot delta = dataplane().stats().delta(before);
+            if (dataplane().capabilities().has(Capability.DROP_REASONS)) {
+                assertThat(delta.endpoint(EndpointId.of("pol-b2")).drops(DropReason.POLICY_DENIED)
+                        + delta.endpoint(EndpointId.of("pol-b1")).drops(DropReason.POLICY_DENIED)).isGreaterThanOrEqualTo(1);
+            }
+            if (dataplane().capabilities().has(Capability.RULE_STATS)) {
+                assertThat(delta.rule(new RuleRef("deny-second", Direction.INGRESS, 0), Action.DENY).packets()).isGreaterThanOrEqualTo(1);
+            }
+            // The same rules in the other order decide the same way.
+            dataplane().applyPolicies(PolicySet.of(
+                    Policy.builder("deny-first").selectLabels("app", "db").ingress(deny7210).build(),
+                    Policy.builder("allow-second").selectLabels("app", "db").ingress(allowAll).build()));
+            probe(client, server, Protocol.TCP, 7210, false);
+            probe(client, server, Protocol.TCP, 7211, true);
+        }
+    }
+
+    @Test
+    public void required_anEmptyRuleListIsolatesAndADenyOnlyListToo() {
+        Workload client = attachWorkload("pol-c1", "app", "client");
+        Workload server = attachWorkload("pol-c2", "app", "db");
+        try (EchoServer s = Traffic.serve(server, 7220)) {
+            probe(client, server, Protocol.TCP, 7220, true);
+            dataplane().applyPolicies(PolicySet.of(Policy.builder("isolate").selectLabels("app", "db").ingress().build()));
+            probe(client, server, Protocol.TCP, 7220, false);
+            dataplane().applyPolicies(PolicySet.of(Policy.builder("deny-only").selectLabels("app", "db")
+                    .ingress(Rule.deny(List.of(Peer.labels("app", "nobody")), List.of())).build()));
+            probe(client, server, Protocol.TCP, 7220, false);
+            dataplane().applyPolicies(PolicySet.empty());
+            probe(client, server, Protocol.TCP, 7220, true);
+        }
+    }
+
+    @Test
+    public void required_egressIsolationAppliesAtTheSender() {
+        Workload client = attachWorkload("pol-d1", "app", "client");
+        Workload server = attachWorkload("pol-d2", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("client-out").selectLabels("app", "client")
+                .egress(Rule.allow(List.of(Peer.labels("app", "db")), List.of(PortMatch.udp(7230)))).build()));
+        try (EchoServer s = Traffic.serve(server, 7230); EchoServer c = Traffic.serve(client, 7231)) {
+            probe(client, server, Protocol.UDP, 7230, true);
+            probe(client, server, Protocol.TCP, 7230, false);
+            // The server is not isolated and the client's ingress is open: a new flow server -> client passes.
+            probe(server, client, Protocol.TCP, 7231, true);
+        }
+    }
+
+    @Test
+    public void required_repliesOfAnAllowedFlowPassWithoutReevaluation() {
+        requireCapability(Capability.STATEFUL_POLICY);
+        Workload client = attachWorkload("pol-e1", "app", "client");
+        Workload server = attachWorkload("pol-e2", "app", "db");
+        // Client ingress is isolated (deny all new flows in), yet replies of its own flows must come back.
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("client-closed").selectLabels("app", "client").ingress().build()));
+        try (EchoServer s = Traffic.serve(server, 7240); EchoServer c = Traffic.serve(client, 7241)) {
+            probe(client, server, Protocol.TCP, 7240, true);
+            probe(client, server, Protocol.UDP, 7240, true);
+            probe(client, server, Protocol.ICMP, 0, true);
+            probe(server, client, Protocol.TCP, 7241, false);
+        }
+    }
+
+    @Test
+    public void optional_cidrPeersWithExceptCarveOutAddresses() {
+        requireCapability(Capability.POLICY_CIDR_EXCEPT);
+        Workload a = attachWorkload("pol-f1", "app", "client");
+        Workload b = attachWorkload("pol-f2", "app", "client");
+        Workload server = attachWorkload("pol-f3", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("cidr-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(Peer.cidr("10.100.0.0/16", b.ipv4() + "/32")), List.of())).build()));
+        try (EchoServer s = Traffic.serve(server, 7250)) {
+            probe(a, server, Protocol.TCP, 7250, true);
+            probe(b, server, Protocol.TCP, 7250, false);
+        }
+    }
+
+    @Test
+    public void optional_portRangesMatchEveryPortInside() {
+        requireCapability(Capability.POLICY_PORT_RANGES);
+        Workload client = attachWorkload("pol-g1", "app", "client");
+        Workload server = attachWorkload("pol-g2", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("range-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(), List.of(PortMatch.of(Protocol.ANY, 7260, 7269)))).build()));
+        try (EchoServer s1 = Traffic.serve(server, 7260); EchoServer s2 = Traffic.serve(server, 7269);
+             EchoServer s3 = Traffic.serve(server, 7270)) {
+            probe(client, server, Protocol.TCP, 7260, true);
+            probe(client, server, Protocol.UDP, 7269, true);
+            probe(client, server, Protocol.TCP, 7270, false);
+            probe(client, server, Protocol.ICMP, 0, false);
+        }
+    }
+
+    @Test
+    public void required_aFailedApplyLeavesTheOldPolicyInForce() {
+        Workload client = attachWorkload("pol-h1", "app", "client");
+        Workload server = attachWorkload("pol-h2", "app", "db");
+        PolicySet good = PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7280)))).build());
+        dataplane().applyPolicies(good);
+        PolicySet unsupportedOrHuge = hugeOrUnsupportedSet();
+        assertThatThrownBy(() -> dataplane().applyPolicies(unsupportedOrHuge)).isInstanceOf(DataplaneException.class);
+        assertThat(dataplane().policies()).isEqualTo(good);
+        try (EchoServer s = Traffic.serve(server, 7280); EchoServer s2 = Traffic.serve(server, 7281)) {
+            probe(client, server, Protocol.TCP, 7280, true);
+            probe(client, server, Protocol.TCP, 7281, false);
+        }
+    }
+
+    /**
+     * A set every provider must refuse: one that names an undeclared feature if there is one, otherwise one whose
+     * compiled size exceeds any reasonable table (200k single-port rules).
+     */
+    protected PolicySet hugeOrUnsupportedSet() {
+        if (!dataplane().capabilities().has(Capability.POLICY_SCTP)) {
+            return PolicySet.of(Policy.builder("sctp").ingress(Rule.allow(List.of(), List.of(PortMatch.of(Protocol.SCTP, 1, 1)))).build());
+        }
+        List<PortMatch> ports = new java.util.ArrayList<>();
+        for (int p = 1; p <= 65535; p += 2) {
+            ports.add(PortMatch.tcp(p));
+        }
+        List<Peer> peers = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            peers.add(Peer.cidr("10." + i + ".0.0/16"));
+        }
+        return PolicySet.of(Policy.builder("huge").ingress(Rule.allow(peers, ports)).build());
+    }
+
+    @Test
+    public void required_flowsDeniedByANewSetStopWithinOneSecond() throws Exception {
+        Workload client = attachWorkload("pol-i1", "app", "client");
+        Workload server = attachWorkload("pol-i2", "app", "db");
+        try (EchoServer s = Traffic.serve(server, 7290);
+             SocketChannel ch = client.netns().run(() -> SocketChannel.open(new java.net.InetSocketAddress(server.ipv4().toInetAddress(), 7290)))) {
+            ch.socket().setSoTimeout(300);
+            assertThat(echo(ch)).as("established before the new set").isTrue();
+            dataplane().applyPolicies(PolicySet.of(Policy.builder("cut").selectLabels("app", "db")
+                    .ingress(Rule.deny(List.of(Peer.labels("app", "client")), List.of())).build()));
+            Thread.sleep(1000);
+            assertThat(echoWithin(ch, Duration.ofMillis(800))).as("the established flow no longer passes 1 s after apply").isFalse();
+        }
+    }
+
+    private static boolean echo(SocketChannel ch) throws Exception {
+        return echoWithin(ch, Duration.ofMillis(1500));
+    }
+
+    private static boolean echoWithin(SocketChannel ch, Duration timeout) throws Exception {
+        ch.write(ByteBuffer.wrap("ping\n".getBytes()));
+        ByteBuffer in = ByteBuffer.allocate(5);
+        var stream = ch.socket().getInputStream();
+        ch.socket().setSoTimeout((int) timeout.toMillis());
+        try {
+            int n = 0;
+            while (n < 5) {
+                int r = stream.read();
+                if (r < 0) {
+                    return false;
+                }
+                in.put((byte) r);
+                n++;
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Test
+    public void optional_registeredRemoteEndpointsMatchPeerSelectors() {
+        requireCapability(Capability.REMOTE_ENDPOINTS);
+        Workload server = attachWorkload("pol-j1", "app", "db");
+        IpAddress remoteAddress = topology().outside().hosts().getFirst();
+        IpAddress unregistered = topology().outside().hosts().get(1);
+        dataplane().addRoute(new Route(dev.uniplane.tck.harness.Topology.OUTSIDE_V4,
+                List.of(new NextHop.Gateway(topology().outside().gateways().getFirst(), 1))));
+        dataplane().registerRemote(new RemoteEndpoint("remote-client", List.of(remoteAddress), dev.uniplane.api.Labels.of("app", "client")));
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7300)))).build()));
+        try (EchoServer s = Traffic.serve(server, 7300)) {
+            probe(topology().outside(), remoteAddress, server.ipv4(), Protocol.TCP, 7300, true);
+            probe(topology().outside(), unregistered, server.ipv4(), Protocol.TCP, 7300, false);
+        }
+    }
+}

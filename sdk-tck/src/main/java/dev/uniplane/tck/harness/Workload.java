@@ -1,0 +1,28 @@
+package dev.uniplane.tck.harness;
+
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpFamily;
+import dev.uniplane.linux.NetNs;
+
+/**
+ * A workload namespace the harness created, with the attach spec to hand to the dataplane.
+ *
+ * @param name  the endpoint id
+ * @param netns the workload's namespace
+ * @param spec  the attach spec (netns path, eth0, addresses, labels)
+ */
+public record Workload(String name, NetNs netns, AttachSpec spec) implements Host {
+
+    public IpAddress ipv4() {
+        return spec.address(IpFamily.IPV4).orElseThrow(() -> new IllegalStateException(name + " has no IPv4 address"));
+    }
+
+    public IpAddress ipv6() {
+        return spec.address(IpFamily.IPV6).orElseThrow(() -> new IllegalStateException(name + " has no IPv6 address"));
+    }
+
+    public IpAddress address(IpFamily family) {
+        return family == IpFamily.IPV4 ? ipv4() : ipv6();
+    }
+}

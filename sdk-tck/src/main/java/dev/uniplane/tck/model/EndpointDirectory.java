@@ -1,0 +1,85 @@
+package dev.uniplane.tck.model;
+
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.ConflictException;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.Labels;
+import dev.uniplane.api.NotFoundException;
+import dev.uniplane.api.RemoteEndpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Local endpoints and registered remote endpoints, and who owns an address (the identities peer selectors see). */
+final class EndpointDirectory {
+    private final Map<EndpointId, AttachSpec> locals = new TreeMap<>();
+    private final Map<String, RemoteEndpoint> remotes = new TreeMap<>();
+
+    /** True when newly attached; false when the same spec was already attached (idempotent). */
+    boolean attach(AttachSpec spec) {
+        AttachSpec existing = locals.get(spec.id());
+        if (existing != null) {
+            if (existing.equals(spec)) {
+                return false;
+            }
+            throw new ConflictException("endpoint " + spec.id() + " is attached with another spec");
+        }
+        for (IpAddress address : spec.addresses()) {
+            localAt(address).ifPresent(owner -> {
+                throw new ConflictException("address " + address + " of " + spec.id() + " belongs to endpoint " + owner);
+            });
+        }
+        locals.put(spec.id(), spec);
+        return true;
+    }
+
+    AttachSpec detach(EndpointId id) {
+        AttachSpec removed = locals.remove(id);
+        if (removed == null) {
+            throw new NotFoundException("endpoint " + id + " is not attached");
+        }
+        return removed;
+    }
+
+    void registerRemote(RemoteEndpoint remote) {
+        remotes.put(remote.id(), remote);
+    }
+
+    void unregisterRemote(String id) {
+        if (remotes.remove(id) == null) {
+            throw new NotFoundException("remote endpoint " + id + " is not registered");
+        }
+    }
+
+    List<AttachSpec> locals() {
+        return List.copyOf(locals.values());
+    }
+
+    List<RemoteEndpoint> remotes() {
+        return List.copyOf(remotes.values());
+    }
+
+    Optional<AttachSpec> local(EndpointId id) {
+        return Optional.ofNullable(locals.get(id));
+    }
+
+    boolean isAttached(EndpointId id) {
+        return locals.containsKey(id);
+    }
+
+    Optional<EndpointId> localAt(IpAddress address) {
+        return locals.values().stream().filter(s -> s.addresses().contains(address)).map(AttachSpec::id).findFirst();
+    }
+
+    /** The labels of every endpoint, local or registered remote, that has this address (empty for an unknown one). */
+    List<Labels> identitiesAt(IpAddress address) {
+        List<Labels> identities = new ArrayList<>();
+        locals.values().stream().filter(s -> s.addresses().contains(address)).forEach(s -> identities.add(s.labels()));
+        remotes.values().stream().filter(r -> r.addresses().contains(address)).forEach(r -> identities.add(r.labels()));
+        return identities;
+    }
+}
