@@ -76,6 +76,14 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, UP_MAX_SRC_ROUTES);
+	__type(key, struct up_src_key);
+	__type(value, __u8);
+} up_src_routes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, UP_MAX_ROUTES);
 	__type(key, struct up_lpm_v4_key);
 	__type(value, struct up_route);
@@ -822,10 +830,18 @@ int from_endpoint(struct __sk_buff *skb)
 	if (rc == PARSE_INVALID)
 		return drop(sender, UP_DROP_INVALID);
 
-	/* anti-spoofing: the source must be an address of the endpoint behind this veth */
+	/*
+	 * anti-spoofing: the source must be an address of the endpoint behind this veth, or lie in a prefix routed to
+	 * that endpoint (a router or VNF workload sends from the addresses it serves).
+	 */
 	struct up_endpoint *src = endpoint_of(p.family, p.src);
-	if (!src || !(src->flags & UP_EP_LOCAL) || src->ifindex != ifindex)
-		return drop(sender, UP_DROP_INVALID);
+	if (!src || !(src->flags & UP_EP_LOCAL) || src->ifindex != ifindex) {
+		struct up_src_key sk = { .prefixlen = 40 + (p.family == UP_FAMILY_V4 ? 32 : 128),
+					 .ifindex = bpf_htonl(ifindex), .family = p.family };
+		__builtin_memcpy(sk.addr, p.src, 16);
+		if (!bpf_map_lookup_elem(&up_src_routes, &sk))
+			return drop(sender, UP_DROP_INVALID);
+	}
 
 	struct target t = {};
 	if (resolve(&p, &t) < 0)

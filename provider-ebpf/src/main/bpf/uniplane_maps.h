@@ -77,6 +77,20 @@ struct up_lpm_v6_key {
 	__u8 addr[16];
 };
 
+/*
+ * Source prefixes an endpoint may send from besides its own addresses: the prefixes routed to it (a router or VNF
+ * workload answers for them). LPM key {prefixlen = 40 + prefix length; be32 host ifindex; u8 family; addr[16]}:
+ * 25 bytes, packed. Value: u8 (unused).
+ */
+struct up_src_key {
+	__u32 prefixlen;
+	__be32 ifindex;
+	__u8 family;
+	__u8 addr[16];
+} __attribute__((packed));
+
+#define UP_MAX_SRC_ROUTES 16384
+
 /* Route value: 4 bytes, the next-hop group id (index into up_nh_groups). */
 struct up_route {
 	__u32 group;

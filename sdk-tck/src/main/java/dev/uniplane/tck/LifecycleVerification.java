@@ -40,10 +40,10 @@ public abstract class LifecycleVerification extends DataplaneVerification {
         assertThatThrownBy(extra::endpoints).isInstanceOf(IllegalStateException.class);
     }
 
-    /** Another dataplane on the same node under another name; providers that allow one per process may skip. */
+    /** Another dataplane on the same node under another name, without an uplink (the kit's dataplane owns it). */
     protected Dataplane openSecondDataplane() {
         return provider().open(dev.uniplane.api.DataplaneConfig.builder().provider(providerName())
-                .name(topology().prefix() + "-2").hostNetns(topology().nodeNetnsPath()).uplink(topology().uplink()).build());
+                .name(topology().prefix() + "-2").hostNetns(topology().nodeNetnsPath()).build());
     }
 
     private List<String> nodeLinks() {

@@ -30,9 +30,6 @@ public final class EbpfProvider implements DataplaneProvider {
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_SYS_ADMIN = 21;
     static final int CAP_BPF = 39;
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet (issue #5): the datapath program and bindings exist, attach/route/policy wiring is pending",
-            "the prerequisites are present; use another provider until issue #5 is done");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     private final Host host;
@@ -78,7 +75,7 @@ public final class EbpfProvider implements DataplaneProvider {
     @Override
     public Availability probe() {
         try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
+            return firstMissing().orElse(Availability.ok());
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
         }
@@ -128,10 +125,13 @@ public final class EbpfProvider implements DataplaneProvider {
         return (caps & (1L << cap)) != 0;
     }
 
-    /** Always throws for now: the dataplane class is pending (issue #5). */
     @Override
     public Dataplane open(DataplaneConfig config) {
         Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+        Availability availability = probe();
+        if (!availability.available()) {
+            throw new ProviderUnavailableException(NAME, availability);
+        }
+        return EbpfDataplane.open(config, capabilities());
     }
 }

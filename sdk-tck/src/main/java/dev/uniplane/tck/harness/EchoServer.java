@@ -2,6 +2,9 @@ package dev.uniplane.tck.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import dev.uniplane.linux.AddressInfo;
+import dev.uniplane.linux.RtNetlink;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -38,10 +41,26 @@ public final class EchoServer implements AutoCloseable {
             tcp.bind(new InetSocketAddress(port));
             tcp.configureBlocking(false);
             tcp.register(selector, SelectionKey.OP_ACCEPT);
-            DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET6);
-            udp.bind(new InetSocketAddress(port));
-            udp.configureBlocking(false);
-            udp.register(selector, SelectionKey.OP_READ);
+            // UDP: one socket per local address, so that replies leave from the address the request was sent to
+            // (a wildcard socket would answer from the route's preferred source, which a connected client drops).
+            try (RtNetlink nl = RtNetlink.open()) {
+                for (AddressInfo a : nl.addresses(RtNetlink.AF_UNSPEC)) {
+                    InetAddress local = a.prefix().address();
+                    if (local.isLinkLocalAddress()) {
+                        continue;
+                    }
+                    DatagramChannel udp = DatagramChannel.open(local instanceof java.net.Inet4Address
+                            ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+                    try {
+                        udp.bind(new InetSocketAddress(local, port));
+                    } catch (IOException notYetUsable) {
+                        udp.close(); // e.g. an IPv6 address still in DAD
+                        continue;
+                    }
+                    udp.configureBlocking(false);
+                    udp.register(selector, SelectionKey.OP_READ);
+                }
+            }
             return null;
         });
         this.loop = Thread.ofPlatform().daemon().name("echo-" + host.name() + "-" + port).start(this::serve);

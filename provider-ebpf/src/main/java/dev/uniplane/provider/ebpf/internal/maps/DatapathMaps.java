@@ -37,6 +37,7 @@ public final class DatapathMaps implements AutoCloseable {
     private final BpfMap routesV4;
     private final BpfMap routesV6;
     private final BpfMap groups;
+    private final BpfMap sourceRoutes;
     private final BpfMap policyOuter;
     private final BpfMap[] policy = new BpfMap[2];
     private final BpfMap[] ipcacheV4 = new BpfMap[2];
@@ -54,6 +55,7 @@ public final class DatapathMaps implements AutoCloseable {
         routesV4 = object.map("up_routes_v4");
         routesV6 = object.map("up_routes_v6");
         groups = object.map("up_nh_groups");
+        sourceRoutes = object.map("up_src_routes");
         policyOuter = object.map("up_policy");
         for (int s = 0; s < 2; s++) {
             policy[s] = object.map("up_policy_slot" + s);
@@ -161,6 +163,15 @@ public final class DatapathMaps implements AutoCloseable {
 
     public Optional<Integer> route(IpPrefix prefix) {
         return routes(prefix.family()).lookup(new LpmKey(prefix).encode()).map(U32Value::decode);
+    }
+
+    /** Lets the endpoint behind {@code hostIfindex} send from addresses in {@code prefix} (routed to it). */
+    public void putSourceRoute(int hostIfindex, IpPrefix prefix) {
+        sourceRoutes.update(new SourceRouteKey(hostIfindex, prefix).encode(), new byte[] {1});
+    }
+
+    public boolean removeSourceRoute(int hostIfindex, IpPrefix prefix) {
+        return sourceRoutes.delete(new SourceRouteKey(hostIfindex, prefix).encode());
     }
 
     /** Writes next-hop group {@code group} (0..max_entries-1); one update, so the program sees old or new hops. */

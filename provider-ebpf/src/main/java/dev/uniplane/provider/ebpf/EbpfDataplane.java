@@ -1,0 +1,439 @@
+package dev.uniplane.provider.ebpf;
+
+import dev.uniplane.api.Action;
+import dev.uniplane.api.AttachKind;
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.BackendException;
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.DropReason;
+import dev.uniplane.api.Endpoint;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.EndpointStats;
+import dev.uniplane.api.InvalidSpecException;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.api.MacAddress;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.RemoteEndpoint;
+import dev.uniplane.api.Route;
+import dev.uniplane.api.RuleRef;
+import dev.uniplane.api.RuleStats;
+import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.linux.LinuxException;
+import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.ebpf.internal.ffm.TcAttachment;
+import dev.uniplane.provider.ebpf.internal.maps.CompiledPolicy;
+import dev.uniplane.provider.ebpf.internal.maps.DatapathConfig;
+import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.maps.EndpointCounters;
+import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.maps.Identities;
+import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
+import dev.uniplane.spi.AbstractDataplane;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The eBPF dataplane: tc programs on the host side of each endpoint's veth and on the uplink, driven through maps
+ * ({@link DatapathMaps}). Workloads get a /32 (/128) address and a default route to a fixed gateway (169.254.1.1,
+ * fe80::1) whose MAC is pinned in a permanent neighbour entry, so no bridge and no ARP proxy are needed; the programs
+ * deliver with {@code bpf_redirect_peer} and send to gateways with {@code bpf_redirect_neigh}.
+ *
+ * <p>Everything runs in the node namespace ({@link DataplaneConfig#hostNetns()}): links are made through a netlink
+ * socket opened there, and tc attachments happen on a thread that entered it.
+ */
+final class EbpfDataplane extends AbstractDataplane {
+    private static final Logger LOG = LoggerFactory.getLogger(EbpfDataplane.class);
+    static final Set<String> OPTIONS = Set.of("maps.policy-entries", "maps.routes", "maps.conntrack");
+    static final IpAddress GATEWAY_V4 = IpAddress.parse("169.254.1.1");
+    static final IpAddress GATEWAY_V6 = IpAddress.parse("fe80::1");
+    private static final int MAX_ENDPOINTS = 4095;
+    private static final int TC_HANDLE = 1;
+    private static final int TC_PRIORITY = 1;
+
+    /** What attach made for one endpoint. */
+    private record Wiring(int index, String hostName, int hostIfindex, MacAddress mac, MacAddress hostMac,
+                          List<PolicyCompiler.AddressIdentity> identities, AttachSpec spec) {
+    }
+
+    private final NetNs node;
+    private final RtNetlink nodeLinks;
+    private final DatapathMaps maps;
+    private final PolicyCompiler compiler;
+    private final Identities.Allocator identities = new Identities.Allocator();
+    private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
+    private final BitSet usedIndexes = new BitSet();
+    private final Map<IpPrefix, Integer> routeGroups = new HashMap<>();
+    /** Per routed prefix, the host ifindexes of its endpoint next hops (they may send from that prefix). */
+    private final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
+    private final BitSet usedGroups = new BitSet();
+    private final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
+    private final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
+    private final int uplinkIfindex;
+    private PolicySet policySet = PolicySet.empty();
+    private CompiledPolicy compiled;
+    private boolean released;
+
+    private EbpfDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks,
+                          DatapathMaps maps, int uplinkIfindex) {
+        super(EbpfProvider.NAME, config, capabilities);
+        this.node = node;
+        this.nodeLinks = nodeLinks;
+        this.maps = maps;
+        this.compiler = new PolicyCompiler(maps.limits());
+        this.uplinkIfindex = uplinkIfindex;
+        usedIndexes.set(0); // index 0 counts unattributed traffic
+    }
+
+    static EbpfDataplane open(DataplaneConfig config, Capabilities capabilities) {
+        config.rejectUnknownOptions(EbpfProvider.NAME, OPTIONS);
+        Map<String, Integer> sizes = new HashMap<>();
+        int policyEntries = config.intOption("maps.policy-entries", 0);
+        if (policyEntries > 0) {
+            sizes.put("up_policy_slot0", policyEntries);
+            sizes.put("up_policy_slot1", policyEntries);
+        }
+        int routes = config.intOption("maps.routes", 0);
+        if (routes > 0) {
+            sizes.put("up_routes_v4", routes);
+            sizes.put("up_routes_v6", routes);
+        }
+        int conntrack = config.intOption("maps.conntrack", 0);
+        if (conntrack > 0) {
+            sizes.put("up_ct", conntrack);
+        }
+        NetNs node = openNode(config);
+        RtNetlink links = null;
+        DatapathMaps maps = null;
+        try {
+            links = RtNetlink.open(node);
+            int uplink = 0;
+            if (config.uplinkInterface().isPresent()) {
+                String name = config.uplinkInterface().get();
+                RtNetlink l = links;
+                uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
+                        "no such interface in the node namespace " + node.path())).index();
+            }
+            maps = DatapathMaps.load(sizes);
+            maps.setConfig(new DatapathConfig(config.flowTimeouts(), uplink, 0));
+            EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink);
+            if (uplink != 0) {
+                try {
+                    dp.attachProgram(uplink, true);
+                } catch (dev.uniplane.provider.ebpf.internal.ffm.BpfException e) {
+                    if (e.errno() == dev.uniplane.linux.Errno.EEXIST) {
+                        throw new dev.uniplane.api.ConflictException("uplink " + config.uplink()
+                                + " already carries a tc ingress program (handle 1, priority 1): another dataplane owns it");
+                    }
+                    throw e;
+                }
+            }
+            dp.compilePolicy(PolicySet.empty());
+            LOG.info("eBPF dataplane {} open in {} (uplink {})", config.name(), node.path(), config.uplinkInterface().orElse("none"));
+            return dp;
+        } catch (RuntimeException e) {
+            if (maps != null) {
+                maps.close();
+            }
+            if (links != null) {
+                links.close();
+            }
+            node.close();
+            throw translate("open dataplane " + config.name(), e);
+        }
+    }
+
+    private static NetNs openNode(DataplaneConfig config) {
+        try {
+            return config.hostNetnsPath().map(p -> NetNs.open(Path.of(p))).orElseGet(NetNs::current);
+        } catch (LinuxException e) {
+            throw new InvalidSpecException("hostNetns", config.hostNetns(), "cannot open: " + e.errnoName());
+        }
+    }
+
+    // --- attach ---------------------------------------------------------------------------------------------------
+
+    @Override
+    protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
+        int index = usedIndexes.nextClearBit(1);
+        if (index > MAX_ENDPOINTS) {
+            throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints (up_ep_stats)");
+        }
+        NetNs workload;
+        try {
+            workload = NetNs.open(Path.of(spec.netns()));
+        } catch (LinuxException e) {
+            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
+        }
+        String hostName = hostInterfaceName(index);
+        Wiring wiring = null;
+        try (workload) {
+            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
+            var host = nodeLinks.link(hostName);
+            MacAddress hostMac = MacAddress.ofBytes(host.mac().bytes());
+            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
+                    ((long) name().hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
+            WorkloadSide.configure(workload, spec, mac, hostMac);
+            nodeLinks.setUp(host.index(), true);
+            List<PolicyCompiler.AddressIdentity> ids = spec.addresses().stream()
+                    .map(a -> new PolicyCompiler.AddressIdentity(a, identities.next())).toList();
+            wiring = new Wiring(index, hostName, host.index(), mac, hostMac, ids, spec);
+            attachProgram(host.index(), false);
+            maps.resetEndpointCounters(index);
+            for (PolicyCompiler.AddressIdentity id : ids) {
+                maps.putEndpointAddress(id.address(), EndpointRecord.local(index, host.index(), mac, hostMac, id.identity()));
+            }
+            maps.putIfindex(host.index(), index);
+            wirings.put(spec.id(), wiring);
+            usedIndexes.set(index);
+            // Selectors may match the new endpoint: recompile with it.
+            compilePolicy(policySet);
+            return new Endpoint(spec, kind, hostName, mac, hostMac);
+        } catch (RuntimeException e) {
+            wirings.remove(spec.id());
+            usedIndexes.clear(index);
+            if (wiring != null) {
+                removeFromMaps(wiring);
+            }
+            deleteLinkQuietly(hostName);
+            throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    private String hostInterfaceName(int index) {
+        String base = name().length() > 9 ? name().substring(0, 9) : name();
+        return base + "e" + index;
+    }
+
+    private void attachProgram(int ifindex, boolean uplink) {
+        node.execute(() -> {
+            TcAttachment.createHook(ifindex);
+            TcAttachment.attach(ifindex, TcAttachment.Point.INGRESS, uplink ? maps.fromUplink() : maps.fromEndpoint(),
+                    TC_HANDLE, TC_PRIORITY, false);
+        });
+    }
+
+    @Override
+    protected void backendDetach(Endpoint endpoint) {
+        Wiring w = wirings.get(endpoint.id());
+        removeFromMaps(w);
+        deleteLinkQuietly(w.hostName());
+        wirings.remove(endpoint.id());
+        usedIndexes.clear(w.index());
+        compilePolicy(policySet);
+    }
+
+    private void removeFromMaps(Wiring w) {
+        w.identities().forEach(id -> maps.removeEndpointAddress(id.address()));
+        maps.removeIfindex(w.hostIfindex());
+    }
+
+    /** The veth goes with its peer; when the workload netns is already gone the kernel has removed both. */
+    private void deleteLinkQuietly(String hostName) {
+        try {
+            if (nodeLinks.findLink(hostName).isPresent()) {
+                nodeLinks.deleteLink(hostName);
+            }
+        } catch (LinuxException e) {
+            LOG.warn("cannot delete {}: {}", hostName, e.getMessage());
+        }
+    }
+
+    // --- routes ---------------------------------------------------------------------------------------------------
+
+    @Override
+    protected void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
+        // Encode everything first: a bad route fails before any map changes.
+        Map<IpPrefix, NextHopGroup> encoded = new LinkedHashMap<>();
+        for (Route r : upserts) {
+            encoded.put(r.prefix(), RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
+                    .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac()))));
+        }
+        int fresh = (int) encoded.keySet().stream().filter(p -> !routeGroups.containsKey(p)).count();
+        if (usedGroups.cardinality() + fresh > maps.maxNextHopGroups()) {
+            throw new InvalidSpecException("routes", usedGroups.cardinality() + fresh + " routes",
+                    "exceeds up_nh_groups max_entries=" + maps.maxNextHopGroups());
+        }
+        try {
+            for (var e : encoded.entrySet()) {
+                Integer group = routeGroups.get(e.getKey());
+                if (group == null) {
+                    group = usedGroups.nextClearBit(0);
+                    usedGroups.set(group);
+                    routeGroups.put(e.getKey(), group);
+                }
+                // Group first, then the prefix: the program never follows a prefix into an unwritten group.
+                maps.putNextHopGroup(group, e.getValue());
+                maps.putRoute(e.getKey(), group);
+                setSourceRoutes(e.getKey(), e.getValue().hops().stream()
+                        .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
+                        .map(h -> h.ifindex()).collect(java.util.stream.Collectors.toSet()));
+            }
+            for (IpPrefix prefix : removals) {
+                Integer group = routeGroups.remove(prefix);
+                setSourceRoutes(prefix, Set.of());
+                maps.removeRoute(prefix);
+                if (group != null) {
+                    maps.clearNextHopGroup(group);
+                    usedGroups.clear(group);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw translate("update routes", e);
+        }
+    }
+
+    private void setSourceRoutes(IpPrefix prefix, Set<Integer> ifindexes) {
+        Set<Integer> before = sourceRoutes.getOrDefault(prefix, Set.of());
+        before.stream().filter(i -> !ifindexes.contains(i)).forEach(i -> maps.removeSourceRoute(i, prefix));
+        ifindexes.stream().filter(i -> !before.contains(i)).forEach(i -> maps.putSourceRoute(i, prefix));
+        if (ifindexes.isEmpty()) {
+            sourceRoutes.remove(prefix);
+        } else {
+            sourceRoutes.put(prefix, Set.copyOf(ifindexes));
+        }
+    }
+
+    // --- policy ---------------------------------------------------------------------------------------------------
+
+    @Override
+    protected void backendApplyPolicies(PolicySet policies) {
+        compilePolicy(policies);
+    }
+
+    /** Compiles against the current endpoints and remotes and flips it in atomically; a failure changes nothing. */
+    private void compilePolicy(PolicySet set) {
+        List<PolicyCompiler.LocalEndpoint> locals = new ArrayList<>();
+        wirings.values().forEach(w -> locals.add(new PolicyCompiler.LocalEndpoint(w.index(), w.spec().labels(), w.identities())));
+        List<PolicyCompiler.RemoteEndpoint> remotes = new ArrayList<>();
+        remoteIdentities.forEach((id, ids) -> remotes.add(new PolicyCompiler.RemoteEndpoint(id, remoteLabels.get(id), ids)));
+        CompiledPolicy next = compiler.compile(set, locals, remotes);
+        try {
+            maps.applyPolicy(next);
+        } catch (RuntimeException e) {
+            throw translate("apply policies", e);
+        }
+        compiled = next;
+        policySet = set;
+    }
+
+    @Override
+    protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
+        Map<String, List<PolicyCompiler.AddressIdentity>> nextIds = new LinkedHashMap<>();
+        Map<String, dev.uniplane.api.Labels> nextLabels = new LinkedHashMap<>();
+        for (RemoteEndpoint r : remotes) {
+            List<PolicyCompiler.AddressIdentity> old = remoteIdentities.getOrDefault(r.id(), List.of());
+            nextIds.put(r.id(), r.addresses().stream().map(a -> old.stream().filter(o -> o.address().equals(a)).findFirst()
+                    .orElseGet(() -> new PolicyCompiler.AddressIdentity(a, identities.next()))).toList());
+            nextLabels.put(r.id(), r.labels());
+        }
+        Map<String, List<PolicyCompiler.AddressIdentity>> previous = new LinkedHashMap<>(remoteIdentities);
+        Map<String, dev.uniplane.api.Labels> previousLabels = new LinkedHashMap<>(remoteLabels);
+        replaceRemotes(nextIds, nextLabels);
+        try {
+            compilePolicy(policySet);
+        } catch (RuntimeException e) {
+            replaceRemotes(previous, previousLabels);
+            throw e;
+        }
+    }
+
+    private void replaceRemotes(Map<String, List<PolicyCompiler.AddressIdentity>> ids, Map<String, dev.uniplane.api.Labels> labels) {
+        remoteIdentities.values().forEach(l -> l.forEach(a -> maps.removeEndpointAddress(a.address())));
+        remoteIdentities.clear();
+        remoteIdentities.putAll(ids);
+        remoteLabels.clear();
+        remoteLabels.putAll(labels);
+        remoteIdentities.values().forEach(l -> l.forEach(a -> maps.putEndpointAddress(a.address(), EndpointRecord.remote(a.identity()))));
+    }
+
+    // --- stats ----------------------------------------------------------------------------------------------------
+
+    @Override
+    protected StatsSnapshot backendStats() {
+        Instant now = Instant.now();
+        Map<EndpointId, EndpointStats> eps = new LinkedHashMap<>();
+        wirings.forEach((id, w) -> {
+            EndpointCounters c = maps.endpointCounters(w.index());
+            Map<DropReason, Long> drops = new HashMap<>();
+            for (DropReason r : DropReason.values()) {
+                drops.put(r, c.drops(r));
+            }
+            eps.put(id, new EndpointStats(id, c.rxPackets(), c.rxBytes(), c.txPackets(), c.txBytes(), drops));
+        });
+        Map<RuleRef, RuleStats> rules = new LinkedHashMap<>();
+        maps.ruleCounters(compiled).forEach((ref, packets) -> rules.put(ref, new RuleStats(ref, actionOf(ref), packets)));
+        return new StatsSnapshot(now, eps, rules);
+    }
+
+    private Action actionOf(RuleRef ref) {
+        return policySet.policy(ref.policy()).flatMap(p -> p.rules(ref.direction()))
+                .map(list -> list.get(ref.index()).action()).orElse(Action.ALLOW);
+    }
+
+    // --- lifecycle ------------------------------------------------------------------------------------------------
+
+    @Override
+    protected void backendClose() {
+        release();
+    }
+
+    @Override
+    protected void backendDestroy() {
+        release();
+    }
+
+    /** Removes every link and attachment this dataplane made and frees the programs and maps. Idempotent. */
+    private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        wirings.values().forEach(w -> deleteLinkQuietly(w.hostName()));
+        wirings.clear();
+        if (uplinkIfindex != 0) {
+            try {
+                node.execute(() -> new TcAttachment(uplinkIfindex, TcAttachment.Point.INGRESS, TC_HANDLE, TC_PRIORITY, 0).detach());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot detach the uplink program: {}", e.getMessage());
+            }
+        }
+        maps.close();
+        nodeLinks.close();
+        node.close();
+    }
+
+    private static RuntimeException translate(String operation, RuntimeException e) {
+        if (e instanceof dev.uniplane.api.DataplaneException) {
+            return e;
+        }
+        if (e instanceof LinuxException le) {
+            return new BackendException(operation, le.errnoName(), le.getMessage(), le);
+        }
+        return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
+    }
+
+    /** Runs {@code action}, translating low-level failures. */
+    static <T> T backend(String operation, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw translate(operation, e);
+        }
+    }
+}
