@@ -6,6 +6,9 @@ module dev.uniplane.provider.ebpf {
     requires dev.uniplane.api;
     requires dev.uniplane.linux;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
+
+    opens dev.uniplane.provider.ebpf.internal.state to com.fasterxml.jackson.databind;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.ebpf.EbpfProvider;
 }

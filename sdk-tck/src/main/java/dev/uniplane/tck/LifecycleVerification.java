@@ -38,6 +38,23 @@ public abstract class LifecycleVerification extends DataplaneVerification {
         extra.close();
         extra.close();
         assertThatThrownBy(extra::endpoints).isInstanceOf(IllegalStateException.class);
+        // With RESTART_SURVIVAL close leaves the state for adoption: open it again to remove it for good.
+        openSecondDataplane().destroy();
+    }
+
+    @Test
+    public void required_destroyRemovesEverythingSoANewOpenStartsEmpty() {
+        Dataplane extra = openSecondDataplane();
+        Workload w = topology().workload("lc-c", false);
+        extra.attach(w.spec());
+        extra.destroy();
+        Dataplane again = openSecondDataplane();
+        try {
+            assertThat(again.endpoints()).isEmpty();
+            assertThat(again.currentState()).isEqualTo(dev.uniplane.api.DesiredState.empty());
+        } finally {
+            again.destroy();
+        }
     }
 
     /** Another dataplane on the same node under another name, without an uplink (the kit's dataplane owns it). */

@@ -33,6 +33,7 @@ import dev.uniplane.provider.ebpf.internal.maps.Identities;
 import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
 import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
 import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
+import dev.uniplane.provider.ebpf.internal.state.SavedState;
 import dev.uniplane.spi.AbstractDataplane;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,6 +66,9 @@ final class EbpfDataplane extends AbstractDataplane {
     private static final int MAX_ENDPOINTS = 4095;
     private static final int TC_HANDLE = 1;
     private static final int TC_PRIORITY = 1;
+    /** Pinned maps of dataplane NAME live in PIN_ROOT/NAME; what it was told, in STATE_ROOT/NAME.json. */
+    static final Path PIN_ROOT = Path.of("/sys/fs/bpf/uniplane");
+    static final Path STATE_ROOT = Path.of("/run/uniplane");
 
     /** What attach made for one endpoint. */
     private record Wiring(int index, String hostName, int hostIfindex, MacAddress mac, MacAddress hostMac,
@@ -75,7 +79,7 @@ final class EbpfDataplane extends AbstractDataplane {
     private final RtNetlink nodeLinks;
     private final DatapathMaps maps;
     private final PolicyCompiler compiler;
-    private final Identities.Allocator identities = new Identities.Allocator();
+    private Identities.Allocator identities = new Identities.Allocator();
     private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
     private final BitSet usedIndexes = new BitSet();
     private final Map<IpPrefix, Integer> routeGroups = new HashMap<>();
@@ -84,14 +88,19 @@ final class EbpfDataplane extends AbstractDataplane {
     private final BitSet usedGroups = new BitSet();
     private final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
     private final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
+    private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
     private final int uplinkIfindex;
+    private final Path pinDir;
+    private final Path stateFile;
     private PolicySet policySet = PolicySet.empty();
     private CompiledPolicy compiled;
     private boolean released;
 
     private EbpfDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks,
-                          DatapathMaps maps, int uplinkIfindex) {
+                          DatapathMaps maps, int uplinkIfindex, Path pinDir, Path stateFile) {
         super(EbpfProvider.NAME, config, capabilities);
+        this.pinDir = pinDir;
+        this.stateFile = stateFile;
         this.node = node;
         this.nodeLinks = nodeLinks;
         this.maps = maps;
@@ -129,9 +138,22 @@ final class EbpfDataplane extends AbstractDataplane {
                 uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
             }
-            maps = DatapathMaps.load(sizes);
+            Path pins = PIN_ROOT.resolve(config.name());
+            Path state = STATE_ROOT.resolve(config.name() + ".json");
+            boolean adopt = java.nio.file.Files.exists(state) && java.nio.file.Files.isDirectory(pins);
+            if (!adopt) {
+                // Leftovers of a dataplane that was never cleanly recorded: start from scratch.
+                DatapathMaps.unpin(pins);
+                java.nio.file.Files.deleteIfExists(state);
+            }
+            maps = DatapathMaps.load(sizes, pins);
             maps.setConfig(new DatapathConfig(config.flowTimeouts(), uplink, 0));
-            EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink);
+            EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink, pins, state);
+            if (adopt) {
+                dp.adopt(SavedState.read(state));
+                LOG.info("eBPF dataplane {} adopted its pinned state in {}", config.name(), node.path());
+                return dp;
+            }
             if (uplink != 0) {
                 try {
                     dp.attachProgram(uplink, true);
@@ -144,9 +166,10 @@ final class EbpfDataplane extends AbstractDataplane {
                 }
             }
             dp.compilePolicy(PolicySet.empty());
+            dp.persist();
             LOG.info("eBPF dataplane {} open in {} (uplink {})", config.name(), node.path(), config.uplinkInterface().orElse("none"));
             return dp;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             if (maps != null) {
                 maps.close();
             }
@@ -154,7 +177,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 links.close();
             }
             node.close();
-            throw translate("open dataplane " + config.name(), e);
+            throw translate("open dataplane " + config.name(), e instanceof RuntimeException re ? re : new java.io.UncheckedIOException((java.io.IOException) e));
         }
     }
 
@@ -203,7 +226,8 @@ final class EbpfDataplane extends AbstractDataplane {
             usedIndexes.set(index);
             // Selectors may match the new endpoint: recompile with it.
             compilePolicy(policySet);
-            return new Endpoint(spec, kind, hostName, mac, hostMac);
+            persist();
+            return endpointOf(wiring, kind);
         } catch (RuntimeException e) {
             wirings.remove(spec.id());
             usedIndexes.clear(index);
@@ -221,10 +245,15 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     private void attachProgram(int ifindex, boolean uplink) {
+        attachProgram(ifindex, uplink, false);
+    }
+
+    /** With {@code replace}, swaps the program of our existing filter atomically (adoption after a restart). */
+    private void attachProgram(int ifindex, boolean uplink, boolean replace) {
         node.execute(() -> {
             TcAttachment.createHook(ifindex);
             TcAttachment.attach(ifindex, TcAttachment.Point.INGRESS, uplink ? maps.fromUplink() : maps.fromEndpoint(),
-                    TC_HANDLE, TC_PRIORITY, false);
+                    TC_HANDLE, TC_PRIORITY, replace);
         });
     }
 
@@ -236,6 +265,11 @@ final class EbpfDataplane extends AbstractDataplane {
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
         compilePolicy(policySet);
+        persist();
+    }
+
+    private static Endpoint endpointOf(Wiring w, AttachKind kind) {
+        return new Endpoint(w.spec(), kind, w.hostName(), w.mac(), w.hostMac());
     }
 
     private void removeFromMaps(Wiring w) {
@@ -296,6 +330,9 @@ final class EbpfDataplane extends AbstractDataplane {
         } catch (RuntimeException e) {
             throw translate("update routes", e);
         }
+        routes.clear();
+        routes.putAll(all);
+        persist();
     }
 
     private void setSourceRoutes(IpPrefix prefix, Set<Integer> ifindexes) {
@@ -314,6 +351,7 @@ final class EbpfDataplane extends AbstractDataplane {
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
         compilePolicy(policies);
+        persist();
     }
 
     /** Compiles against the current endpoints and remotes and flips it in atomically; a failure changes nothing. */
@@ -351,6 +389,7 @@ final class EbpfDataplane extends AbstractDataplane {
             replaceRemotes(previous, previousLabels);
             throw e;
         }
+        persist();
     }
 
     private void replaceRemotes(Map<String, List<PolicyCompiler.AddressIdentity>> ids, Map<String, dev.uniplane.api.Labels> labels) {
@@ -388,22 +427,24 @@ final class EbpfDataplane extends AbstractDataplane {
 
     // --- lifecycle ------------------------------------------------------------------------------------------------
 
+    /**
+     * Closes our handles only: the veths, the tc filters (which hold the programs), the pinned maps and the state file
+     * stay, so traffic keeps flowing under the last configuration and the next open of this name adopts it.
+     */
     @Override
     protected void backendClose() {
-        release();
-    }
-
-    @Override
-    protected void backendDestroy() {
-        release();
-    }
-
-    /** Removes every link and attachment this dataplane made and frees the programs and maps. Idempotent. */
-    private void release() {
         if (released) {
             return;
         }
         released = true;
+        maps.close();
+        nodeLinks.close();
+        node.close();
+    }
+
+    /** Endpoints are detached already (by the base class); removes the uplink filter, the pins and the state. */
+    @Override
+    protected void backendDestroy() {
         wirings.values().forEach(w -> deleteLinkQuietly(w.hostName()));
         wirings.clear();
         if (uplinkIfindex != 0) {
@@ -413,9 +454,94 @@ final class EbpfDataplane extends AbstractDataplane {
                 LOG.warn("cannot detach the uplink program: {}", e.getMessage());
             }
         }
-        maps.close();
-        nodeLinks.close();
-        node.close();
+        try {
+            DatapathMaps.unpin(pinDir);
+            java.nio.file.Files.deleteIfExists(stateFile);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("cannot remove the pins or state of {}: {}", name(), e.getMessage());
+        }
+        backendClose();
+    }
+
+    // --- restart ------------------------------------------------------------------------------------------------
+
+    /** Writes what a restarted process needs to adopt this dataplane. */
+    private void persist() {
+        new SavedState(SavedState.VERSION,
+                wirings.values().stream().map(w -> new SavedState.SavedEndpoint(w.spec(), w.index(), w.hostName(),
+                        w.hostIfindex(), w.mac(), w.hostMac(), w.identities())).toList(),
+                routes.values().stream().map(r -> new SavedState.SavedRoute(r, routeGroups.get(r.prefix()))).toList(),
+                policySet,
+                remoteIdentities.entrySet().stream().map(e -> new SavedState.SavedRemote(
+                        new RemoteEndpoint(e.getKey(), e.getValue().stream().map(PolicyCompiler.AddressIdentity::address).toList(),
+                                remoteLabels.get(e.getKey())), e.getValue())).toList())
+                .write(stateFile);
+    }
+
+    /**
+     * Takes over what a previous process left: re-attaches the programs of this process to the same filters (an atomic
+     * replace, so packets never miss a program), rebuilds the bookkeeping and recompiles the policy. Endpoints whose
+     * veth vanished meanwhile (their namespace was deleted) are dropped, with the routes that pointed at them.
+     */
+    private void adopt(SavedState saved) {
+        int maxIdentity = Identities.FIRST_ENDPOINT - 1;
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (SavedState.SavedEndpoint e : saved.endpoints()) {
+            Optional<dev.uniplane.linux.LinkInfo> link = nodeLinks.findLink(e.hostName());
+            Wiring w = new Wiring(e.index(), e.hostName(), e.hostIfindex(), e.mac(), e.hostMac(), e.identities(), e.spec());
+            if (link.isEmpty() || link.get().index() != e.hostIfindex()) {
+                LOG.warn("endpoint {} vanished while {} was closed (no {}); dropping it", e.spec().id(), name(), e.hostName());
+                removeFromMaps(w);
+                continue;
+            }
+            attachProgram(e.hostIfindex(), false, true);
+            wirings.put(e.spec().id(), w);
+            usedIndexes.set(e.index());
+            endpoints.add(endpointOf(w, AttachKind.VETH));
+            for (PolicyCompiler.AddressIdentity id : e.identities()) {
+                maxIdentity = Math.max(maxIdentity, id.identity());
+            }
+        }
+        if (uplinkIfindex != 0) {
+            attachProgram(uplinkIfindex, true, true);
+        }
+        List<Route> kept = new ArrayList<>();
+        for (SavedState.SavedRoute r : saved.routes()) {
+            boolean dangling = r.route().nextHops().stream()
+                    .anyMatch(h -> h instanceof dev.uniplane.api.NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
+            if (dangling) {
+                LOG.warn("route {} pointed at a vanished endpoint; removing it", r.prefix());
+                maps.removeRoute(r.prefix());
+                maps.clearNextHopGroup(r.group());
+                continue;
+            }
+            routeGroups.put(r.prefix(), r.group());
+            usedGroups.set(r.group());
+            routes.put(r.prefix(), r.route());
+            kept.add(r.route());
+            Set<Integer> owners = new java.util.HashSet<>();
+            r.route().nextHops().forEach(h -> {
+                if (h instanceof dev.uniplane.api.NextHop.ToEndpoint t) {
+                    owners.add(wirings.get(t.endpoint()).hostIfindex());
+                }
+            });
+            if (!owners.isEmpty()) {
+                sourceRoutes.put(r.prefix(), Set.copyOf(owners));
+            }
+        }
+        List<RemoteEndpoint> remotes = new ArrayList<>();
+        for (SavedState.SavedRemote r : saved.remotes()) {
+            remoteIdentities.put(r.remote().id(), r.identities());
+            remoteLabels.put(r.remote().id(), r.remote().labels());
+            remotes.add(r.remote());
+            for (PolicyCompiler.AddressIdentity id : r.identities()) {
+                maxIdentity = Math.max(maxIdentity, id.identity());
+            }
+        }
+        identities = new Identities.Allocator(maxIdentity + 1);
+        compilePolicy(saved.policies());
+        adopt(endpoints, kept, saved.policies(), remotes);
+        persist();
     }
 
     private static RuntimeException translate(String operation, RuntimeException e) {

@@ -65,7 +65,8 @@ public final class EbpfProvider implements DataplaneProvider {
         return Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP,
                 Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
                 Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY,
-                Capability.REMOTE_ENDPOINTS, Capability.ENDPOINT_STATS, Capability.RULE_STATS, Capability.DROP_REASONS);
+                Capability.REMOTE_ENDPOINTS, Capability.ENDPOINT_STATS, Capability.RULE_STATS, Capability.DROP_REASONS,
+                Capability.RESTART_SURVIVAL);
     }
 
     /**

@@ -68,6 +68,21 @@ public final class BpfObject implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Pins a map at {@code path} on load, or, when a compatible map is pinned there already, reuses it (its entries
+     * survive the process: restart adoption). Only before {@link #load()}.
+     */
+    public BpfObject setPinPath(String mapName, String path) {
+        if (loaded) {
+            throw new IllegalStateException("the pin path of " + mapName + " can only change before load");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            BpfException.check(LibBpf.bpf_map__set_pin_path(findMap(mapName), a.allocateFrom(path)),
+                    "bpf_map__set_pin_path", mapName + " -> " + path);
+        }
+        return this;
+    }
+
     /** Loads every program (the verifier runs here) and creates every map. */
     public BpfObject load() {
         ensureOpen();

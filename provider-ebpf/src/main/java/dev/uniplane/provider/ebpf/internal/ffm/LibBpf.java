@@ -92,6 +92,7 @@ public final class LibBpf {
         static final MethodHandle MAP_SET_MAX = plain("bpf_map__set_max_entries", FunctionDescriptor.of(I, A, I));
         static final MethodHandle MAP_PIN = plain("bpf_map__pin", FunctionDescriptor.of(I, A, A));
         static final MethodHandle MAP_UNPIN = plain("bpf_map__unpin", FunctionDescriptor.of(I, A, A));
+        static final MethodHandle MAP_SET_PIN_PATH = plain("bpf_map__set_pin_path", FunctionDescriptor.of(I, A, A));
         static final MethodHandle OBJ_GET = plain("bpf_obj_get", FunctionDescriptor.of(I, A));
         static final MethodHandle HOOK_CREATE = plain("bpf_tc_hook_create", FunctionDescriptor.of(I, A));
         static final MethodHandle HOOK_DESTROY = plain("bpf_tc_hook_destroy", FunctionDescriptor.of(I, A));
@@ -325,6 +326,15 @@ public final class LibBpf {
     public static int bpf_map__pin(MemorySegment map, MemorySegment path) {
         try {
             return (int) H.MAP_PIN.invokeExact(map, path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Before load: libbpf reuses a compatible map pinned at {@code path}, or creates the map and pins it there. */
+    public static int bpf_map__set_pin_path(MemorySegment map, MemorySegment path) {
+        try {
+            return (int) H.MAP_SET_PIN_PATH.invokeExact(map, path);
         } catch (Throwable t) {
             throw rethrow(t);
         }

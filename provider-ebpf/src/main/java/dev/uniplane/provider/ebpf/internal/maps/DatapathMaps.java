@@ -29,6 +29,12 @@ public final class DatapathMaps implements AutoCloseable {
 
     private static final int BATCH = 4096;
 
+    /** Every map of the object: what a dataplane pins to survive a restart. */
+    public static final List<String> MAP_NAMES = List.of("up_state", "up_config", "up_endpoints", "up_ifindex",
+            "up_src_routes", "up_routes_v4", "up_routes_v6", "up_nh_groups", "up_policy_slot0", "up_policy_slot1",
+            "up_policy", "up_ipcache_v4_slot0", "up_ipcache_v4_slot1", "up_ipcache_v4", "up_ipcache_v6_slot0",
+            "up_ipcache_v6_slot1", "up_ipcache_v6", "up_ct", "up_ep_stats", "up_rule_stats");
+
     private final BpfObject object;
     private final BpfMap state;
     private final BpfMap config;
@@ -77,13 +83,31 @@ public final class DatapathMaps implements AutoCloseable {
      * slots, e.g. {@code up_policy_slot0} and {@code up_policy_slot1}, with the same value).
      */
     public static DatapathMaps load(Map<String, Integer> maxEntries) {
+        DatapathMaps maps = load(maxEntries, null);
+        maps.setConfig(new DatapathConfig(FlowTimeouts.DEFAULT, 0, 0));
+        return maps;
+    }
+
+    /**
+     * Loads the object with its maps pinned under {@code pinDir} (created if needed): maps already pinned there are
+     * reused with their entries, the others are created and pinned. {@code null} pins nothing. The config map is left
+     * as found, so an adopting caller sees the previous configuration.
+     */
+    public static DatapathMaps load(Map<String, Integer> maxEntries, java.nio.file.Path pinDir) {
         BpfObject obj = BpfObject.openResource(DatapathMaps.class.getClassLoader(), RESOURCE);
         try {
             maxEntries.forEach(obj::setMaxEntries);
+            if (pinDir != null) {
+                java.nio.file.Files.createDirectories(pinDir);
+                for (String name : MAP_NAMES) {
+                    obj.setPinPath(name, pinDir.resolve(name).toString());
+                }
+            }
             obj.load();
-            DatapathMaps maps = new DatapathMaps(obj);
-            maps.setConfig(new DatapathConfig(FlowTimeouts.DEFAULT, 0, 0));
-            return maps;
+            return new DatapathMaps(obj);
+        } catch (java.io.IOException e) {
+            obj.close();
+            throw new java.io.UncheckedIOException("cannot create the pin directory " + pinDir, e);
         } catch (RuntimeException | Error e) {
             obj.close();
             throw e;
@@ -168,6 +192,22 @@ public final class DatapathMaps implements AutoCloseable {
     /** Lets the endpoint behind {@code hostIfindex} send from addresses in {@code prefix} (routed to it). */
     public void putSourceRoute(int hostIfindex, IpPrefix prefix) {
         sourceRoutes.update(new SourceRouteKey(hostIfindex, prefix).encode(), new byte[] {1});
+    }
+
+    /** Removes the pins under {@code pinDir} and the directory; the maps live on while programs use them. */
+    public static void unpin(java.nio.file.Path pinDir) {
+        try {
+            if (java.nio.file.Files.isDirectory(pinDir)) {
+                try (var files = java.nio.file.Files.list(pinDir)) {
+                    for (java.nio.file.Path f : files.toList()) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(pinDir);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove the pins under " + pinDir, e);
+        }
     }
 
     public boolean removeSourceRoute(int hostIfindex, IpPrefix prefix) {
