@@ -86,6 +86,9 @@ final class EbpfDataplane extends AbstractDataplane {
     /** Per routed prefix, the host ifindexes of its endpoint next hops (they may send from that prefix). */
     private final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
     private final BitSet usedGroups = new BitSet();
+    private final Map<NextHopGroup, Integer> groupIds = new HashMap<>();
+    private final Map<Integer, NextHopGroup> groupValues = new HashMap<>();
+    private final Map<Integer, Integer> groupRefs = new HashMap<>();
     private final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
     private final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
     private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
@@ -295,25 +298,28 @@ final class EbpfDataplane extends AbstractDataplane {
         // Encode everything first: a bad route fails before any map changes.
         Map<IpPrefix, NextHopGroup> encoded = new LinkedHashMap<>();
         for (Route r : upserts) {
-            encoded.put(r.prefix(), RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
-                    .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac()))));
+            encoded.put(r.prefix(), encode(r));
         }
-        int fresh = (int) encoded.keySet().stream().filter(p -> !routeGroups.containsKey(p)).count();
-        if (usedGroups.cardinality() + fresh > maps.maxNextHopGroups()) {
-            throw new InvalidSpecException("routes", usedGroups.cardinality() + fresh + " routes",
+        long freshGroups = encoded.values().stream().distinct().filter(g -> !groupIds.containsKey(g)).count();
+        if (groupIds.size() + freshGroups > maps.maxNextHopGroups()) {
+            throw new InvalidSpecException("routes", groupIds.size() + freshGroups + " distinct next-hop sets",
                     "exceeds up_nh_groups max_entries=" + maps.maxNextHopGroups());
         }
         try {
+            Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
+            Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
+            List<Integer> released = new ArrayList<>();
             for (var e : encoded.entrySet()) {
-                Integer group = routeGroups.get(e.getKey());
-                if (group == null) {
-                    group = usedGroups.nextClearBit(0);
-                    usedGroups.set(group);
-                    routeGroups.put(e.getKey(), group);
+                int group = retainGroup(e.getValue(), groupWrites);
+                Integer previous = routeGroups.put(e.getKey(), group);
+                if (previous != null) {
+                    released.add(previous);
                 }
-                // Group first, then the prefix: the program never follows a prefix into an unwritten group.
-                maps.putNextHopGroup(group, e.getValue());
-                maps.putRoute(e.getKey(), group);
+                prefixWrites.put(e.getKey(), group);
+            }
+            // Batched: new groups first, then the prefixes (bpf_map_update_batch, see NOTES 2.6).
+            maps.putRoutes(groupWrites, prefixWrites);
+            for (var e : encoded.entrySet()) {
                 setSourceRoutes(e.getKey(), e.getValue().hops().stream()
                         .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
                         .map(h -> h.ifindex()).collect(java.util.stream.Collectors.toSet()));
@@ -323,16 +329,45 @@ final class EbpfDataplane extends AbstractDataplane {
                 setSourceRoutes(prefix, Set.of());
                 maps.removeRoute(prefix);
                 if (group != null) {
-                    maps.clearNextHopGroup(group);
-                    usedGroups.clear(group);
+                    released.add(group);
                 }
             }
+            // Only now that no prefix points at them may unused groups be emptied.
+            released.forEach(this::releaseGroup);
         } catch (RuntimeException e) {
             throw translate("update routes", e);
         }
         routes.clear();
         routes.putAll(all);
         persist();
+    }
+
+    private NextHopGroup encode(Route r) {
+        return RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
+                .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac())));
+    }
+
+    /** Routes with the same next hops share one group (like Linux nexthop objects); new groups are queued in writes. */
+    private int retainGroup(NextHopGroup value, Map<Integer, NextHopGroup> writes) {
+        Integer id = groupIds.get(value);
+        if (id == null) {
+            id = usedGroups.nextClearBit(0);
+            usedGroups.set(id);
+            groupIds.put(value, id);
+            groupValues.put(id, value);
+            writes.put(id, value);
+        }
+        groupRefs.merge(id, 1, Integer::sum);
+        return id;
+    }
+
+    private void releaseGroup(int id) {
+        if (groupRefs.merge(id, -1, Integer::sum) <= 0) {
+            groupRefs.remove(id);
+            groupIds.remove(groupValues.remove(id));
+            usedGroups.clear(id);
+            maps.clearNextHopGroup(id);
+        }
     }
 
     private void setSourceRoutes(IpPrefix prefix, Set<Integer> ifindexes) {
@@ -506,17 +541,22 @@ final class EbpfDataplane extends AbstractDataplane {
             attachProgram(uplinkIfindex, true, true);
         }
         List<Route> kept = new ArrayList<>();
+        Set<Integer> danglingGroups = new java.util.HashSet<>();
         for (SavedState.SavedRoute r : saved.routes()) {
             boolean dangling = r.route().nextHops().stream()
                     .anyMatch(h -> h instanceof dev.uniplane.api.NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
             if (dangling) {
                 LOG.warn("route {} pointed at a vanished endpoint; removing it", r.prefix());
                 maps.removeRoute(r.prefix());
-                maps.clearNextHopGroup(r.group());
+                danglingGroups.add(r.group());
                 continue;
             }
             routeGroups.put(r.prefix(), r.group());
             usedGroups.set(r.group());
+            NextHopGroup value = encode(r.route());
+            groupIds.put(value, r.group());
+            groupValues.put(r.group(), value);
+            groupRefs.merge(r.group(), 1, Integer::sum);
             routes.put(r.prefix(), r.route());
             kept.add(r.route());
             Set<Integer> owners = new java.util.HashSet<>();
@@ -529,6 +569,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 sourceRoutes.put(r.prefix(), Set.copyOf(owners));
             }
         }
+        danglingGroups.stream().filter(g -> !groupRefs.containsKey(g)).forEach(maps::clearNextHopGroup);
         List<RemoteEndpoint> remotes = new ArrayList<>();
         for (SavedState.SavedRemote r : saved.remotes()) {
             remoteIdentities.put(r.remote().id(), r.identities());

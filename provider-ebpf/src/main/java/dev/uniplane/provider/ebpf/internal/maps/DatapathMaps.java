@@ -189,6 +189,32 @@ public final class DatapathMaps implements AutoCloseable {
         return routes(prefix.family()).lookup(new LpmKey(prefix).encode()).map(U32Value::decode);
     }
 
+    /**
+     * Writes many groups, then points many prefixes at them, with batch updates (the program never follows a prefix
+     * into an unwritten group: groups go first).
+     */
+    public void putRoutes(Map<Integer, NextHopGroup> newGroups, Map<IpPrefix, Integer> prefixes) {
+        List<byte[]> gk = new ArrayList<>();
+        List<byte[]> gv = new ArrayList<>();
+        newGroups.forEach((g, v) -> {
+            checkGroup(g);
+            gk.add(U32Value.encode(g));
+            gv.add(v.encode());
+        });
+        groups.updateBatch(gk, gv, BATCH);
+        for (IpFamily f : IpFamily.values()) {
+            List<byte[]> rk = new ArrayList<>();
+            List<byte[]> rv = new ArrayList<>();
+            prefixes.forEach((p, g) -> {
+                if (p.family() == f) {
+                    rk.add(new LpmKey(p).encode());
+                    rv.add(U32Value.encode(g));
+                }
+            });
+            routes(f).updateBatch(rk, rv, BATCH);
+        }
+    }
+
     /** Lets the endpoint behind {@code hostIfindex} send from addresses in {@code prefix} (routed to it). */
     public void putSourceRoute(int hostIfindex, IpPrefix prefix) {
         sourceRoutes.update(new SourceRouteKey(hostIfindex, prefix).encode(), new byte[] {1});

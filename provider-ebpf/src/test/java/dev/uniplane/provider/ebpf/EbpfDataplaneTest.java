@@ -1,0 +1,96 @@
+package dev.uniplane.provider.ebpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.InvalidSpecException;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.api.NextHop;
+import dev.uniplane.api.Peer;
+import dev.uniplane.api.Policy;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.PortMatch;
+import dev.uniplane.api.Route;
+import dev.uniplane.api.Rule;
+import dev.uniplane.tck.RequireAll;
+import dev.uniplane.tck.harness.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** eBPF-specific behaviour beyond the kit: map limits, options, bulk routes. Real kernel, the kit's topology. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EbpfDataplaneTest {
+    private Topology topology;
+
+    @BeforeAll
+    void topology() {
+        RequireAll.prerequisite(new EbpfProvider().probe().available(), "eBPF provider: " + new EbpfProvider().probe().describe());
+        topology = Topology.create();
+    }
+
+    @AfterAll
+    void cleanUp() {
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    private DataplaneConfig.Builder config(String suffix) {
+        return DataplaneConfig.builder().provider("ebpf").name(topology.prefix() + suffix).hostNetns(topology.nodeNetnsPath());
+    }
+
+    @Test
+    void aPolicySetThatOverflowsTheMapIsRejectedNamingTheLimitAndChangesNothing() {
+        Dataplane dp = new EbpfProvider().open(config("-a").option("maps.policy-entries", "64").build());
+        try {
+            dp.attach(topology.workload("ov-a", false, "app", "db").spec());
+            PolicySet small = PolicySet.of(Policy.builder("db").selectLabels("app", "db")
+                    .ingress(Rule.allow(List.of(), List.of(PortMatch.tcp(80)))).build());
+            dp.applyPolicies(small);
+            List<PortMatch> ports = new ArrayList<>();
+            for (int p = 1000; p < 1400; p += 2) {
+                ports.add(PortMatch.tcp(p));
+            }
+            PolicySet big = PolicySet.of(Policy.builder("db").selectLabels("app", "db")
+                    .ingress(Rule.allow(List.of(Peer.cidr("10.0.0.0/8")), ports)).build());
+            assertThatThrownBy(() -> dp.applyPolicies(big)).isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("up_policy").hasMessageContaining("max_entries=64");
+            assertThat(dp.policies()).isEqualTo(small);
+        } finally {
+            dp.destroy();
+        }
+    }
+
+    @Test
+    void tenThousandRoutesGoInAsOneBatch() {
+        Dataplane dp = new EbpfProvider().open(config("-b").uplink(topology.uplink()).build());
+        try {
+            List<Route> routes = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                routes.add(new Route(new IpPrefix(IpAddress.ofV4(0x0b000000 | (i << 8)), 24),
+                        List.of(new NextHop.Gateway(IpAddress.parse("10.254.0.2"), 1))));
+            }
+            dp.updateRoutes(routes, List.of());
+            assertThat(dp.routes()).hasSize(10_000);
+            dp.updateRoutes(List.of(), routes.stream().map(Route::prefix).toList());
+            assertThat(dp.routes()).isEmpty();
+        } finally {
+            dp.destroy();
+        }
+    }
+
+    @Test
+    void unknownOptionsAndAMissingUplinkAreRejectedByName() {
+        assertThatThrownBy(() -> new EbpfProvider().open(config("-c").option("maps.bogus", "1").build()))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("options.maps.bogus");
+        assertThatThrownBy(() -> new EbpfProvider().open(config("-d").uplink("nosuchlink0").build()))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("uplink=\"nosuchlink0\"");
+    }
+}
