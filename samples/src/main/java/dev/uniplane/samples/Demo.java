@@ -30,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Needs root (namespaces, dataplane).
  */
 public final class Demo {
+    /** The port the server connects back to on the client. */
+    static final int REVERSE_PORT = 7070;
+
     /** What a provider needs to run this demo. */
     public static final List<Capability> REQUIRED =
             List.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.POLICY, Capability.ENDPOINT_STATS);
@@ -83,15 +86,21 @@ public final class Demo {
 
         boolean allowedConnected;
         boolean deniedConnected;
-        try (TrafficAgent.Listener _ = TrafficAgent.listen(serverNs, ALLOWED_PORT, DENIED_PORT)) {
+        boolean reverseConnected;
+        try (TrafficAgent.Listener _ = TrafficAgent.listen(serverNs, ALLOWED_PORT, DENIED_PORT);
+             TrafficAgent.Listener _ = TrafficAgent.listen(clientNs, REVERSE_PORT)) {
             allowedConnected = TrafficAgent.connect(clientNs, SERVER_ADDRESS, ALLOWED_PORT, out);
             deniedConnected = TrafficAgent.connect(clientNs, SERVER_ADDRESS, DENIED_PORT, out);
+            // The other way: no policy selects the client, so the server may open connections to it.
+            reverseConnected = TrafficAgent.connect(serverNs, CLIENT_ADDRESS, REVERSE_PORT, out);
         }
-        say("tcp/%d: %s (expected: connected)", ALLOWED_PORT, allowedConnected ? "connected" : "blocked");
-        say("tcp/%d: %s (expected: blocked)", DENIED_PORT, deniedConnected ? "connected" : "blocked");
+        say("client -> server tcp/%d: %s (expected: connected)", ALLOWED_PORT, allowedConnected ? "connected" : "blocked");
+        say("client -> server tcp/%d: %s (expected: blocked)", DENIED_PORT, deniedConnected ? "connected" : "blocked");
+        say("server -> client tcp/%d: %s (expected: connected, the client is not isolated)", REVERSE_PORT,
+                reverseConnected ? "connected" : "blocked");
 
         printStats(dataplane.stats());
-        boolean asExpected = allowedConnected && !deniedConnected;
+        boolean asExpected = allowedConnected && !deniedConnected && reverseConnected;
         say(asExpected ? "demo OK: policy enforced as written" : "demo FAILED: traffic did not match the policy");
         return asExpected;
     }

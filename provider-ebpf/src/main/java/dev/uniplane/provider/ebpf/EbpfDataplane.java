@@ -170,7 +170,7 @@ final class EbpfDataplane extends AbstractDataplane {
             }
             dp.compilePolicy(PolicySet.empty());
             dp.persist();
-            LOG.info("eBPF dataplane {} open in {} (uplink {})", config.name(), node.path(), config.uplinkInterface().orElse("none"));
+            LOG.info("eBPF dataplane {} open in {} (uplink {})", config.name(), config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"));
             return dp;
         } catch (RuntimeException | java.io.IOException e) {
             if (maps != null) {
