@@ -61,8 +61,9 @@ import java.util.Optional;
  * {@link InstantSource} given at construction (use a {@link ManualClock} in tests).
  *
  * <h2>Identity, receivers and re-checks</h2>
- * The source endpoint of a packet is its {@link Origin}, not its source address (the model does no anti-spoofing);
- * peers are matched by address: a selector peer through the local or registered remote endpoints owning the address.
+ * The source endpoint of a packet is its {@link Origin}. Anti-spoofing: a packet from an endpoint whose source is
+ * neither one of the endpoint's addresses nor inside a prefix routed to that endpoint is dropped with
+ * {@link DropReason#INVALID}, counted at the endpoint, before anything else. Peers are matched by address: a selector peer through the local or registered remote endpoints owning the address.
  * The policy inputs — and with them the generation — change on an apply of a different set, attach, detach,
  * registering or unregistering a remote endpoint, and any route change (routes decide the receiving endpoint, whose
  * ingress is checked). SEMANTICS requires the re-check after an apply; the model applies the same rule to every
@@ -220,8 +221,21 @@ public final class ReferenceModel {
             }
             counters.transmitted(id, packet.length());
         });
+        if (source.isPresent() && !maySendFrom(source.get(), packet.source())) {
+            counters.dropped(source.get(), DropReason.INVALID);
+            return new Verdict(Optional.of(DropReason.INVALID), FlowMatch.NEW, Optional.empty(), Optional.empty(), Optional.empty());
+        }
         Optional<TrackedPacket> tracked = trackedFlowOf(packet);
         return tracked.isPresent() ? passTracked(packet, source, tracked.get()) : evaluateNew(packet, source);
+    }
+
+    /** Its own addresses, and addresses in prefixes routed to it (a router or VNF answers for them). */
+    private boolean maySendFrom(EndpointId endpoint, IpAddress source) {
+        if (directory.local(endpoint).orElseThrow().addresses().contains(source)) {
+            return true;
+        }
+        return routing.routes().stream().anyMatch(r -> r.prefix().contains(source) && r.nextHops().stream()
+                .anyMatch(h -> h instanceof dev.uniplane.api.NextHop.ToEndpoint t && t.endpoint().equals(endpoint)));
     }
 
     /** The routing outcome of a packet, without touching flows or counters. */

@@ -66,10 +66,17 @@ class EndpointSemanticsTest {
     }
 
     @Test
-    void packetFromEndpointIsAttributedByOriginNotAddress() {
-        // No anti-spoofing in the contract: ep-c sending with A's address is still ep-c's egress.
-        f.apply(dev.uniplane.api.Policy.builder("c-out").selectLabels("env", "dev").egress().build());
-        assertDropped(f.send(syn(FROM_C, A, B, 80)), DropReason.POLICY_DEFAULT_DENY);
-        assertThat(f.model.stats().endpoint(EP_C).drops(DropReason.POLICY_DEFAULT_DENY)).isEqualTo(1);
+    void spoofedSourceIsDroppedAsInvalidAtTheSender() {
+        // ep-c sending with A's address: anti-spoofing drops it before policy or routing, counted at ep-c.
+        assertDropped(f.send(syn(FROM_C, A, B, 80)), DropReason.INVALID);
+        assertThat(f.model.stats().endpoint(EP_C).drops(DropReason.INVALID)).isEqualTo(1);
+        assertThat(f.model.stats().endpoint(EP_B).rxPackets()).isZero();
+    }
+
+    @Test
+    void anEndpointMaySendFromPrefixesRoutedToIt() {
+        f.model.addRoute(dev.uniplane.api.Route.of("10.99.0.0/24", dev.uniplane.api.NextHop.endpoint("ep-c")));
+        assertThat(f.send(syn(FROM_C, "10.99.0.1", B, 80)).delivered()).isTrue();
+        assertDropped(f.send(syn(FROM_A, "10.99.0.1", B, 80)), DropReason.INVALID);
     }
 }
