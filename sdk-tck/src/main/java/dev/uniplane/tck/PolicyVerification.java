@@ -85,6 +85,38 @@ public abstract class PolicyVerification extends DataplaneVerification {
     }
 
     @Test
+    public void required_ruleCountersAndDropReasonsMatchTheTrafficSent() {
+        requireCapability(Capability.RULE_STATS);
+        requireCapability(Capability.DROP_REASONS);
+        Workload client = attachWorkload("pol-k1", "app", "client");
+        Workload server = attachWorkload("pol-k2", "app", "db");
+        List<Peer> fromClient = List.of(Peer.labels("app", "client"));
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(fromClient, List.of(PortMatch.udp(7310))), Rule.deny(fromClient, List.of(PortMatch.udp(7311))))
+                .build()));
+        try (EchoServer s = Traffic.serve(server, 7310); EchoServer s2 = Traffic.serve(server, 7311)) {
+            StatsSnapshot before = dataplane().stats();
+            // UDP: one packet per probe, each from a fresh source port, so every probe is exactly one new flow.
+            for (int i = 0; i < 3; i++) {
+                probe(client, server, Protocol.UDP, 7310, true);
+            }
+            for (int i = 0; i < 2; i++) {
+                probe(client, server, Protocol.UDP, 7311, false);
+            }
+            probe(client, server, Protocol.UDP, 7312, false);
+            StatsSnapshot delta = dataplane().stats().delta(before);
+            assertThat(delta.rule(new RuleRef("db-in", Direction.INGRESS, 0), Action.ALLOW).packets()).as("allow rule").isEqualTo(3);
+            assertThat(delta.rule(new RuleRef("db-in", Direction.INGRESS, 1), Action.DENY).packets()).as("deny rule").isEqualTo(2);
+            var srv = delta.endpoint(EndpointId.of("pol-k2"));
+            assertThat(srv.drops(DropReason.POLICY_DENIED)).as("denied at the server").isEqualTo(2);
+            assertThat(srv.drops(DropReason.POLICY_DEFAULT_DENY)).as("default-denied at the server").isEqualTo(1);
+            assertThat(srv.rxPackets()).as("delivered to the server").isEqualTo(3);
+            assertThat(delta.endpoint(EndpointId.of("pol-k1")).txPackets()).as("sent by the client").isEqualTo(6);
+            assertThat(delta.endpoint(EndpointId.of("pol-k1")).rxPackets()).as("echoes received").isEqualTo(3);
+        }
+    }
+
+    @Test
     public void required_denyOverridesAllowWhateverTheOrder() {
         Workload client = attachWorkload("pol-b1", "app", "client");
         Workload server = attachWorkload("pol-b2", "app", "db");
