@@ -4,11 +4,9 @@ import dev.uniplane.spi.ProbeHost;
 
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbingProvider;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +15,7 @@ import java.util.Optional;
  * FRR's bgpd). Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are
  * present, still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
  */
-public final class BgpProvider implements DataplaneProvider {
+public final class BgpProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "bgp";
     /** FRR's BGP daemon (package {@code frr}); not on PATH. */
@@ -34,35 +32,13 @@ public final class BgpProvider implements DataplaneProvider {
     }
 
     BgpProvider(ProbeHost host) {
+        super(NAME, "kernel routing with BGP route exchange (GoBGP or FRR bgpd) - not implemented yet", 0,
+                Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP));
         this.host = Objects.requireNonNull(host, "host");
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "kernel routing with BGP route exchange (GoBGP or FRR bgpd) - not implemented yet";
-    }
-
-    /** What the BGP dataplane is planned to declare; informational while it is not implemented. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP);
-    }
-
-    @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         boolean gobgp = host.findCommand("gobgpd").isPresent();
         boolean frr = host.isExecutable(FRR_BGPD);
         if (!gobgp && !frr) {
@@ -73,10 +49,8 @@ public final class BgpProvider implements DataplaneProvider {
         return host.missingNetAdmin();
     }
 
-    /** Always throws: the dataplane does not exist yet. */
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+    protected Availability whenReady() {
+        return NOT_IMPLEMENTED;
     }
 }

@@ -4,11 +4,9 @@ import dev.uniplane.spi.ProbeHost;
 
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbingProvider;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +16,7 @@ import java.util.Optional;
  * Not implemented yet (issue #7): {@link #probe()} checks the real prerequisites and, when all are present, still
  * reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
  */
-public final class DpdkProvider implements DataplaneProvider {
+public final class DpdkProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "dpdk";
     /** DPDK libraries the dataplane will link, versioned sonames (the unversioned links exist only with libdpdk-dev). */
@@ -35,35 +33,13 @@ public final class DpdkProvider implements DataplaneProvider {
     }
 
     DpdkProvider(ProbeHost host) {
+        super(NAME, "DPDK 22.11 poll-mode dataplane in the JVM (virtual devices: af_packet, memif) - not implemented yet", 0,
+                Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.ENDPOINT_STATS));
         this.host = Objects.requireNonNull(host, "host");
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "DPDK 22.11 poll-mode dataplane in the JVM (virtual devices: af_packet, memif) - not implemented yet";
-    }
-
-    /** What the DPDK dataplane is planned to declare; informational while it is not implemented. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.ENDPOINT_STATS);
-    }
-
-    @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         for (String library : LIBRARIES) {
             if (!host.canLoadLibrary(library)) {
                 return Optional.of(Availability.unavailable(
@@ -74,10 +50,8 @@ public final class DpdkProvider implements DataplaneProvider {
         return host.missingNetAdmin();
     }
 
-    /** Always throws: the dataplane does not exist yet. */
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+    protected Availability whenReady() {
+        return NOT_IMPLEMENTED;
     }
 }

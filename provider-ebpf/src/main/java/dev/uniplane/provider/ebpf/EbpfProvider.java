@@ -9,19 +9,17 @@ import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
-import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.linux.Errno;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbingProvider;
 
 /**
  * The eBPF provider, the embedded default (priority 100): tc (cls_bpf direct-action) programs on each workload's
  * host veth and on the uplink, loaded with libbpf 1.1.2 through Panama FFM. The datapath program, its maps, the Java
- * bindings and the policy compiler exist ({@code internal.ffm}, {@code internal.maps}); the dataplane class that
- * attaches veths and wires routes and policy is pending (issue #5), so {@link #probe()} reports that last, after
- * every real prerequisite.
+ * bindings and the policy compiler are in {@code internal.ffm} and {@code internal.maps}; {@link EbpfDataplane}
+ * attaches veths and wires routes, policy and stats.
  */
-public final class EbpfProvider implements DataplaneProvider {
+public final class EbpfProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "ebpf";
     /** Embedded default: preferred over every other available provider. */
@@ -40,49 +38,23 @@ public final class EbpfProvider implements DataplaneProvider {
     }
 
     EbpfProvider(Host host) {
+        super(NAME, "eBPF tc datapath on veths (libbpf via FFM): routing with ECMP, stateful label/CIDR policy, "
+                + "per-endpoint and per-rule counters, restart survival", PRIORITY,
+                // Atomic policy apply is built in (double-buffered slots, one flip word).
+                Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP,
+                        Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
+                        Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY,
+                        Capability.REMOTE_ENDPOINTS, Capability.ENDPOINT_STATS, Capability.RULE_STATS, Capability.DROP_REASONS,
+                        Capability.RESTART_SURVIVAL));
         this.host = Objects.requireNonNull(host, "host");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "eBPF tc datapath on veths (libbpf 1.1.2 via FFM): routing with ECMP, stateful label/CIDR policy, "
-                + "per-endpoint and per-rule counters - dataplane wiring pending (issue #5)";
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
-    }
-
-    /** What the datapath implements (IPv4 and IPv6). Atomic policy apply is built in (double-buffered slots). */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP,
-                Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
-                Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY,
-                Capability.REMOTE_ENDPOINTS, Capability.ENDPOINT_STATS, Capability.RULE_STATS, Capability.DROP_REASONS,
-                Capability.RESTART_SURVIVAL);
     }
 
     /**
      * Checks, in order: libbpf.so.1, privileges (CAP_BPF or CAP_SYS_ADMIN, and CAP_NET_ADMIN), bpffs at
-     * /sys/fs/bpf (mounted here when missing and privileged), kernel >= 5.10 (bpf_redirect_peer). Never throws.
+     * /sys/fs/bpf (mounted here when missing and privileged), kernel >= 5.10 (bpf_redirect_peer).
      */
     @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(Availability.ok());
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         Optional<String> lib = host.libbpfFailure();
         if (lib.isPresent()) {
             return Optional.of(Availability.unavailable(lib.get(), "apt-get install libbpf1"));
@@ -127,12 +99,7 @@ public final class EbpfProvider implements DataplaneProvider {
     }
 
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        Availability availability = probe();
-        if (!availability.available()) {
-            throw new ProviderUnavailableException(NAME, availability);
-        }
+    protected Dataplane openAvailable(DataplaneConfig config) {
         return EbpfDataplane.open(config, capabilities());
     }
 }

@@ -4,11 +4,9 @@ import dev.uniplane.spi.ProbeHost;
 
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbingProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,7 @@ import java.util.zip.GZIPInputStream;
  * Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are present,
  * still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
  */
-public final class SriovProvider implements DataplaneProvider {
+public final class SriovProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "sriov";
     static final String KERNEL_CONFIG = "/proc/config.gz";
@@ -44,35 +42,13 @@ public final class SriovProvider implements DataplaneProvider {
     }
 
     SriovProvider(ProbeHost host) {
+        super(NAME, "SR-IOV virtual functions moved into workload namespaces (rtnetlink) - not implemented yet", 0,
+                Capabilities.of(Capability.ATTACH_VF, Capability.IPV4, Capability.IPV6));
         this.host = Objects.requireNonNull(host, "host");
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "SR-IOV virtual functions moved into workload namespaces (rtnetlink) - not implemented yet";
-    }
-
-    /** What the SR-IOV dataplane is planned to declare; informational while it is not implemented. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_VF, Capability.IPV4, Capability.IPV6);
-    }
-
-    @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         if (kernelLacksPciIov()) {
             return Optional.of(Availability.unavailable(
                     "the kernel has no SR-IOV support: CONFIG_PCI_IOV is not set (" + KERNEL_CONFIG + ")", NEEDS_HARDWARE));
@@ -123,10 +99,8 @@ public final class SriovProvider implements DataplaneProvider {
         }
     }
 
-    /** Always throws: the dataplane does not exist yet. */
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+    protected Availability whenReady() {
+        return NOT_IMPLEMENTED;
     }
 }

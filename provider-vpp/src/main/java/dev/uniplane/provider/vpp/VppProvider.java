@@ -4,11 +4,9 @@ import dev.uniplane.spi.ProbeHost;
 
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbingProvider;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +22,7 @@ import java.util.Optional;
  * {@link #probe()} checks the real prerequisites and, when all are present, still reports the provider unavailable,
  * so {@link #open} always throws {@link ProviderUnavailableException}.
  */
-public final class VppProvider implements DataplaneProvider {
+public final class VppProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "vpp";
     /** VPP's default binary API socket ({@code socksvr { socket-name ... }}). */
@@ -41,36 +39,13 @@ public final class VppProvider implements DataplaneProvider {
     }
 
     VppProvider(ProbeHost host) {
+        super(NAME, "FD.io VPP over its binary API socket - not implemented yet", 0,
+                Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.IPV6, Capability.POLICY, Capability.ENDPOINT_STATS));
         this.host = Objects.requireNonNull(host, "host");
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "FD.io VPP over its binary API socket - not implemented yet";
-    }
-
-    /** What the VPP dataplane is planned to declare; informational while it is not implemented. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.IPV6,
-                Capability.POLICY, Capability.ENDPOINT_STATS);
-    }
-
-    @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         if (host.findCommand("vpp").isEmpty()) {
             return Optional.of(Availability.unavailable(
                     "no vpp binary found (VPP is not packaged in Debian bookworm)",
@@ -106,10 +81,8 @@ public final class VppProvider implements DataplaneProvider {
         }
     }
 
-    /** Always throws: the dataplane does not exist yet. */
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+    protected Availability whenReady() {
+        return NOT_IMPLEMENTED;
     }
 }
