@@ -45,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +84,7 @@ final class EbpfDataplane extends AbstractDataplane {
     private final Map<IpPrefix, Integer> routeGroups = new HashMap<>();
     /** Per routed prefix, the host ifindexes of its endpoint next hops (they may send from that prefix). */
     private final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
-    private final BitSet usedGroups = new BitSet();
-    private final Map<NextHopGroup, Integer> groupIds = new HashMap<>();
-    private final Map<Integer, NextHopGroup> groupValues = new HashMap<>();
-    private final Map<Integer, Integer> groupRefs = new HashMap<>();
+    private final NextHopGroups groups;
     private final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
     private final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
     private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
@@ -108,6 +104,7 @@ final class EbpfDataplane extends AbstractDataplane {
         this.nodeLinks = nodeLinks;
         this.maps = maps;
         this.compiler = new PolicyCompiler(maps.limits());
+        this.groups = new NextHopGroups(maps.maxNextHopGroups());
         this.uplinkIfindex = uplinkIfindex;
         usedIndexes.set(0); // index 0 counts unattributed traffic
     }
@@ -300,17 +297,16 @@ final class EbpfDataplane extends AbstractDataplane {
         for (Route r : upserts) {
             encoded.put(r.prefix(), encode(r));
         }
-        long freshGroups = encoded.values().stream().distinct().filter(g -> !groupIds.containsKey(g)).count();
-        if (groupIds.size() + freshGroups > maps.maxNextHopGroups()) {
-            throw new InvalidSpecException("routes", groupIds.size() + freshGroups + " distinct next-hop sets",
-                    "exceeds up_nh_groups max_entries=" + maps.maxNextHopGroups());
+        if (!groups.fits(encoded.values())) {
+            throw new InvalidSpecException("routes", groups.inUse() + groups.missing(encoded.values()) + " distinct next-hop sets",
+                    "exceeds up_nh_groups max_entries=" + groups.capacity());
         }
         try {
             Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
             Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
             List<Integer> released = new ArrayList<>();
             for (var e : encoded.entrySet()) {
-                int group = retainGroup(e.getValue(), groupWrites);
+                int group = groups.retain(e.getValue(), groupWrites);
                 Integer previous = routeGroups.put(e.getKey(), group);
                 if (previous != null) {
                     released.add(previous);
@@ -333,7 +329,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 }
             }
             // Only now that no prefix points at them may unused groups be emptied.
-            released.forEach(this::releaseGroup);
+            released.stream().filter(groups::release).forEach(maps::clearNextHopGroup);
         } catch (RuntimeException e) {
             throw translate("update routes", e);
         }
@@ -345,29 +341,6 @@ final class EbpfDataplane extends AbstractDataplane {
     private NextHopGroup encode(Route r) {
         return RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
                 .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac())));
-    }
-
-    /** Routes with the same next hops share one group (like Linux nexthop objects); new groups are queued in writes. */
-    private int retainGroup(NextHopGroup value, Map<Integer, NextHopGroup> writes) {
-        Integer id = groupIds.get(value);
-        if (id == null) {
-            id = usedGroups.nextClearBit(0);
-            usedGroups.set(id);
-            groupIds.put(value, id);
-            groupValues.put(id, value);
-            writes.put(id, value);
-        }
-        groupRefs.merge(id, 1, Integer::sum);
-        return id;
-    }
-
-    private void releaseGroup(int id) {
-        if (groupRefs.merge(id, -1, Integer::sum) <= 0) {
-            groupRefs.remove(id);
-            groupIds.remove(groupValues.remove(id));
-            usedGroups.clear(id);
-            maps.clearNextHopGroup(id);
-        }
     }
 
     private void setSourceRoutes(IpPrefix prefix, Set<Integer> ifindexes) {
@@ -552,11 +525,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 continue;
             }
             routeGroups.put(r.prefix(), r.group());
-            usedGroups.set(r.group());
-            NextHopGroup value = encode(r.route());
-            groupIds.put(value, r.group());
-            groupValues.put(r.group(), value);
-            groupRefs.merge(r.group(), 1, Integer::sum);
+            groups.adopt(r.group(), encode(r.route()));
             routes.put(r.prefix(), r.route());
             kept.add(r.route());
             Set<Integer> owners = new java.util.HashSet<>();
@@ -569,7 +538,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 sourceRoutes.put(r.prefix(), Set.copyOf(owners));
             }
         }
-        danglingGroups.stream().filter(g -> !groupRefs.containsKey(g)).forEach(maps::clearNextHopGroup);
+        danglingGroups.stream().filter(g -> !groups.isReferenced(g)).forEach(maps::clearNextHopGroup);
         List<RemoteEndpoint> remotes = new ArrayList<>();
         for (SavedState.SavedRemote r : saved.remotes()) {
             remoteIdentities.put(r.remote().id(), r.identities());
@@ -593,14 +562,5 @@ final class EbpfDataplane extends AbstractDataplane {
             return new BackendException(operation, le.errnoName(), le.getMessage(), le);
         }
         return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
-    }
-
-    /** Runs {@code action}, translating low-level failures. */
-    static <T> T backend(String operation, Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            throw translate(operation, e);
-        }
     }
 }
