@@ -192,6 +192,23 @@ public abstract class PolicyVerification extends DataplaneVerification {
     }
 
     @Test
+    public void optional_ipv6FlowsFollowTheSamePolicy() {
+        requireCapability(Capability.IPV6);
+        Workload client = attachWorkload("pol-l1", "app", "client");
+        Workload server = attachWorkload("pol-l2", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7320))),
+                        Rule.allow(List.of(Peer.cidr("fd00:100::/64", client.ipv6() + "/128")), List.of(PortMatch.udp(7321))))
+                .build()));
+        try (EchoServer s = Traffic.serve(server, 7320); EchoServer s2 = Traffic.serve(server, 7321)) {
+            probe(client, client.ipv6(), server.ipv6(), Protocol.TCP, 7320, true);
+            probe(client, client.ipv6(), server.ipv6(), Protocol.TCP, 7321, false);
+            probe(client, client.ipv6(), server.ipv6(), Protocol.UDP, 7321, false);
+            probe(client, client.ipv6(), server.ipv6(), Protocol.ICMPV6, 0, false);
+        }
+    }
+
+    @Test
     public void optional_cidrPeersWithExceptCarveOutAddresses() {
         requireCapability(Capability.POLICY_CIDR_EXCEPT);
         Workload a = attachWorkload("pol-f1", "app", "client");
