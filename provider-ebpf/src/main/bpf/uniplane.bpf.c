@@ -479,29 +479,35 @@ static __always_inline __u32 check(struct gen *g, __u32 ep_index, __u8 dir, __u3
 }
 
 /*
- * Verdict for a new flow src -> dst: egress at src (if a local endpoint), then ingress at dst (if local).
+ * Verdict for a new flow src -> dst: egress at the sending endpoint, then ingress at the receiving one. The caller
+ * names them when it knows them (egress_ep: the endpoint behind the veth the packet came from; ingress_ep: the
+ * endpoint the route delivers to, e.g. a VNF behind a routed prefix); 0 falls back to the owner of the address.
  * *drop_ep receives the endpoint whose check dropped (drops are counted where the policy said no).
  */
 static __always_inline __u32 evaluate(struct gen *g, __u8 family, const __u8 *src, const __u8 *dst, __u8 proto,
-				      __be16 policy_port, __u32 *drop_ep)
+				      __be16 policy_port, __u32 egress_ep, __u32 ingress_ep, __u32 *drop_ep)
 {
 	struct up_endpoint *s = endpoint_of(family, src);
 	struct up_endpoint *d = endpoint_of(family, dst);
 	__u32 r;
 
+	if (!egress_ep && s && (s->flags & UP_EP_LOCAL))
+		egress_ep = s->index;
+	if (!ingress_ep && d && (d->flags & UP_EP_LOCAL))
+		ingress_ep = d->index;
 	if (gen_maps(g, family) < 0)
 		return 1 + UP_DROP_OTHER;
-	if (s && (s->flags & UP_EP_LOCAL)) {
-		r = check(g, s->index, UP_DIR_EGRESS, identity_of(g, family, dst, d), proto, policy_port);
+	if (egress_ep) {
+		r = check(g, egress_ep, UP_DIR_EGRESS, identity_of(g, family, dst, d), proto, policy_port);
 		if (r) {
-			*drop_ep = s->index;
+			*drop_ep = egress_ep;
 			return r;
 		}
 	}
-	if (d && (d->flags & UP_EP_LOCAL)) {
-		r = check(g, d->index, UP_DIR_INGRESS, identity_of(g, family, src, s), proto, policy_port);
+	if (ingress_ep) {
+		r = check(g, ingress_ep, UP_DIR_INGRESS, identity_of(g, family, src, s), proto, policy_port);
 		if (r) {
-			*drop_ep = d->index;
+			*drop_ep = ingress_ep;
 			return r;
 		}
 	}
@@ -568,7 +574,8 @@ static __always_inline int ct_related(struct gen *g, struct up_config *cfg, stru
  * is evaluated again in its original direction (no grandfathering); new flows are evaluated and tracked.
  * Returns 0 (pass) or 1 + a drop reason (*drop_ep: the endpoint to count it at).
  */
-static __always_inline __u32 stateful_verdict(struct gen *g, struct pkt *p, __u32 *drop_ep)
+static __always_inline __u32 stateful_verdict(struct gen *g, struct pkt *p, __u32 sender_ep, __u32 target_ep,
+					      __u32 *drop_ep)
 {
 	__u32 zero = 0;
 	struct up_config *cfg = bpf_map_lookup_elem(&up_config, &zero);
@@ -596,8 +603,10 @@ static __always_inline __u32 stateful_verdict(struct gen *g, struct pkt *p, __u3
 	 * program small). A reply is judged in its flow's original direction: the original packet's destination port
 	 * is this packet's source port.
 	 */
+	/* A reply's sender received the original packet; its target sent it. */
 	r = evaluate(g, p->family, reply ? p->dst : p->src, reply ? p->src : p->dst, p->proto,
-		     reply ? (has_ports(p->proto) ? p->sport : 0) : p->policy_port, drop_ep);
+		     reply ? (has_ports(p->proto) ? p->sport : 0) : p->policy_port,
+		     reply ? target_ep : sender_ep, reply ? sender_ep : target_ep, drop_ep);
 	if (r) {
 		if (e)
 			bpf_map_delete_elem(&up_ct, &k);
@@ -853,7 +862,7 @@ int from_endpoint(struct __sk_buff *skb)
 	if (load_generation(&g) < 0)
 		return drop(sender, UP_DROP_OTHER);
 	__u32 drop_ep = sender;
-	__u32 r = stateful_verdict(&g, &p, &drop_ep);
+	__u32 r = stateful_verdict(&g, &p, sender, t.type == UP_NH_ENDPOINT ? t.ep_index : 0, &drop_ep);
 	if (r)
 		return drop(drop_ep, r - 1);
 	return forward(skb, &t, sender);
@@ -878,7 +887,7 @@ int from_uplink(struct __sk_buff *skb)
 	if (load_generation(&g) < 0)
 		return drop(t.ep_index, UP_DROP_OTHER);
 	__u32 drop_ep = t.ep_index;
-	__u32 r = stateful_verdict(&g, &p, &drop_ep);
+	__u32 r = stateful_verdict(&g, &p, 0, t.ep_index, &drop_ep);
 	if (r)
 		return drop(drop_ep, r - 1);
 	return forward(skb, &t, t.ep_index);

@@ -209,6 +209,30 @@ public abstract class PolicyVerification extends DataplaneVerification {
     }
 
     @Test
+    public void optional_aRoutedPrefixIsPolicedAtTheEndpointThatReceivesIt() {
+        requireCapability(Capability.ROUTE_TO_ENDPOINT);
+        Workload client = attachWorkload("pol-m1", "app", "client");
+        Workload vnf = attachWorkload("pol-m2", "app", "vnf");
+        try (var nl = dev.uniplane.linux.RtNetlink.open(vnf.netns())) {
+            nl.addAddress(nl.index("lo"), dev.uniplane.linux.IpPrefix.parse("10.98.0.1/32"));
+        }
+        dataplane().addRoute(Route.of("10.98.0.0/24", NextHop.endpoint("pol-m2")));
+        dataplane().applyPolicies(PolicySet.of(
+                Policy.builder("vnf-in").selectLabels("app", "vnf")
+                        .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7330)))).build(),
+                Policy.builder("vnf-out").selectLabels("app", "vnf")
+                        .egress(Rule.deny(List.of(Peer.labels("app", "client")), List.of(PortMatch.tcp(7332)))).build()));
+        IpAddress vip = IpAddress.parse("10.98.0.1");
+        try (EchoServer s = Traffic.serve(vnf, 7330); EchoServer s2 = Traffic.serve(vnf, 7331);
+             EchoServer c = Traffic.serve(client, 7332)) {
+            probe(client, client.ipv4(), vip, Protocol.TCP, 7330, true);
+            probe(client, client.ipv4(), vip, Protocol.TCP, 7331, false);
+            // The VNF sends from the routed prefix: its own egress policy still applies.
+            probe(vnf, vip, client.ipv4(), Protocol.TCP, 7332, false);
+        }
+    }
+
+    @Test
     public void optional_cidrPeersWithExceptCarveOutAddresses() {
         requireCapability(Capability.POLICY_CIDR_EXCEPT);
         Workload a = attachWorkload("pol-f1", "app", "client");
