@@ -12,11 +12,12 @@ PACKAGES=(
   iproute2 iputils-ping ethtool tcpdump iperf3 strace python3-pyroute2   # namespaces, traffic, decoding in tests
   clang llvm libbpf1 libbpf-dev bpftool linux-libc-dev                   # eBPF provider: compile and load BPF objects
   gcc pkg-config                           # native shims
+  dpdk dpdk-dev libdpdk-dev                # DPDK provider (issue #7): runtime + PMDs, dpdk-testpmd, headers/pkg-config for the shim
+  openvswitch-switch openvswitch-common openvswitch-switch-dpdk          # OVS-DPDK provider: private ovsdb-server + DPDK vswitchd
+  librte-net-af-packet23 librte-mempool-ring23   # DPDK PMD plugins vswitchd needs (only Recommends of dpdk, so --no-install-recommends skips them)
 )
 
 # ---- NOT INSTALLED YET: packages of providers that are not implemented. Add them to PACKAGES when the provider lands.
-#   DPDK (issue #7):     dpdk dpdk-dev libdpdk-dev
-#   OVS-DPDK (issue #6): openvswitch-switch openvswitch-common openvswitch-switch-dpdk
 #   BGP:                 gobgpd frr
 #   VPP is not packaged in Debian bookworm; SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
 # ----

@@ -26,6 +26,9 @@ public final class OvsDpdkProvider implements DataplaneProvider {
     static final String VSWITCHD_DPDK = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
     static final String OVSDB_SERVER = "/usr/sbin/ovsdb-server";
     static final String SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema";
+    /** EAL loads PMDs from this directory; without the af_packet PMD every veth port fails with "failed to parse device". */
+    static final String AF_PACKET_PMD = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_af_packet.so.23";
+    static final String MEMPOOL_RING = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so.23";
     static final Availability NOT_IMPLEMENTED = Availability.unavailable(
             "dataplane not implemented yet in this release (tracked in issue #6)",
             "the prerequisites are present; use another provider until issue #6 is done");
@@ -37,7 +40,10 @@ public final class OvsDpdkProvider implements DataplaneProvider {
     private static final List<Required> REQUIRED = List.of(
             new Required(VSWITCHD_DPDK, true, "the DPDK build of ovs-vswitchd", "openvswitch-switch-dpdk"),
             new Required(OVSDB_SERVER, true, "ovsdb-server", "openvswitch-common"),
-            new Required(SCHEMA, false, "the Open_vSwitch database schema", "openvswitch-switch"));
+            new Required(SCHEMA, false, "the Open_vSwitch database schema", "openvswitch-switch"),
+            // Only Recommends of the dpdk package, so an install with --no-install-recommends lacks them.
+            new Required(AF_PACKET_PMD, false, "the DPDK af_packet PMD", "librte-net-af-packet23"),
+            new Required(MEMPOOL_RING, false, "the DPDK ring mempool driver", "librte-mempool-ring23"));
 
     private final ProbeHost host;
 

@@ -27,7 +27,9 @@ class OvsDpdkProviderTest {
         return new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS)
                 .executable(OvsDpdkProvider.VSWITCHD_DPDK)
                 .executable(OvsDpdkProvider.OVSDB_SERVER)
-                .file(OvsDpdkProvider.SCHEMA, "{}");
+                .file(OvsDpdkProvider.SCHEMA, "{}")
+                .file(OvsDpdkProvider.AF_PACKET_PMD, "")
+                .file(OvsDpdkProvider.MEMPOOL_RING, "");
     }
 
     @Test
@@ -63,6 +65,19 @@ class OvsDpdkProviderTest {
 
         assertThat(a.cause()).contains("ovsdb-server");
         assertThat(a.hint()).isEqualTo("apt-get install openvswitch-common");
+    }
+
+    @Test
+    void missingAfPacketPmdIsNamedWithItsPackage() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS)
+                .executable(OvsDpdkProvider.VSWITCHD_DPDK)
+                .executable(OvsDpdkProvider.OVSDB_SERVER)
+                .file(OvsDpdkProvider.SCHEMA, "{}");
+
+        Availability a = provider().probe();
+
+        assertThat(a.cause()).contains("af_packet PMD");
+        assertThat(a.hint()).isEqualTo("apt-get install librte-net-af-packet23");
     }
 
     @Test

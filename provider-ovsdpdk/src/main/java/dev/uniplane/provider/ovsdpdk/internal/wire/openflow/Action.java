@@ -1,0 +1,91 @@
+package dev.uniplane.provider.ovsdpdk.internal.wire.openflow;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** An OpenFlow 1.3 action (section 7.2.5). */
+public sealed interface Action {
+    /** Port number meaning "the switch's normal L2/L3 pipeline". */
+    long PORT_NORMAL = 0xfffffffaL;
+    /** The bridge's LOCAL port. */
+    long PORT_LOCAL = 0xfffffffeL;
+    /** The ingress port. */
+    long PORT_IN_PORT = 0xfffffff8L;
+    /** Any port (wildcard in requests). */
+    long PORT_ANY = 0xffffffffL;
+
+    /** OUTPUT (type 0, 16 bytes); {@code maxLen} matters only for the controller port. */
+    record Output(long port, int maxLen) implements Action {
+        /** Output to a port, whole packets. */
+        public static Output to(long port) {
+            return new Output(port, 0xffff);
+        }
+    }
+
+    /** DEC_NW_TTL (type 24, 8 bytes). */
+    record DecNwTtl() implements Action {
+    }
+
+    /** SET_FIELD (type 25): 4 bytes + the OXM, padded to 8. */
+    record SetField(Oxm field) implements Action {
+    }
+
+    /** GROUP (type 22, 8 bytes): process the packet through a group. */
+    record Group(long groupId) implements Action {
+    }
+
+    /** Any other action as received. */
+    record Other(int type, String bodyHex) implements Action {
+    }
+
+    static void write(Action action, ByteBuffer out) {
+        switch (action) {
+            case Output o -> out.putShort((short) 0).putShort((short) 16).putInt((int) o.port()).putShort((short) o.maxLen())
+                    .put(new byte[6]);
+            case DecNwTtl d -> out.putShort((short) 24).putShort((short) 8).putInt(0);
+            case Group g -> out.putShort((short) 22).putShort((short) 8).putInt((int) g.groupId());
+            case SetField s -> {
+                int length = Codec.pad8(4 + Oxm.size(s.field()));
+                int start = out.position();
+                out.putShort((short) 25).putShort((short) length);
+                Oxm.write(s.field(), out);
+                out.put(new byte[start + length - out.position()]);
+            }
+            case Other o -> {
+                byte[] body = HexFormat.of().parseHex(o.bodyHex());
+                out.putShort((short) o.type()).putShort((short) (4 + body.length)).put(body);
+            }
+        }
+    }
+
+    static List<Action> readList(ByteBuffer in, int length) {
+        List<Action> actions = new ArrayList<>();
+        int end = in.position() + length;
+        while (in.position() < end) {
+            int start = in.position();
+            int type = in.getShort() & 0xffff;
+            int len = in.getShort() & 0xffff;
+            if (len < 8) {
+                throw new OpenFlowCodecException("action of type " + type + " with length " + len);
+            }
+            actions.add(switch (type) {
+                case 0 -> {
+                    long port = in.getInt() & 0xffffffffL;
+                    yield new Output(port, in.getShort() & 0xffff);
+                }
+                case 24 -> new DecNwTtl();
+                case 22 -> new Group(in.getInt() & 0xffffffffL);
+                case 25 -> new SetField(Oxm.read(in));
+                default -> {
+                    byte[] body = new byte[len - 4];
+                    in.get(body);
+                    yield new Other(type, HexFormat.of().formatHex(body));
+                }
+            });
+            in.position(start + len);
+        }
+        return actions;
+    }
+}
