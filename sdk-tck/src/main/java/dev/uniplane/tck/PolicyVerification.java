@@ -41,6 +41,12 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class PolicyVerification extends DataplaneVerification {
 
+    /** Every test here applies policies. */
+    @org.junit.jupiter.api.BeforeEach
+    final void requirePolicy() {
+        requireCapability(Capability.POLICY);
+    }
+
     /** Sends a probe, asserts the model agrees with {@code expectDelivered}, and that the backend does the same. */
     protected final ProbeResult probe(Host from, IpAddress source, IpAddress to, Protocol protocol, int port, boolean expectDelivered) {
         Verdict model = Oracle.newFlow(dataplane(), from, source, to, protocol, port);
