@@ -38,6 +38,19 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
+    public void required_aPacketWhoseTtlRunsOutIsDroppedWithReasonTtlExceeded() {
+        Workload a = attachWorkload("rt-t1");
+        Workload b = attachWorkload("rt-t2");
+        StatsSnapshot before = dataplane().stats();
+        assertThat(Traffic.ping(a, b.ipv4(), 1, Traffic.TIMEOUT).outcome()).as("TTL 1: nothing left after the hop").isEqualTo(Outcome.TIMED_OUT);
+        assertThat(Traffic.ping(a, b.ipv4(), 2, Traffic.TIMEOUT).outcome()).as("TTL 2 survives one routed hop").isEqualTo(Outcome.DELIVERED);
+        if (dataplane().capabilities().has(Capability.DROP_REASONS)) {
+            assertThat(dataplane().stats().delta(before).endpoint(EndpointId.of("rt-t1")).drops(DropReason.TTL_EXCEEDED))
+                    .as("TTL_EXCEEDED drops on rt-t1").isEqualTo(1);
+        }
+    }
+
+    @Test
     public void required_aGatewayRouteReachesTheOutside() {
         Workload w = attachWorkload("rt-b");
         dataplane().addRoute(new Route(OUTSIDE, List.of(new NextHop.Gateway(GATEWAY, 1))));

@@ -33,6 +33,14 @@ final class IcmpEcho {
     private static final MethodHandle POLL = libc("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = libc("setsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final int IPPROTO_IP = 0;
+    private static final int IP_TTL = 2;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_UNICAST_HOPS = 16;
+    /** Leave the TTL / hop limit at the kernel's default. */
+    static final int DEFAULT_TTL = 0;
 
     private IcmpEcho() {
     }
@@ -43,6 +51,11 @@ final class IcmpEcho {
 
     /** Sends one echo request and waits for the matching reply; false on timeout. */
     static boolean ping(IpAddress destination, int sequence, Duration timeout) {
+        return ping(destination, sequence, timeout, DEFAULT_TTL);
+    }
+
+    /** Like {@link #ping(IpAddress, int, Duration)} with the request's TTL (hop limit) set to {@code ttl} (1-255). */
+    static boolean ping(IpAddress destination, int sequence, Duration timeout, int ttl) {
         boolean v4 = destination.family() == IpFamily.IPV4;
         int identifier = (int) (ProcessHandle.current().pid() & 0xffff);
         try (Arena arena = Arena.ofConfined()) {
@@ -51,6 +64,14 @@ final class IcmpEcho {
                 throw new IllegalStateException("raw ICMP socket failed (needs CAP_NET_RAW)");
             }
             try {
+                if (ttl != DEFAULT_TTL) {
+                    MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, ttl);
+                    int rc = (int) SETSOCKOPT.invokeExact(fd, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TTL : IPV6_UNICAST_HOPS,
+                            value, 4);
+                    if (rc != 0) {
+                        throw new IllegalStateException("setsockopt TTL " + ttl + " failed");
+                    }
+                }
                 MemorySegment packet = arena.allocate(8 + PAYLOAD);
                 packet.set(ValueLayout.JAVA_BYTE, 0, (byte) (v4 ? 8 : 128));
                 packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4, (short) identifier);

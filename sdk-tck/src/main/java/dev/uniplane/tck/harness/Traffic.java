@@ -124,9 +124,14 @@ public final class Traffic {
     }
 
     public static ProbeResult ping(Host client, IpAddress destination, Duration timeout) {
-        String what = "ping " + client.name() + " -> " + destination;
+        return ping(client, destination, IcmpEcho.DEFAULT_TTL, timeout);
+    }
+
+    /** One echo request sent with TTL (hop limit) {@code ttl}. */
+    public static ProbeResult ping(Host client, IpAddress destination, int ttl, Duration timeout) {
+        String what = "ping " + client.name() + " -> " + destination + (ttl == IcmpEcho.DEFAULT_TTL ? "" : " ttl " + ttl);
         long start = System.nanoTime();
-        boolean replied = client.netns().run(() -> IcmpEcho.ping(destination, SEQUENCE.incrementAndGet() & 0xffff, timeout));
+        boolean replied = client.netns().run(() -> IcmpEcho.ping(destination, SEQUENCE.incrementAndGet() & 0xffff, timeout, ttl));
         long ipBytes = IcmpEcho.PAYLOAD + 8 + (destination.family() == IpFamily.IPV4 ? 20 : 40);
         return new ProbeResult(replied ? Outcome.DELIVERED : Outcome.TIMED_OUT, elapsed(start), what, 1, ipBytes);
     }
