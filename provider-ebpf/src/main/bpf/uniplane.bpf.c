@@ -801,7 +801,7 @@ static __always_inline int resolve(struct pkt *p, struct target *t)
 {
 	struct up_endpoint *d = endpoint_of(p->family, p->dst);
 	t->family = p->family;
-	if (d && (d->flags & UP_EP_LOCAL)) {
+	if (d && (d->flags & UP_EP_LOCAL) && !(d->flags & UP_EP_ROUTED)) {
 		t->type = UP_NH_ENDPOINT;
 		t->ifindex = d->ifindex;
 		t->ep_index = d->index;

@@ -51,6 +51,7 @@ struct up_ip_key {
 
 #define UP_EP_LOCAL  1 /* attached here: index, ifindex and MACs are valid */
 #define UP_EP_REMOTE 2 /* registered remote endpoint: only the identity is valid */
+#define UP_EP_ROUTED 4 /* an explicit host route for this address overrides delivery to the endpoint */
 
 /*
  * Value of up_endpoints: 32 bytes. Nothing here depends on the policy, so it needs no slot: an address keeps its

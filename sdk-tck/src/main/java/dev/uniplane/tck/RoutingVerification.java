@@ -116,6 +116,27 @@ public abstract class RoutingVerification extends DataplaneVerification {
         }
     }
 
+    @Test
+    public void optional_anExplicitHostRouteTakesAnEndpointsTrafficUntilRemoved() {
+        requireCapability(Capability.ROUTE_TO_ENDPOINT);
+        Workload client = attachWorkload("rt-h0");
+        Workload target = attachWorkload("rt-h1");
+        Workload chain = attachWorkload("rt-h2");
+        // Service chaining: the chain workload answers for the target's address while the host route is in place.
+        try (var nl = dev.uniplane.linux.RtNetlink.open(chain.netns())) {
+            nl.addAddress(nl.index("lo"), dev.uniplane.linux.IpPrefix.parse(target.ipv4() + "/32"));
+        }
+        try (EchoServer onTarget = Traffic.serve(target, 7105); EchoServer onChain = Traffic.serve(chain, 7105)) {
+            dataplane().addRoute(Route.of(target.ipv4() + "/32", NextHop.endpoint("rt-h2")));
+            assertThat(Traffic.udp(client, null, target.ipv4(), 7105, 41000, Traffic.TIMEOUT).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(servedFrom(onChain, 41000)).as("the explicit host route wins").isTrue();
+            assertThat(servedFrom(onTarget, 41000)).isFalse();
+            dataplane().removeRoute(IpPrefix.parse(target.ipv4() + "/32"));
+            assertThat(Traffic.udp(client, null, target.ipv4(), 7105, 41001, Traffic.TIMEOUT).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(servedFrom(onTarget, 41001)).as("back to the endpoint").isTrue();
+        }
+    }
+
     private static boolean servedFrom(EchoServer server, int sourcePort) {
         return server.peers().stream().anyMatch(p -> ((InetSocketAddress) p).getPort() == sourcePort);
     }

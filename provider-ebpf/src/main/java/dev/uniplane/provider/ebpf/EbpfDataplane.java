@@ -219,7 +219,7 @@ final class EbpfDataplane extends AbstractDataplane {
             attachProgram(host.index(), false);
             maps.resetEndpointCounters(index);
             for (PolicyCompiler.AddressIdentity id : ids) {
-                maps.putEndpointAddress(id.address(), EndpointRecord.local(index, host.index(), mac, hostMac, id.identity()));
+                maps.putEndpointAddress(id.address(), localRecord(index, host.index(), mac, hostMac, id));
             }
             maps.putIfindex(host.index(), index);
             wirings.put(spec.id(), wiring);
@@ -335,12 +335,32 @@ final class EbpfDataplane extends AbstractDataplane {
         }
         routes.clear();
         routes.putAll(all);
+        // An explicit host route for an endpoint's address takes its traffic (the endpoint record says so).
+        java.util.stream.Stream.concat(upserts.stream().map(Route::prefix), removals.stream())
+                .filter(IpPrefix::isHost).forEach(this::refreshEndpointRecord);
         persist();
     }
 
     private NextHopGroup encode(Route r) {
         return RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
                 .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac())));
+    }
+
+    /** The record of a local endpoint address, flagged ROUTED while an explicit host route overrides it. */
+    private EndpointRecord localRecord(int index, int ifindex, MacAddress mac, MacAddress hostMac, PolicyCompiler.AddressIdentity id) {
+        boolean routed = routes.containsKey(IpPrefix.host(id.address()));
+        return new EndpointRecord(index, ifindex, mac, hostMac, id.identity(),
+                EndpointRecord.LOCAL | (routed ? EndpointRecord.ROUTED : 0));
+    }
+
+    private void refreshEndpointRecord(IpPrefix hostPrefix) {
+        for (Wiring w : wirings.values()) {
+            for (PolicyCompiler.AddressIdentity id : w.identities()) {
+                if (IpPrefix.host(id.address()).equals(hostPrefix)) {
+                    maps.putEndpointAddress(id.address(), localRecord(w.index(), w.hostIfindex(), w.mac(), w.hostMac(), id));
+                }
+            }
+        }
     }
 
     private void setSourceRoutes(IpPrefix prefix, Set<Integer> ifindexes) {

@@ -18,6 +18,8 @@ public record EndpointRecord(int index, int ifindex, MacAddress mac, MacAddress 
     public static final int SIZE = (int) UP_ENDPOINT.byteSize();
     public static final int LOCAL = 1;
     public static final int REMOTE = 2;
+    /** An explicit host route for the address overrides delivery to the endpoint (service chaining). */
+    public static final int ROUTED = 4;
     private static final MacAddress ZERO = new MacAddress(0);
     private static final long INDEX = Wire.offset(UP_ENDPOINT, "index");
     private static final long IFINDEX = Wire.offset(UP_ENDPOINT, "ifindex");
