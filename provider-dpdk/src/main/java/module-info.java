@@ -1,10 +1,11 @@
 /**
- * Uniplane's DPDK provider. The dataplane is not implemented yet (issue #7; its probe reports what is missing); the
- * internal packages hold the foundation: FFM bindings and the shim ({@code internal.ffm}), the process-wide EAL
- * ({@code internal.eal}) and the Java forwarding loop ({@code internal.fastpath}). None is exported.
+ * Uniplane's DPDK provider: {@code DpdkDataplane}, an IPv4 router on the EAL lcore with AF_PACKET endpoints. The internal
+ * packages hold FFM bindings and the shim ({@code internal.ffm}), the process-wide EAL ({@code internal.eal}) and the
+ * fast path ({@code internal.fastpath}: the router, its tables and counters). None is exported.
  */
 module dev.uniplane.provider.dpdk {
     requires dev.uniplane.api;
+    requires dev.uniplane.linux;
     requires java.management;
     requires org.slf4j;
 

@@ -1,5 +1,6 @@
 package dev.uniplane.tck;
 
+import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
@@ -11,6 +12,7 @@ import dev.uniplane.tck.harness.Workload;
 import dev.uniplane.tck.report.ConformanceReportExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -130,9 +132,24 @@ public abstract class DataplaneVerification implements ConformanceReportExtensio
 
     /** A fresh workload namespace, attached to the dataplane. */
     protected final Workload attachWorkload(String id, String... labels) {
-        Workload w = topology.workload(id, dataplane.capabilities().has(Capability.IPV6), labels);
+        Workload w = newWorkload(id, labels);
         dataplane.attach(w.spec());
         return w;
+    }
+
+    /**
+     * A fresh workload namespace and its spec, not attached: IPv6 too when the provider declares it, and the
+     * kernel-interface attachment kinds the provider declares (VETH, AF_PACKET, AF_XDP, TAP, in that order).
+     */
+    protected final Workload newWorkload(String id, String... labels) {
+        return topology.workload(id, dataplane.capabilities().has(Capability.IPV6), attachKinds(), labels);
+    }
+
+    /** The attachment kinds the kit's workloads ask for. */
+    protected List<AttachKind> attachKinds() {
+        List<AttachKind> kinds = java.util.stream.Stream.of(AttachKind.VETH, AttachKind.AF_PACKET, AttachKind.AF_XDP, AttachKind.TAP)
+                .filter(k -> dataplane.capabilities().has(k.capability())).toList();
+        return kinds.isEmpty() ? List.of(AttachKind.VETH) : kinds;
     }
 
     private static boolean isRoot() {

@@ -34,33 +34,22 @@ public abstract class LifecycleVerification extends DataplaneVerification {
 
     @Test
     public void required_closeIsIdempotentAndLaterCallsFail() {
-        Dataplane extra = openSecondDataplane();
-        extra.close();
-        extra.close();
-        assertThatThrownBy(extra::endpoints).isInstanceOf(IllegalStateException.class);
-        // With RESTART_SURVIVAL close leaves the state for adoption: open it again to remove it for good.
-        openSecondDataplane().destroy();
+        // The kit's own dataplane, so that providers with one dataplane per process can run this too.
+        Dataplane dp = dataplane();
+        dp.close();
+        dp.close();
+        assertThatThrownBy(dp::endpoints).isInstanceOf(IllegalStateException.class);
+        replaceDataplane(openDataplane());
+        assertThat(dataplane().endpoints()).isEmpty();
     }
 
     @Test
     public void required_destroyRemovesEverythingSoANewOpenStartsEmpty() {
-        Dataplane extra = openSecondDataplane();
-        Workload w = topology().workload("lc-c", false);
-        extra.attach(w.spec());
-        extra.destroy();
-        Dataplane again = openSecondDataplane();
-        try {
-            assertThat(again.endpoints()).isEmpty();
-            assertThat(again.currentState()).isEqualTo(dev.uniplane.api.DesiredState.empty());
-        } finally {
-            again.destroy();
-        }
-    }
-
-    /** Another dataplane on the same node under another name, without an uplink (the kit's dataplane owns it). */
-    protected Dataplane openSecondDataplane() {
-        return provider().open(dev.uniplane.api.DataplaneConfig.builder().provider(providerName())
-                .name(topology().prefix() + "-2").hostNetns(topology().nodeNetnsPath()).build());
+        dataplane().attach(newWorkload("lc-c").spec());
+        dataplane().destroy();
+        replaceDataplane(openDataplane());
+        assertThat(dataplane().endpoints()).isEmpty();
+        assertThat(dataplane().currentState()).isEqualTo(dev.uniplane.api.DesiredState.empty());
     }
 
     private List<String> nodeLinks() {

@@ -25,13 +25,14 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
 
     @Test
     public void required_planIsTheExactDiffAndTouchesNothing() {
-        Workload a = topology().workload("pa-a1", false, "app", "web");
-        Workload b = topology().workload("pa-a2", false, "app", "db");
+        Workload a = newWorkload("pa-a1", "app", "web");
+        Workload b = newWorkload("pa-a2", "app", "db");
+        boolean policy = dataplane().capabilities().has(dev.uniplane.api.Capability.POLICY);
         DesiredState desired = DesiredState.empty().withEndpoints(List.of(a.spec(), b.spec()))
-                .withPolicies(PolicySet.of(Policy.builder("db").selectLabels("app", "db").ingress().build()));
+                .withPolicies(policy ? PolicySet.of(Policy.builder("db").selectLabels("app", "db").ingress().build()) : PolicySet.empty());
         Plan plan = dataplane().plan(desired);
         assertThat(plan.endpoints()).containsExactly(new Change.Add<>(a.spec()), new Change.Add<>(b.spec()));
-        assertThat(plan.policies()).hasSize(1);
+        assertThat(plan.policies()).hasSize(policy ? 1 : 0);
         assertThat(dataplane().endpoints()).as("plan() changes nothing").isEmpty();
         dataplane().apply(plan);
         assertThat(dataplane().currentState()).isEqualTo(desired);
@@ -40,8 +41,9 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
 
     @Test
     public void required_applyBringsUpWorkingEndpointsAndPolicy() {
-        Workload a = topology().workload("pa-b1", false, "app", "web");
-        Workload b = topology().workload("pa-b2", false, "app", "db");
+        requireCapability(dev.uniplane.api.Capability.POLICY);
+        Workload a = newWorkload("pa-b1", "app", "web");
+        Workload b = newWorkload("pa-b2", "app", "db");
         dataplane().apply(dataplane().plan(DesiredState.empty().withEndpoints(List.of(a.spec(), b.spec()))
                 .withPolicies(PolicySet.of(Policy.builder("db").selectLabels("app", "db").ingress().build()))));
         try (EchoServer sa = Traffic.serve(a, 7500); EchoServer sb = Traffic.serve(b, 7500)) {
@@ -52,7 +54,7 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
 
     @Test
     public void required_aPlanMadeAgainstAnotherStateIsRefused() {
-        Workload a = topology().workload("pa-c1", false);
+        Workload a = newWorkload("pa-c1");
         Plan stale = dataplane().plan(DesiredState.empty().withEndpoints(List.of(a.spec())));
         attachWorkload("pa-c2");
         assertThatThrownBy(() -> dataplane().apply(stale)).isInstanceOf(ConflictException.class);
@@ -62,7 +64,7 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
     public void required_aFailingApplyLeavesTheStateAsItWas() {
         Workload a = attachWorkload("pa-d1");
         DesiredState before = dataplane().currentState();
-        Workload b = topology().workload("pa-d2", false);
+        Workload b = newWorkload("pa-d2");
         AttachSpec broken = AttachSpec.builder("pa-d3").netns("/run/netns/" + topology().prefix() + "-does-not-exist")
                 .address("10.100.250.250").build();
         Plan plan = dataplane().plan(before.withEndpoints(List.of(a.spec(), b.spec(), broken))

@@ -4,7 +4,8 @@ import dev.uniplane.spi.ProbeHost;
 
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.ProbingProvider;
 import java.util.List;
@@ -12,18 +13,22 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The DPDK provider: a poll-mode dataplane in the JVM on DPDK 22.11 (ABI {@code DPDK_23}) through Panama FFM.
- * Not implemented yet (issue #7): {@link #probe()} checks the real prerequisites and, when all are present, still
- * reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ * The DPDK provider: a poll-mode IPv4 router in the JVM on DPDK 22.11 (ABI {@code DPDK_23}) through Panama FFM, with
+ * workloads attached over veth pairs whose host ends are AF_PACKET ports ({@link DpdkDataplane}). {@link #probe()}
+ * checks the DPDK runtime libraries and CAP_NET_ADMIN. One open dataplane per JVM (EAL is a process singleton).
  */
 public final class DpdkProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "dpdk";
     /** DPDK libraries the dataplane will link, versioned sonames (the unversioned links exist only with libdpdk-dev). */
     static final List<String> LIBRARIES = List.of("librte_eal.so.23", "librte_ethdev.so.23", "librte_mbuf.so.23", "librte_mempool.so.23");
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet in this release (tracked in issue #7)",
-            "the prerequisites are present; use another provider until issue #7 is done");
+    /**
+     * What the dataplane does today; POLICY, IPV6 and MEMIF/VHOST_USER attachments are the next steps of issue #7.
+     * ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: the workload gets a veth pair whose host end the router
+     * reads through an AF_PACKET port (the endpoint reports whichever kind the spec asked for first).
+     */
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.ECMP,
+            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS, Capability.DROP_REASONS);
 
     private final ProbeHost host;
 
@@ -33,8 +38,7 @@ public final class DpdkProvider extends ProbingProvider {
     }
 
     DpdkProvider(ProbeHost host) {
-        super(NAME, "DPDK 22.11 poll-mode dataplane in the JVM (virtual devices: af_packet, memif) - not implemented yet", 0,
-                Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.ENDPOINT_STATS));
+        super(NAME, "DPDK 22.11 poll-mode IPv4 router in the JVM (workloads on AF_PACKET ports)", 0, CAPABILITIES);
         this.host = Objects.requireNonNull(host, "host");
     }
 
@@ -52,6 +56,11 @@ public final class DpdkProvider extends ProbingProvider {
 
     @Override
     protected Availability whenReady() {
-        return NOT_IMPLEMENTED;
+        return Availability.ok();
+    }
+
+    @Override
+    protected Dataplane openAvailable(DataplaneConfig config) {
+        return DpdkDataplane.open(config, capabilities());
     }
 }

@@ -119,10 +119,16 @@ public final class Topology implements AutoCloseable {
      * interface eth0, the given labels.
      */
     public Workload workload(String id, boolean ipv6, String... labelKeyValues) {
+        return workload(id, ipv6, List.of(dev.uniplane.api.AttachKind.VETH), labelKeyValues);
+    }
+
+    /** Like {@link #workload(String, boolean, String...)}, asking for the given attachment kinds (best first). */
+    public Workload workload(String id, boolean ipv6, List<dev.uniplane.api.AttachKind> kinds, String... labelKeyValues) {
         int n = ++workloads + 1;
         NetNs ns = createNamespace(prefix + "-w" + n);
         AttachSpec.Builder spec = AttachSpec.builder(id).netns(ns.path().toString()).interfaceName("eth0")
-                .address("10.100." + (n / 250) + "." + (n % 250 + 2)).labels(labelKeyValues);
+                .address("10.100." + (n / 250) + "." + (n % 250 + 2)).labels(labelKeyValues)
+                .kinds(kinds.toArray(dev.uniplane.api.AttachKind[]::new));
         if (ipv6) {
             spec.address("fd00:100::" + Integer.toHexString(n + 1));
         }

@@ -175,8 +175,9 @@ public final class Eal {
     }
 
     /**
-     * Hot-plugs a virtual device with {@code rte_dev_probe}, e.g. {@code net_af_packet0,iface=veth0} (the interface
-     * must be in this process's network namespace).
+     * Hot-plugs a virtual device with {@code rte_dev_probe}, e.g. {@code net_af_packet0,iface=veth0}. The driver's probe
+     * runs on the calling thread: for af_packet the interface must be in that thread's network namespace, and so must
+     * the thread that calls {@link #openPort} and {@link #unplug} for it (start/stop use ioctls by interface name).
      *
      * @return the new port's id, looked up by the device name (the devargs up to the first comma)
      */
@@ -190,8 +191,9 @@ public final class Eal {
     /**
      * Stops {@code port} and unplugs its device with {@code rte_dev_remove} (the driver closes the port).
      *
-     * @throws IllegalStateException while a job runs on the lcore: the loop has no quiescent-state handshake yet, so a
-     *                               port must not vanish under it
+     * @throws IllegalStateException while a job runs on the lcore: a port must not vanish under a polling loop; a job
+     *                               with a quiescent-state handshake retires the port first and calls
+     *                               {@link #unplugRetired}
      */
     public void unplug(EthPort port) {
         ensureRunning();
@@ -200,6 +202,15 @@ public final class Eal {
                 throw new IllegalStateException("cannot unplug " + port + " while " + job.name() + " runs; stop it first");
             }
         }
+        unplugRetired(port);
+    }
+
+    /**
+     * Like {@link #unplug}, while a job runs that no longer polls {@code port}: its owner published a table without the
+     * port and waited for the job's quiescent point (see {@code fastpath.Router#publish}).
+     */
+    public void unplugRetired(EthPort port) {
+        ensureRunning();
         MemorySegment device = port.stopForRemoval();
         ports.remove(port);
         DpdkException.check("rte_dev_remove(" + port.name() + ")", RteEal.devRemove(device));

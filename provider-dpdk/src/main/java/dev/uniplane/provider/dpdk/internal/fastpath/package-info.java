@@ -1,6 +1,9 @@
 /**
- * The Java fast path on the EAL lcore thread: {@link dev.uniplane.provider.dpdk.internal.fastpath.ForwardingLoop} polls
- * rx bursts, rewrites in place and transmits, with counters in off-heap memory
- * ({@link dev.uniplane.provider.dpdk.internal.fastpath.LoopCounters}) and no allocation per packet.
+ * The Java fast path on the EAL lcore thread. {@link dev.uniplane.provider.dpdk.internal.fastpath.Router} is the
+ * dataplane's IPv4 router over immutable {@link dev.uniplane.provider.dpdk.internal.fastpath.ForwardingTable}s
+ * (published with one reference swap, freed after a quiescent point) with per-endpoint off-heap
+ * {@link dev.uniplane.provider.dpdk.internal.fastpath.EndpointCounters};
+ * {@link dev.uniplane.provider.dpdk.internal.fastpath.ForwardingLoop} is the plain port-pair loop used for the
+ * foundation's tests and measurements. Neither allocates per packet.
  */
 package dev.uniplane.provider.dpdk.internal.fastpath;

@@ -1,0 +1,445 @@
+package dev.uniplane.provider.dpdk;
+
+import dev.uniplane.api.AttachKind;
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.BackendException;
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
+import dev.uniplane.api.ConflictException;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.DropReason;
+import dev.uniplane.api.Endpoint;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.EndpointStats;
+import dev.uniplane.api.InvalidSpecException;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpFamily;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.api.MacAddress;
+import dev.uniplane.api.NextHop;
+import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.RemoteEndpoint;
+import dev.uniplane.api.Route;
+import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.api.UnsupportedCapabilityException;
+import dev.uniplane.spi.AbstractDataplane;
+import dev.uniplane.linux.LinkInfo;
+import dev.uniplane.linux.LinuxException;
+import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.dpdk.internal.eal.Eal;
+import dev.uniplane.provider.dpdk.internal.eal.EalConfig;
+import dev.uniplane.provider.dpdk.internal.eal.EthPort;
+import dev.uniplane.provider.dpdk.internal.eal.PacketPool;
+import dev.uniplane.provider.dpdk.internal.fastpath.EndpointCounters;
+import dev.uniplane.provider.dpdk.internal.fastpath.ForwardingTable;
+import dev.uniplane.provider.dpdk.internal.fastpath.Hop;
+import dev.uniplane.provider.dpdk.internal.fastpath.PortBinding;
+import dev.uniplane.provider.dpdk.internal.fastpath.Router;
+import dev.uniplane.provider.dpdk.internal.fastpath.TableRoute;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DPDK dataplane: a Java IPv4 {@link Router} on the EAL lcore, polling one {@code net_af_packet} port per
+ * endpoint (the host end of the endpoint's veth) and one for the uplink. Workloads get a /32, a default route to
+ * 169.254.1.1 and a permanent neighbour entry pinning it to {@link #GATEWAY_MAC}, so the router never answers ARP; on
+ * the uplink the node namespace's kernel keeps the uplink address and does ARP (see {@link GatewayResolver}).
+ *
+ * <p>Every change (attach, detach, routes) builds a complete new {@link ForwardingTable} (ports, LPM, ECMP groups) and
+ * publishes it with one reference swap; the old table's LPM is freed after the loop's next quiescent point. EAL is one
+ * per JVM and the lcore runs one router, so one dataplane at a time per JVM: a second open while one is open is refused
+ * with a {@link ConflictException}; after {@link #close()} another can be opened (EAL stays up until JVM exit).
+ */
+final class DpdkDataplane extends AbstractDataplane {
+    private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplane.class);
+    /** The workloads' default gateway. */
+    static final IpAddress GATEWAY_V4 = IpAddress.parse("169.254.1.1");
+    /** The MAC the workloads' permanent neighbour entry gives the gateway: "upk" in a locally administered unicast MAC. */
+    static final MacAddress GATEWAY_MAC = MacAddress.parse("02:75:70:6b:00:01");
+    static final String OPTION_MEMORY = "dpdk.memory";
+    static final String OPTION_LCORE_CPU = "dpdk.lcore-cpu";
+    static final Set<String> OPTIONS = Set.of(OPTION_MEMORY, OPTION_LCORE_CPU);
+    static final int MAX_ENDPOINTS = 1024;
+    private static final int POOL_SIZE = 8191;
+    private static final AtomicInteger VDEVS = new AtomicInteger();
+    private static DpdkDataplane open;
+    private static PacketPool pool;
+
+    /** What attach made for one endpoint. */
+    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec) {
+    }
+
+    private final NetNs node;
+    private final RtNetlink nodeLinks;
+    private final Eal eal;
+    private final GatewayResolver gateways;
+    private final EndpointCounters counters = new EndpointCounters(MAX_ENDPOINTS);
+    private final EthPort uplinkPort;
+    private final long uplinkMac;
+    private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
+    private final BitSet slots = new BitSet();
+    private Map<IpPrefix, Route> routes = Map.of();
+    private Router router;
+    private boolean released;
+
+    private DpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, Eal eal,
+                          EthPort uplinkPort, long uplinkMac) {
+        super(DpdkProvider.NAME, config, capabilities);
+        this.node = node;
+        this.nodeLinks = nodeLinks;
+        this.eal = eal;
+        this.gateways = new GatewayResolver(node, nodeLinks);
+        this.uplinkPort = uplinkPort;
+        this.uplinkMac = uplinkMac;
+    }
+
+    static DpdkDataplane open(DataplaneConfig config, Capabilities capabilities) {
+        config.rejectUnknownOptions(DpdkProvider.NAME, OPTIONS);
+        synchronized (DpdkDataplane.class) {
+            if (open != null) {
+                throw new ConflictException("dataplane " + open.name() + " of provider dpdk is open in this JVM; EAL is one per "
+                        + "process and its lcore runs one router, so close it before opening " + config.name());
+            }
+            Eal eal = startEal(config);
+            NetNs node = openNode(config);
+            RtNetlink links = null;
+            EthPort uplink = null;
+            try {
+                links = RtNetlink.open(node);
+                long uplinkMac = 0;
+                if (config.uplinkInterface().isPresent()) {
+                    String name = config.uplinkInterface().get();
+                    LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
+                            "no such interface in the node namespace " + node.path()));
+                    uplinkMac = MacAddress.ofBytes(link.mac().bytes()).value();
+                    uplink = plug(eal, node, name);
+                }
+                DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, uplink, uplinkMac);
+                dp.router = Router.start(eal, dp.counters, dp.build(Map.of(), Map.of()));
+                open = dp;
+                LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
+                        config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
+                        uplink == null ? "-" : uplink.id());
+                return dp;
+            } catch (RuntimeException e) {
+                if (uplink != null) {
+                    unplugQuietly(eal, node, uplink, false);
+                }
+                if (links != null) {
+                    links.close();
+                }
+                node.close();
+                throw translate("open dataplane " + config.name(), e);
+            }
+        }
+    }
+
+    private static Eal startEal(DataplaneConfig config) {
+        EalConfig defaults = EalConfig.defaults();
+        EalConfig.Memory memory = switch (config.stringOption(OPTION_MEMORY, "no-huge")) {
+            case "auto" -> EalConfig.Memory.AUTO;
+            case "hugepages" -> EalConfig.Memory.HUGEPAGES;
+            case "no-huge" -> EalConfig.Memory.NO_HUGE;
+            default -> throw new InvalidSpecException("options." + OPTION_MEMORY, config.stringOption(OPTION_MEMORY, ""),
+                    "must be auto, hugepages or no-huge");
+        };
+        int cpu = config.intOption(OPTION_LCORE_CPU, defaults.lcoreCpu());
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpu < 0 || cpu >= cpus) {
+            // checked here: a bad argument inside Eal.start would count as a failed rte_eal_init for the rest of the JVM
+            throw new InvalidSpecException("options." + OPTION_LCORE_CPU, cpu, "must be a CPU of this JVM, 0-" + (cpus - 1));
+        }
+        EalConfig wanted = defaults.withMemory(memory).withLcoreCpu(cpu);
+        try {
+            Eal eal = Eal.start(wanted);
+            synchronized (DpdkDataplane.class) {
+                if (pool == null) {
+                    pool = eal.createPool("upd-dataplane", POOL_SIZE);
+                }
+            }
+            return eal;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new BackendException("start EAL", "EAL", e.getMessage(), e);
+        }
+    }
+
+    private static NetNs openNode(DataplaneConfig config) {
+        try {
+            return config.hostNetnsPath().map(p -> NetNs.open(Path.of(p))).orElseGet(NetNs::current);
+        } catch (LinuxException e) {
+            throw new InvalidSpecException("hostNetns", config.hostNetns(), "cannot open: " + e.errnoName());
+        }
+    }
+
+    /**
+     * Hot-plugs {@code iface} as an AF_PACKET port and starts it, all on a thread inside the node namespace
+     * ({@link NetNs#run}). The af_packet driver works in the calling thread's namespace twice: {@code rte_dev_probe}
+     * opens the packet socket and resolves the interface name there, and {@code rte_eth_dev_start}/{@code _stop}/
+     * promiscuous mode open a fresh AF_INET socket for {@code SIOC[GS]IFFLAGS} by interface name (measured: a start
+     * from the root namespace fails with ENODEV). The packet socket stays in the node namespace afterwards, whatever
+     * thread (the lcore) polls it.
+     */
+    private static EthPort plug(Eal eal, NetNs node, String iface) {
+        String devargs = "net_af_packet" + VDEVS.getAndIncrement() + ",iface=" + iface + ",framecnt=4096";
+        return node.run(() -> {
+            int id = eal.hotplug(devargs);
+            try {
+                return eal.openPort(id, pool);
+            } catch (RuntimeException e) {
+                int rc = dev.uniplane.provider.dpdk.internal.ffm.RteEal.devRemove(
+                        dev.uniplane.provider.dpdk.internal.ffm.RteEthDev.device((short) id));
+                if (rc < 0) {
+                    e.addSuppressed(new IllegalStateException("rte_dev_remove(" + devargs + ") returned " + rc));
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Unplugs in the node namespace too: stopping the port clears IFF_UP/promiscuous through an ioctl by name. */
+    private static void unplugQuietly(Eal eal, NetNs node, EthPort port, boolean retired) {
+        try {
+            node.execute(() -> {
+                if (retired) {
+                    eal.unplugRetired(port);
+                } else {
+                    eal.unplug(port);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot unplug {}: {}", port, e.getMessage());
+        }
+    }
+
+    // --- tables ---------------------------------------------------------------------------------------------------
+
+    /** A complete table for these routes and endpoints; hops naming an endpoint that is not wired are left out. */
+    private ForwardingTable build(Map<IpPrefix, Route> routeTable, Map<EndpointId, Wiring> endpoints) {
+        List<PortBinding> ports = new ArrayList<>();
+        if (uplinkPort != null) {
+            ports.add(new PortBinding(uplinkPort.id(), PortBinding.UPLINK, uplinkMac));
+        }
+        endpoints.values().forEach(w -> ports.add(new PortBinding(w.port().id(), w.slot(), GATEWAY_MAC.value())));
+        List<TableRoute> entries = new ArrayList<>();
+        // Host routes of endpoints first: an explicit user route for the same /32 replaces it (service chaining).
+        for (Wiring w : endpoints.values()) {
+            w.spec().address(IpFamily.IPV4).ifPresent(a -> entries.add(new TableRoute(a.v4Value(), 32,
+                    List.of(new Hop.ToEndpoint(w.slot(), w.port().id(), w.mac().value(), 1)))));
+        }
+        for (Route r : routeTable.values()) {
+            List<Hop> hops = new ArrayList<>();
+            for (NextHop h : r.nextHops()) {
+                switch (h) {
+                    case NextHop.Drop d -> hops.add(new Hop.Drop(1));
+                    case NextHop.Gateway g -> hops.add(new Hop.ToGateway(uplinkPort.id(), uplinkMac, gateways.resolve(g.address()), g.weight()));
+                    case NextHop.ToEndpoint t -> {
+                        Wiring w = endpoints.get(t.endpoint());
+                        if (w != null) {
+                            hops.add(new Hop.ToEndpoint(w.slot(), w.port().id(), w.mac().value(), t.weight()));
+                        }
+                    }
+                }
+            }
+            if (!hops.isEmpty() && r.prefix().family() == IpFamily.IPV4) {
+                entries.add(new TableRoute(r.prefix().address().v4Value(), r.prefix().length(), hops));
+            }
+        }
+        try {
+            return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value());
+        } catch (RuntimeException e) {
+            throw translate("build the forwarding table", e);
+        }
+    }
+
+    /**
+     * Swaps the table in, waits for the loop's quiescent point, frees the old LPM. The new table is in force either way;
+     * when the loop does not pass a quiescent point (it is stuck), the old table and whatever it references (a detached
+     * port) are left alone rather than freed under it, and this returns false.
+     */
+    private boolean publish(ForwardingTable next) {
+        try {
+            router.publish(next).free();
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.error("dataplane {}: {}; the previous table and its ports are not released", name(), e.getMessage());
+            return false;
+        }
+    }
+
+    // --- attach ---------------------------------------------------------------------------------------------------
+
+    @Override
+    protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
+        int slot = slots.nextClearBit(0);
+        if (slot >= MAX_ENDPOINTS) {
+            throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
+        }
+        NetNs workload;
+        try {
+            workload = NetNs.open(Path.of(spec.netns()));
+        } catch (LinuxException e) {
+            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
+        }
+        String hostName = hostInterfaceName(slot);
+        EthPort port = null;
+        boolean linked = false;
+        try (workload) {
+            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
+            linked = true;
+            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
+                    ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
+            WorkloadSide.configure(workload, spec, mac, GATEWAY_MAC);
+            WorkloadSide.disableTxOffload(workload, spec.interfaceName());
+            nodeLinks.setUp(hostName, true);
+            port = plug(eal, node, hostName);
+            counters.reset(slot);
+            Wiring wiring = new Wiring(slot, hostName, port, mac, spec);
+            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
+            next.put(spec.id(), wiring);
+            publish(build(routes, next));
+            wirings.put(spec.id(), wiring);
+            slots.set(slot);
+            return new Endpoint(spec, kind, hostName, mac, GATEWAY_MAC);
+        } catch (RuntimeException e) {
+            if (port != null) {
+                unplugQuietly(eal, node, port, true);
+            }
+            if (linked) {
+                deleteLinkQuietly(hostName);
+            }
+            throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    private String hostInterfaceName(int slot) {
+        String base = name().length() > 9 ? name().substring(0, 9) : name();
+        return base + "d" + slot;
+    }
+
+    @Override
+    protected void backendDetach(Endpoint endpoint) {
+        Wiring w = wirings.get(endpoint.id());
+        Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
+        next.remove(endpoint.id());
+        boolean quiesced = publish(build(routes, next));
+        wirings.remove(endpoint.id());
+        if (quiesced) {
+            unplugQuietly(eal, node, w.port(), true);
+        }
+        deleteLinkQuietly(w.hostName());
+        slots.clear(w.slot());
+    }
+
+    /** The veth goes with its peer; when the workload netns is already gone the kernel has removed both. */
+    private void deleteLinkQuietly(String hostName) {
+        try {
+            if (nodeLinks.findLink(hostName).isPresent()) {
+                nodeLinks.deleteLink(hostName);
+            }
+        } catch (LinuxException e) {
+            LOG.warn("cannot delete {}: {}", hostName, e.getMessage());
+        }
+    }
+
+    // --- routes, policy -------------------------------------------------------------------------------------------
+
+    @Override
+    protected void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
+        Map<IpPrefix, Route> next = new LinkedHashMap<>(all);
+        publish(build(next, wirings)); // resolves new gateways first: a failure changes nothing
+        routes = next;
+    }
+
+    @Override
+    protected void backendApplyPolicies(PolicySet policies) {
+        if (!policies.policies().isEmpty()) {
+            throw new UnsupportedCapabilityException(DpdkProvider.NAME, Capability.POLICY);
+        }
+    }
+
+    @Override
+    protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
+        throw new UnsupportedCapabilityException(DpdkProvider.NAME, Capability.REMOTE_ENDPOINTS);
+    }
+
+    // --- stats ----------------------------------------------------------------------------------------------------
+
+    @Override
+    protected StatsSnapshot backendStats() {
+        Map<EndpointId, EndpointStats> eps = new LinkedHashMap<>();
+        wirings.forEach((id, w) -> {
+            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+            for (DropReason r : DropReason.values()) {
+                drops.put(r, counters.read(w.slot(), EndpointCounters.DROPS + r.ordinal()));
+            }
+            eps.put(id, new EndpointStats(id, counters.read(w.slot(), EndpointCounters.RX_PACKETS),
+                    counters.read(w.slot(), EndpointCounters.RX_BYTES), counters.read(w.slot(), EndpointCounters.TX_PACKETS),
+                    counters.read(w.slot(), EndpointCounters.TX_BYTES), drops));
+        });
+        return new StatsSnapshot(Instant.now(), eps, Map.of());
+    }
+
+    // --- lifecycle ------------------------------------------------------------------------------------------------
+
+    /**
+     * Stops the router, unplugs every port, deletes the endpoints' veths and frees the table. EAL and the packet pool
+     * stay for the next dataplane of this JVM. Nothing survives: the provider does not declare RESTART_SURVIVAL.
+     */
+    @Override
+    protected void backendClose() {
+        if (released) {
+            return;
+        }
+        released = true;
+        try {
+            router.stop();
+        } catch (RuntimeException e) {
+            LOG.error("cannot stop the router of {}: {}; its ports stay plugged", name(), e.getMessage());
+            return;
+        } finally {
+            synchronized (DpdkDataplane.class) {
+                open = null;
+            }
+        }
+        for (Wiring w : wirings.values()) {
+            unplugQuietly(eal, node, w.port(), false);
+            deleteLinkQuietly(w.hostName());
+        }
+        wirings.clear();
+        if (uplinkPort != null) {
+            unplugQuietly(eal, node, uplinkPort, false);
+        }
+        router.table().free();
+        nodeLinks.close();
+        node.close();
+        LOG.info("DPDK dataplane {} closed (router slept {} times while idle, ignored {} frames)", name(), router.idleSleeps(),
+                router.ignoredFrames());
+    }
+
+    /** The base class has detached every endpoint already; closing releases the rest. */
+    @Override
+    protected void backendDestroy() {
+        backendClose();
+    }
+
+    private static RuntimeException translate(String operation, RuntimeException e) {
+        if (e instanceof dev.uniplane.api.DataplaneException) {
+            return e;
+        }
+        if (e instanceof LinuxException le) {
+            return new BackendException(operation, le.errnoName(), le.getMessage(), le);
+        }
+        return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
+    }
+}
