@@ -64,7 +64,6 @@ import org.slf4j.LoggerFactory;
 final class DpdkDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplane.class);
     /** The workloads' default gateway. */
-    static final IpAddress GATEWAY_V4 = IpAddress.parse("169.254.1.1");
     /** The MAC the workloads' permanent neighbour entry gives the gateway: "upk" in a locally administered unicast MAC. */
     static final MacAddress GATEWAY_MAC = MacAddress.parse("02:75:70:6b:00:01");
     static final String OPTION_MEMORY = "dpdk.memory";

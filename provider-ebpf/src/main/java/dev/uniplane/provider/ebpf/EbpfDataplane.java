@@ -60,8 +60,6 @@ import org.slf4j.LoggerFactory;
 final class EbpfDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfDataplane.class);
     static final Set<String> OPTIONS = Set.of("maps.policy-entries", "maps.routes", "maps.conntrack");
-    static final IpAddress GATEWAY_V4 = IpAddress.parse("169.254.1.1");
-    static final IpAddress GATEWAY_V6 = IpAddress.parse("fe80::1");
     private static final int MAX_ENDPOINTS = 4095;
     private static final int TC_HANDLE = 1;
     private static final int TC_PRIORITY = 1;
