@@ -1,10 +1,11 @@
 /**
- * Uniplane's OVS-DPDK provider. The dataplane is not implemented yet (its probe reports what is missing); the internal
- * packages hold the foundation: a private ovsdb-server/ovs-vswitchd-dpdk pair, an OVSDB JSON-RPC client and an
- * OpenFlow 1.3 codec and channel.
+ * Uniplane's OVS-DPDK provider: a netdev bridge per dataplane on a private ovsdb-server/ovs-vswitchd-dpdk pair, veth
+ * workloads as DPDK af_packet ports, IPv4 routing/ECMP in OpenFlow 1.3. The internal packages (daemon control, OVSDB
+ * JSON-RPC client, OpenFlow codec and channel) are not exported.
  */
 module dev.uniplane.provider.ovsdpdk {
     requires dev.uniplane.api;
+    requires dev.uniplane.linux;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * The DPDK dataplane: a Java IPv4 {@link Router} on the EAL lcore, polling one {@code net_af_packet} port per
  * endpoint (the host end of the endpoint's veth) and one for the uplink. Workloads get a /32, a default route to
  * 169.254.1.1 and a permanent neighbour entry pinning it to {@link #GATEWAY_MAC}, so the router never answers ARP; on
- * the uplink the node namespace's kernel keeps the uplink address and does ARP (see {@link GatewayResolver}).
+ * the uplink the node namespace's kernel keeps the uplink address and does ARP (see {@link dev.uniplane.linux.NeighbourResolver}).
  *
  * <p>Every change (attach, detach, routes) builds a complete new {@link ForwardingTable} (ports, LPM, ECMP groups) and
  * publishes it with one reference swap; the old table's LPM is freed after the loop's next quiescent point. EAL is one
@@ -82,7 +82,7 @@ final class DpdkDataplane extends AbstractDataplane {
     private final NetNs node;
     private final RtNetlink nodeLinks;
     private final Eal eal;
-    private final GatewayResolver gateways;
+    private final dev.uniplane.linux.NeighbourResolver gateways;
     private final EndpointCounters counters = new EndpointCounters(MAX_ENDPOINTS);
     private final EthPort uplinkPort;
     private final long uplinkMac;
@@ -98,7 +98,7 @@ final class DpdkDataplane extends AbstractDataplane {
         this.node = node;
         this.nodeLinks = nodeLinks;
         this.eal = eal;
-        this.gateways = new GatewayResolver(node, nodeLinks);
+        this.gateways = new dev.uniplane.linux.NeighbourResolver(node, nodeLinks, 0, java.time.Duration.ofSeconds(3));
         this.uplinkPort = uplinkPort;
         this.uplinkMac = uplinkMac;
     }
@@ -241,7 +241,7 @@ final class DpdkDataplane extends AbstractDataplane {
             for (NextHop h : r.nextHops()) {
                 switch (h) {
                     case NextHop.Drop d -> hops.add(new Hop.Drop(1));
-                    case NextHop.Gateway g -> hops.add(new Hop.ToGateway(uplinkPort.id(), uplinkMac, gateways.resolve(g.address()), g.weight()));
+                    case NextHop.Gateway g -> hops.add(new Hop.ToGateway(uplinkPort.id(), uplinkMac, gatewayMac(g.address()), g.weight()));
                     case NextHop.ToEndpoint t -> {
                         Wiring w = endpoints.get(t.endpoint());
                         if (w != null) {
@@ -440,5 +440,14 @@ final class DpdkDataplane extends AbstractDataplane {
             return new BackendException(operation, le.errnoName(), le.getMessage(), le);
         }
         return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
+    }
+
+    /** The gateway's MAC (48-bit value), resolved by the node namespace's kernel. */
+    private long gatewayMac(IpAddress gateway) {
+        try {
+            return dev.uniplane.api.MacAddress.ofBytes(gateways.resolve(gateway.toInetAddress()).bytes()).value();
+        } catch (dev.uniplane.linux.LinuxException e) {
+            throw new dev.uniplane.api.BackendException("resolve gateway " + gateway, e.errnoName(), e.getMessage(), e);
+        }
     }
 }

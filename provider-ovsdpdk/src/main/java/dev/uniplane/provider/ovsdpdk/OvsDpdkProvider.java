@@ -1,27 +1,26 @@
 package dev.uniplane.provider.ovsdpdk;
 
-import dev.uniplane.spi.ProbeHost;
-
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
-import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
-import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.spi.ProbeHost;
+import dev.uniplane.spi.ProbingProvider;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The OVS-DPDK provider: a private Open vSwitch 3.1 instance with the userspace (netdev) datapath and DPDK, driven
- * over OVSDB JSON-RPC and OpenFlow 1.3. Not implemented yet (issue #6): {@link #probe()} checks the real
- * prerequisites and, when all are present, still reports the provider unavailable, so {@link #open} always throws
- * {@link ProviderUnavailableException}.
+ * over OVSDB JSON-RPC and OpenFlow 1.3. Workloads are veth pairs whose host end is a DPDK af_packet port; routing,
+ * ECMP and drop counters are OpenFlow tables ({@link OvsDpdkDataplane}). Policy is not implemented yet (issue #6).
  */
-public final class OvsDpdkProvider implements DataplaneProvider {
+public final class OvsDpdkProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "ovsdpdk";
+    /** Below the embedded eBPF default (100): OVS-DPDK costs a daemon pair and ~340 MiB per dataplane. */
+    public static final int PRIORITY = 40;
     /** The DPDK build of vswitchd; {@code /usr/sbin/ovs-vswitchd} is the non-DPDK one, so the provider runs this by full path. */
     static final String VSWITCHD_DPDK = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
     static final String OVSDB_SERVER = "/usr/sbin/ovsdb-server";
@@ -29,9 +28,12 @@ public final class OvsDpdkProvider implements DataplaneProvider {
     /** EAL loads PMDs from this directory; without the af_packet PMD every veth port fails with "failed to parse device". */
     static final String AF_PACKET_PMD = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_af_packet.so.23";
     static final String MEMPOOL_RING = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so.23";
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet in this release (tracked in issue #6)",
-            "the prerequisites are present; use another provider until issue #6 is done");
+    /** Starts vswitchd in the node namespace. */
+    static final String NSENTER = "/usr/bin/nsenter";
+    /** Turns checksum/segmentation offloads off on the workload end (NOTES 4.3: TCP stalls through af_packet otherwise). */
+    static final String ETHTOOL = "/usr/sbin/ethtool";
+    /** Sets up the uplink shim ({@link UplinkShim}). */
+    static final String TC = "/usr/sbin/tc";
 
     /** A file the provider needs, whether it must be executable, and the package that ships it. */
     private record Required(String path, boolean executable, String what, String debianPackage) {
@@ -43,7 +45,10 @@ public final class OvsDpdkProvider implements DataplaneProvider {
             new Required(SCHEMA, false, "the Open_vSwitch database schema", "openvswitch-switch"),
             // Only Recommends of the dpdk package, so an install with --no-install-recommends lacks them.
             new Required(AF_PACKET_PMD, false, "the DPDK af_packet PMD", "librte-net-af-packet23"),
-            new Required(MEMPOOL_RING, false, "the DPDK ring mempool driver", "librte-mempool-ring23"));
+            new Required(MEMPOOL_RING, false, "the DPDK ring mempool driver", "librte-mempool-ring23"),
+            new Required(NSENTER, true, "nsenter (runs vswitchd in the node namespace)", "util-linux"),
+            new Required(ETHTOOL, true, "ethtool (offloads off on workload veths)", "ethtool"),
+            new Required(TC, true, "tc (the uplink checksum shim)", "iproute2"));
 
     private final ProbeHost host;
 
@@ -53,36 +58,18 @@ public final class OvsDpdkProvider implements DataplaneProvider {
     }
 
     OvsDpdkProvider(ProbeHost host) {
+        super(NAME, "Open vSwitch 3.1 userspace datapath with DPDK af_packet ports on veths (OVSDB + OpenFlow 1.3): "
+                + "IPv4/IPv6 routing with flow-consistent ECMP and drop routes, endpoint counters, NO_ROUTE/TTL drop counters", PRIORITY,
+                // Only what the conformance kit passes (README): no policy, no restart survival yet.
+                Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.IPV6, Capability.ECMP,
+                        Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS,
+                        Capability.DROP_REASONS));
         this.host = Objects.requireNonNull(host, "host");
     }
 
+    /** Checks the binaries, the DPDK plugins, nsenter/ethtool and CAP_NET_ADMIN, in that order. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Open vSwitch 3.1 userspace datapath with DPDK (OVSDB + OpenFlow 1.3) - not implemented yet";
-    }
-
-    /** What the OVS-DPDK dataplane is planned to declare; informational while it is not implemented. */
-    @Override
-    public Capabilities capabilities() {
-        return Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_AF_XDP, Capability.ATTACH_TAP,
-                Capability.IPV4, Capability.IPV6, Capability.ENDPOINT_STATS);
-    }
-
-    @Override
-    public Availability probe() {
-        try {
-            return firstMissing().orElse(NOT_IMPLEMENTED);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("probe failed: " + e, "report this as a bug of provider-" + NAME);
-        }
-    }
-
-    private Optional<Availability> firstMissing() {
+    protected Optional<Availability> firstMissing() {
         for (Required r : REQUIRED) {
             boolean present = r.executable() ? host.isExecutable(r.path()) : host.exists(r.path());
             if (!present) {
@@ -93,10 +80,8 @@ public final class OvsDpdkProvider implements DataplaneProvider {
         return host.missingNetAdmin();
     }
 
-    /** Always throws: the dataplane does not exist yet. */
     @Override
-    public Dataplane open(DataplaneConfig config) {
-        Objects.requireNonNull(config, "config");
-        throw new ProviderUnavailableException(NAME, probe());
+    protected Dataplane openAvailable(DataplaneConfig config) {
+        return OvsDpdkDataplane.open(config, capabilities());
     }
 }

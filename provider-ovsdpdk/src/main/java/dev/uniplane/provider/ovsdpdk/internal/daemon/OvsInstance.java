@@ -41,25 +41,40 @@ public final class OvsInstance implements AutoCloseable {
     public static final Path OVSDB_SERVER = Path.of("/usr/sbin/ovsdb-server");
     /** The Open_vSwitch schema shipped by openvswitch-switch. */
     public static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+    /** util-linux nsenter, which runs vswitchd in the node's network namespace. */
+    public static final String NSENTER = "/usr/bin/nsenter";
     static final Path DPDK_RUNTIME_DIR = Path.of("/var/run/dpdk");
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(15);
 
     /**
      * What a private instance is started with: {@code other_config} keys that override the defaults (in values,
-     * {@value #PREFIX_PLACEHOLDER} stands for the instance's DPDK file prefix, which close() cleans up).
+     * {@value #PREFIX_PLACEHOLDER} stands for the instance's DPDK file prefix, which close() cleans up), and the network
+     * namespace file vswitchd runs in (empty: the caller's). DPDK af_packet ports bind in vswitchd's namespace, so it must
+     * be the namespace of the interfaces the ports use.
      */
-    public record Options(Map<String, String> otherConfig, Duration startTimeout) {
+    public record Options(Map<String, String> otherConfig, Duration startTimeout, Optional<Path> netns) {
         /** Replaced by the instance's DPDK {@code --file-prefix} in other_config values. */
         public static final String PREFIX_PLACEHOLDER = "{prefix}";
 
         public Options {
             otherConfig = Map.copyOf(otherConfig);
+            java.util.Objects.requireNonNull(netns, "netns");
+        }
+
+        /** Options with vswitchd in the caller's network namespace. */
+        public Options(Map<String, String> otherConfig, Duration startTimeout) {
+            this(otherConfig, startTimeout, Optional.empty());
         }
 
         /** DPDK on 4 KiB pages, PMD on CPU 1, control threads on CPU 0, PMD sleeping up to 10 ms when idle. */
         public static Options defaults() {
             return new Options(Map.of(), Duration.ofSeconds(30));
+        }
+
+        /** The same options with vswitchd started in the network namespace {@code nsFile} (through nsenter). */
+        public Options inNetns(Path nsFile) {
+            return new Options(otherConfig, startTimeout, Optional.of(nsFile));
         }
 
         Map<String, String> otherConfigFor(String filePrefix) {
@@ -169,9 +184,14 @@ public final class OvsInstance implements AutoCloseable {
         client = connectWhenListening(options.startTimeout());
         // Written before vswitchd runs, so no cur_cfg wait (NOTES 4.1: that would block until vswitchd exists).
         client.configure(options.otherConfigFor(dpdkPrefix.orElseThrow()));
-        vswitchd = daemon("ovs-vswitchd.out", VSWITCHD_DPDK.toString(), "unix:" + dbSocket,
+        List<String> argv = new ArrayList<>();
+        // nsenter setns()es and then execs, so the Process is vswitchd itself (no extra parent to reap). Only the
+        // network namespace changes: the UNIX sockets in the run directory stay reachable from here.
+        options.netns().ifPresent(ns -> argv.addAll(List.of(NSENTER, "--net=" + ns, "--")));
+        argv.addAll(List.of(VSWITCHD_DPDK.toString(), "unix:" + dbSocket,
                 "--pidfile=" + runDir.resolve("ovs-vswitchd.pid"), "--unixctl=" + runDir.resolve("ovs-vswitchd.ctl"),
-                "--log-file=" + dir.resolve("log/ovs-vswitchd.log"));
+                "--log-file=" + dir.resolve("log/ovs-vswitchd.log")));
+        vswitchd = daemon("ovs-vswitchd.out", argv.toArray(String[]::new));
         awaitDpdkInitialized(options.startTimeout());
         LOG.info("OVS-DPDK instance {} ready in {} ms (ovsdb-server pid {}, vswitchd pid {})", dir,
                 (System.nanoTime() - t0) / 1_000_000, ovsdbServer.pid(), vswitchd.pid());
