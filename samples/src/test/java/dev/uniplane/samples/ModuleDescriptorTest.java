@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleDescriptorTest {
     private static final String SPI = DataplaneProvider.class.getName();
-    private static final Set<String> SKELETON_MODULES = Set.of("dev.uniplane.provider.dpdk", "dev.uniplane.provider.ovsdpdk",
+    private static final Set<String> PROVIDER_MODULES = Set.of("dev.uniplane.provider.ebpf", "dev.uniplane.provider.dpdk", "dev.uniplane.provider.ovsdpdk",
             "dev.uniplane.provider.vpp", "dev.uniplane.provider.bgp", "dev.uniplane.provider.sriov");
 
     /** Module descriptor of each discovered provider class, read from where the class was loaded. */
@@ -51,12 +51,12 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void skeletonProvidersAreExplicitModulesThatRequireTheApi() throws Exception {
+    void everyProviderIsAnExplicitModuleThatRequiresTheApi() throws Exception {
         Map<String, ModuleDescriptor> byName = new TreeMap<>();
         descriptorsByProviderClass().values().forEach(d -> byName.put(d.name(), d));
 
-        assertThat(byName.keySet()).containsAll(SKELETON_MODULES);
-        for (String name : SKELETON_MODULES) {
+        assertThat(byName.keySet()).containsAll(PROVIDER_MODULES);
+        for (String name : PROVIDER_MODULES) {
             ModuleDescriptor d = byName.get(name);
             assertThat(d.isAutomatic()).as("%s is automatic", name).isFalse();
             assertThat(d.requires()).as("requires of %s", name).anyMatch(r -> r.name().equals("dev.uniplane.api"));
