@@ -8,6 +8,7 @@ import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Match;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Nxm;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.GroupMod;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.GroupModCommand;
@@ -20,27 +21,38 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * The OpenFlow program of one dataplane's bridge, as messages (no I/O):
+ * The OpenFlow program of one dataplane's bridge, as messages (no I/O). goto_table only goes forward, so tables after
+ * routing are reached by resubmit:
  * <pre>
  * table 0 CLASSIFY  in_port=endpoint, eth_type, nw_ttl=0|1 -> drop, counted per endpoint (TTL_EXCEEDED)
- *                   in_port=endpoint, ipv6_dst=ff00::/8|fe80::/10 -> drop, uncounted (MLD, RS, ND)
- *                   in_port=endpoint|uplink, eth_type=IPv4|IPv6 -> goto 1      (miss: drop, uncounted: ARP)
- * table 1 ROUTE     endpoint host routes (prio 100 + 2 x length): set eth_src/eth_dst, dec_ttl, output
- *                   user routes (prio 100 + 2 x length + 1: longest prefix wins, then a user route over a host
- *                   route): the same to endpoints, or via the uplink to a gateway's MAC; several next hops:
- *                   reg1 = route id, multipath -> reg0 = slot, goto 3;
- *                   drop routes -> goto 2                                      (miss: goto 2)
- * table 2 NO_ROUTE  in_port=endpoint -> drop, one cookie per endpoint: its packet count is the NO_ROUTE drop counter
- *                                                                              (miss: drop, e.g. from the uplink)
- * table 3 ECMP      reg1=route id, reg0=slot -> that next hop's actions ({@link Ecmp}: why not SELECT groups)
+ *                   in_port=endpoint, ipv6_dst=ff00::/8|fe80::/10 -> drop (kind LOCAL, taken out of tx)
+ *                   in_port=endpoint|uplink, eth_type=IPv4|IPv6 -> ct(zone, table=1)
+ *                   in_port=endpoint (anything else: ARP) -> drop (kind LOCAL)          (miss: drop)
+ * table 1 CONNTRACK +trk+est, +trk+rel -> goto 3 (no policy)                             (miss: goto 2)
+ * table 2 EGRESS    policy at the sender ({@link PolicyFlows})                          (miss: goto 3)
+ * table 3 ROUTE     endpoint host routes (prio 100 + 2 x length) and user routes (+1): set eth_src/eth_dst,
+ *                   dec_ttl, reg2 = target port, resubmit(,6); several next hops: reg1 = route id,
+ *                   multipath -> reg0 = slot, goto 5; drop routes -> goto 4             (miss: goto 4)
+ * table 4 NO_ROUTE  in_port=endpoint -> drop, one cookie per endpoint: its NO_ROUTE drop counter  (miss: drop)
+ * table 5 ECMP      reg1=route id, reg0=slot -> that next hop's actions ({@link Ecmp}: why not SELECT groups)
+ * table 6 DELIVER   reg2=endpoint +est/+rel -> output; reg2=endpoint -> goto 7; reg2=uplink -> ct(commit), output
+ * table 7 INGRESS   policy at the receiver ({@link PolicyFlows}); lowest: ct(commit), output    (miss: drop)
  * </pre>
  * Cookies: {@code 0x7570} in the top 16 bits, a {@link Kind} in the next 8, an id (endpoint index, route id) below.
  */
 final class FlowTables {
+    // goto_table only goes forward: conntrack and egress come before routing; DELIVER and INGRESS are reached by
+    // resubmit from the route actions.
     static final int CLASSIFY = 0;
-    static final int ROUTE = 1;
-    static final int NO_ROUTE = 2;
-    static final int ECMP = 3;
+    static final int CONNTRACK = 1;
+    static final int EGRESS = 2;
+    static final int ROUTE = 3;
+    static final int NO_ROUTE = 4;
+    static final int ECMP = 5;
+    static final int DELIVER = 6;
+    static final int INGRESS = 7;
+    /** reg2 carries the routed packet's target port (an endpoint's ofport or the uplink's). */
+    static final int TARGET_REG = 2;
     /** Route priorities: 100 + 2 x prefix length, +1 for a user route, so an explicit user /32 beats an endpoint's own. */
     static final int ROUTE_PRIORITY_BASE = 100;
     /** The uplink's OpenFlow port (endpoints use their index, 1..4095). */
@@ -52,7 +64,7 @@ final class FlowTables {
 
     /** What a cookie marks. */
     enum Kind {
-        BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5);
+        BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5), POLICY_ALLOW(6), POLICY_DENY(7), POLICY_DEFAULT(8), LOCAL(9);
 
         final int code;
 
@@ -66,10 +78,29 @@ final class FlowTables {
     }
 
     private final MacAddress gatewayMac;
+    private final int zone;
 
-    /** {@code gatewayMac}: the MAC workloads resolve their default gateway to, the source of delivered packets. */
-    FlowTables(MacAddress gatewayMac) {
+    /**
+     * {@code gatewayMac}: the MAC workloads resolve their default gateway to, the source of delivered packets;
+     * {@code zone}: this dataplane's conntrack zone.
+     */
+    FlowTables(MacAddress gatewayMac, int zone) {
         this.gatewayMac = gatewayMac;
+        this.zone = zone;
+    }
+
+    int zone() {
+        return zone;
+    }
+
+    /** reg2 = the routed packet's target port. */
+    static Oxm targetRegister(long ofport) {
+        return Nxm.reg(TARGET_REG, (int) ofport);
+    }
+
+    /** Classified IP packets go through conntrack, then on to table CONNTRACK with ct_state set. */
+    private List<Instruction> track() {
+        return List.of(Instruction.ApplyActions.of(Action.Conntrack.track(zone, CONNTRACK)));
     }
 
     static long cookie(Kind kind, long id) {
@@ -87,14 +118,31 @@ final class FlowTables {
         out.add(new Labeled("delete all groups", new GroupMod(0, GroupModCommand.DELETE, GroupType.ALL, GroupMod.ALL_GROUPS, List.of())));
         long base = cookie(Kind.BASE, 0);
         out.add(new Labeled("table 0 miss: drop", FlowMod.add(0, CLASSIFY, 0, base, Match.any(), List.of())));
-        out.add(new Labeled("table 1 miss: no route", FlowMod.add(0, ROUTE, 0, base, Match.any(),
+        out.add(new Labeled("route miss: no route", FlowMod.add(0, ROUTE, 0, base, Match.any(),
                 List.of(new Instruction.GotoTable(NO_ROUTE)))));
-        out.add(new Labeled("table 2 miss: drop", FlowMod.add(0, NO_ROUTE, 0, base, Match.any(), List.of())));
-        out.add(new Labeled("table 3 miss: drop", FlowMod.add(0, ECMP, 0, base, Match.any(), List.of())));
+        out.add(new Labeled("no-route miss: drop", FlowMod.add(0, NO_ROUTE, 0, base, Match.any(), List.of())));
+        out.add(new Labeled("ecmp miss: drop", FlowMod.add(0, ECMP, 0, base, Match.any(), List.of())));
+        // Tracked packets of known connections skip policy; new (and invalid) ones take the egress check.
+        for (int state : List.of(Nxm.CS_ESTABLISHED, Nxm.CS_RELATED)) {
+            int bits = Nxm.CS_TRACKED | state;
+            out.add(new Labeled("conntrack " + Integer.toHexString(bits) + ": route", FlowMod.add(0, CONNTRACK, 100, base,
+                    Match.of(Nxm.ctState(bits, bits)), List.of(new Instruction.GotoTable(ROUTE)))));
+        }
+        out.add(new Labeled("conntrack miss: egress policy", FlowMod.add(0, CONNTRACK, 0, base, Match.any(),
+                List.of(new Instruction.GotoTable(EGRESS)))));
+        out.add(new Labeled("deliver miss: drop", FlowMod.add(0, DELIVER, 0, base, Match.any(), List.of())));
+        out.add(new Labeled("egress miss: route", FlowMod.add(0, EGRESS, 0, base, Match.any(), List.of(new Instruction.GotoTable(ROUTE)))));
+        out.add(new Labeled("ingress miss: drop", FlowMod.add(0, INGRESS, 0, base, Match.any(), List.of())));
         uplinkOfport.ifPresent(port -> {
             for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
                 out.add(new Labeled("classify uplink " + Integer.toHexString(ethType), FlowMod.add(0, CLASSIFY, 100, cookie(Kind.BASE, 1),
-                        Match.of(new Oxm.InPort(port), new Oxm.EthType(ethType)), List.of(new Instruction.GotoTable(ROUTE)))));
+                        Match.of(new Oxm.InPort(port), new Oxm.EthType(ethType)), track())));
+            }
+            // To the uplink: no ingress check here (the receiver is not ours); new connections are committed.
+            for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
+                out.add(new Labeled("deliver to uplink " + Integer.toHexString(ethType), FlowMod.add(0, DELIVER, 100, cookie(Kind.BASE, 1),
+                        Match.of(targetRegister(port), new Oxm.EthType(ethType)),
+                        List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(port))))));
             }
         });
         return out;
@@ -104,15 +152,18 @@ final class FlowTables {
     List<Labeled> endpoint(int index, Local local, List<IpAddress> addresses) {
         long cookie = cookie(Kind.ENDPOINT, index);
         List<Labeled> out = new ArrayList<>();
+        // What the endpoint sends that is never routed (ARP, link-scope IPv6, a family it has no address of) ends in
+        // flows of kind LOCAL: their counts are taken out of the endpoint's tx (it counts what entered the dataplane).
+        out.add(new Labeled("unrouted traffic of endpoint " + index, FlowMod.add(0, CLASSIFY, 1, cookie(Kind.LOCAL, index),
+                Match.of(new Oxm.InPort(local.ofport())), List.of())));
         for (IpFamily family : addresses.stream().map(IpAddress::family).distinct().toList()) {
             out.add(new Labeled("classify endpoint " + index + " " + family, FlowMod.add(0, CLASSIFY, 100, cookie,
-                    Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ethType(family))),
-                    List.of(new Instruction.GotoTable(ROUTE)))));
+                    Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ethType(family))), track())));
             if (family == IpFamily.IPV6) {
                 // Link-scope IPv6 (MLD reports, router solicitations, ND) is never routed: dropped without counting it
                 // as NO_ROUTE, as the kernel does not route it either.
                 for (String scope : List.of("ff00::/8", "fe80::/10")) {
-                    out.add(new Labeled("link-scope " + scope + " of endpoint " + index, FlowMod.add(0, CLASSIFY, 120, cookie,
+                    out.add(new Labeled("link-scope " + scope + " of endpoint " + index, FlowMod.add(0, CLASSIFY, 120, cookie(Kind.LOCAL, index),
                             Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ETH_IPV6), match(IpPrefix.parse(scope)).fields().get(1)),
                             List.of())));
                 }
@@ -129,6 +180,21 @@ final class FlowTables {
             out.add(new Labeled("host route " + address, FlowMod.add(0, ROUTE, priority(IpPrefix.host(address), false), cookie,
                     match(IpPrefix.host(address)), List.of(Instruction.ApplyActions.of(deliver(local).toArray(Action[]::new))))));
         }
+        // Delivery: packets of known connections go out; new ones take the ingress check (table 7), whose lowest flow
+        // for this endpoint (no policy isolates its ingress) commits and delivers.
+        for (int state : List.of(Nxm.CS_ESTABLISHED, Nxm.CS_RELATED)) {
+            int bits = Nxm.CS_TRACKED | state;
+            out.add(new Labeled("deliver tracked to endpoint " + index, FlowMod.add(0, DELIVER, 200, cookie,
+                    Match.of(targetRegister(local.ofport()), Nxm.ctState(bits, bits)),
+                    List.of(Instruction.ApplyActions.of(Action.Output.to(local.ofport()))))));
+        }
+        out.add(new Labeled("ingress check for endpoint " + index, FlowMod.add(0, DELIVER, 100, cookie,
+                Match.of(targetRegister(local.ofport())), List.of(new Instruction.GotoTable(INGRESS)))));
+        for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
+            out.add(new Labeled("ingress default allow of endpoint " + index + " " + Integer.toHexString(ethType),
+                    FlowMod.add(0, INGRESS, 1, cookie, Match.of(targetRegister(local.ofport()), new Oxm.EthType(ethType)),
+                            List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(local.ofport()))))));
+        }
         out.add(new Labeled("no-route counter of endpoint " + index, FlowMod.add(0, NO_ROUTE, 10, cookie(Kind.NO_ROUTE, index),
                 Match.of(new Oxm.InPort(local.ofport())), List.of())));
         return out;
@@ -138,7 +204,8 @@ final class FlowTables {
     List<Labeled> removeEndpoint(int index) {
         return List.of(new Labeled("delete flows of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.ENDPOINT, index), -1L)),
                 new Labeled("delete no-route counter of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.NO_ROUTE, index), -1L)),
-                new Labeled("delete ttl counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.TTL, index), -1L)));
+                new Labeled("delete ttl counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.TTL, index), -1L)),
+                new Labeled("delete unrouted counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.LOCAL, index), -1L)));
     }
 
     /** NXM_NX_IP_TTL (class 1, field 29): IPv4 TTL or IPv6 hop limit; needs eth_type in the match. */
@@ -146,16 +213,16 @@ final class FlowTables {
         return new Oxm.Other(0x0001, 29, false, String.format("%02x", ttl));
     }
 
-    /** Actions that hand a routed packet to a local endpoint. */
+    /** Actions that hand a routed packet to a local endpoint: rewrite, reg2 = its port, then table DELIVER. */
     List<Action> deliver(Local local) {
         return List.of(new Action.SetField(new Oxm.EthSrc(gatewayMac.value())), new Action.SetField(new Oxm.EthDst(local.mac().value())),
-                new Action.DecNwTtl(), Action.Output.to(local.ofport()));
+                new Action.DecNwTtl(), new Action.SetField(targetRegister(local.ofport())), new Action.Resubmit(DELIVER));
     }
 
-    /** Actions that send a routed packet out of the uplink to a gateway. */
+    /** Actions that send a routed packet out of the uplink to a gateway (through table DELIVER, which commits). */
     static List<Action> toGateway(long uplinkOfport, MacAddress uplinkMac, MacAddress gatewayMac) {
         return List.of(new Action.SetField(new Oxm.EthSrc(uplinkMac.value())), new Action.SetField(new Oxm.EthDst(gatewayMac.value())),
-                new Action.DecNwTtl(), Action.Output.to(uplinkOfport));
+                new Action.DecNwTtl(), new Action.SetField(targetRegister(uplinkOfport)), new Action.Resubmit(DELIVER));
     }
 
     /**

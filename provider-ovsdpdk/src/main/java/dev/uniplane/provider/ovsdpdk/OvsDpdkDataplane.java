@@ -4,7 +4,6 @@ import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
 import dev.uniplane.api.Capabilities;
-import dev.uniplane.api.Capability;
 import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.DataplaneException;
@@ -20,7 +19,6 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.StatsSnapshot;
-import dev.uniplane.api.UnsupportedCapabilityException;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
@@ -76,7 +74,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private static final Duration OPENFLOW_TIMEOUT = Duration.ofSeconds(10);
 
     /** What attach made for one endpoint. */
-    private record Wiring(int index, long ofport, String hostName, MacAddress mac) {
+    private record Wiring(int index, long ofport, String hostName, MacAddress mac, AttachSpec spec) {
     }
 
     /** The uplink as an af_packet port, and how to reach gateways through it. */
@@ -94,6 +92,10 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private final BitSet usedIndexes = new BitSet();
     private Map<IpPrefix, Integer> routeIds = new HashMap<>();
     private int nextRouteId = 1;
+    private PolicySet policySet = PolicySet.empty();
+    private List<RemoteEndpoint> remoteEndpoints = List.of();
+    private Map<Integer, dev.uniplane.api.RuleRef> ruleRefs = Map.of();
+    private Map<Integer, dev.uniplane.api.Action> ruleActions = Map.of();
     private boolean released;
 
     private OvsDpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, OvsInstance ovs,
@@ -105,7 +107,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         this.openflow = openflow;
         this.uplink = uplink;
         this.gatewayMac = gatewayMac;
-        this.tables = new FlowTables(gatewayMac);
+        this.tables = new FlowTables(gatewayMac, zoneOf(config.name()));
         usedIndexes.set(0);
     }
 
@@ -236,6 +238,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         String hostName = hostInterfaceName(index);
         boolean portAdded = false;
+        boolean flowsAdded = false;
         try (workload) {
             nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
             WorkloadSide.quietHostEnd(node, hostName);
@@ -245,13 +248,23 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             WorkloadSide.configure(workload, spec, mac, gatewayMac);
             InterfaceRow row = ovs.ovsdb().addPort(name(), PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
             portAdded = true;
-            Wiring wiring = new Wiring(index, row.ofport().orElseThrow(), hostName, mac);
+            Wiring wiring = new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec);
             openflow.applyBundle(tables.endpoint(index, new Local(wiring.ofport(), mac), spec.addresses()));
-            syncDatapath();
+            flowsAdded = true;
+            Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
+            after.put(spec.id(), wiring);
+            installPolicy(policySet, after, remoteEndpoints, false);
             wirings.put(spec.id(), wiring);
             usedIndexes.set(index);
             return new Endpoint(spec, kind, hostName, mac, gatewayMac);
         } catch (RuntimeException e) {
+            if (flowsAdded) {
+                try {
+                    openflow.apply(tables.removeEndpoint(index));
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             if (portAdded) {
                 deletePortQuietly(hostName, e);
             }
@@ -274,6 +287,9 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         Wiring w = wirings.get(endpoint.id());
         try {
             openflow.apply(tables.removeEndpoint(w.index()));
+            Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
+            after.remove(endpoint.id());
+            installPolicy(policySet, after, remoteEndpoints, false);
         } catch (RuntimeException e) {
             throw translate("detach " + endpoint.id(), e);
         }
@@ -363,19 +379,58 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         };
     }
 
-    // --- policy (not implemented) ---------------------------------------------------------------------------------
+    // --- policy ---------------------------------------------------------------------------------------------------
 
-    /** Unreachable for a non-empty set: the base class requires POLICY, which this provider does not declare. */
+    /** The conntrack zone of a dataplane: 1..65535 from its name (bridges of one instance share the tracker). */
+    static int zoneOf(String name) {
+        return 1 + Math.floorMod(name.hashCode(), 65535);
+    }
+
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
-        if (!policies.policies().isEmpty()) {
-            throw new UnsupportedCapabilityException(OvsDpdkProvider.NAME, Capability.POLICY);
+        try {
+            installPolicy(policies, wirings, remoteEndpoints, true);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("policies", policies.policies().size() + " policies", e.getMessage());
+        } catch (RuntimeException e) {
+            throw translate("apply policies", e);
         }
     }
 
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
-        throw new UnsupportedCapabilityException(OvsDpdkProvider.NAME, Capability.REMOTE_ENDPOINTS);
+        try {
+            installPolicy(policySet, wirings, remotes, false);
+        } catch (RuntimeException e) {
+            throw translate("set remote endpoints", e);
+        }
+        remoteEndpoints = List.copyOf(remotes);
+    }
+
+    /**
+     * Replaces every policy flow in one bundle (delete by cookie kind + add), then, for a new set, flushes this
+     * dataplane's conntrack zone: every live connection's next packet is new again and takes the new set's checks
+     * (no grandfathering), and the datapath's cached megaflows are purged.
+     */
+    private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet) {
+        List<PolicyFlows.Member> members = new ArrayList<>();
+        List<PolicyFlows.Identity> identities = new ArrayList<>();
+        endpoints.values().forEach(w -> {
+            members.add(new PolicyFlows.Member(w.index(), w.ofport(), w.spec().labels(), w.spec().addresses()));
+            identities.add(new PolicyFlows.Identity(w.spec().labels(), w.spec().addresses()));
+        });
+        remotes.forEach(r -> identities.add(new PolicyFlows.Identity(r.labels(), r.addresses())));
+        PolicyFlows.Compiled compiled = PolicyFlows.compile(set, members, identities, tables.zone());
+        long t0 = System.nanoTime();
+        openflow.applyBundle(compiled.flows());
+        if (newSet) {
+            ovs.appctl("dpctl/flush-conntrack", "zone=" + tables.zone());
+        }
+        syncDatapath();
+        LOG.debug("policy of {}: {} flows in {} ms", name(), compiled.flows().size(), (System.nanoTime() - t0) / 1_000_000);
+        policySet = set;
+        ruleRefs = compiled.rules();
+        ruleActions = compiled.actions();
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -390,10 +445,31 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         Map<Long, PortStats> ports = new HashMap<>();
         Map<Long, Long> noRoute;
         Map<Long, Long> ttl;
+        Map<Long, Long> denied;
+        Map<Long, Long> defaultDenied;
+        Map<Integer, Long> perRule = new HashMap<>();
+        Map<Long, long[]> unrouted = new HashMap<>();
         try {
             openflow.portStats().forEach(p -> ports.put(p.portNo(), p));
+            if (!policySet.policies().isEmpty()) {
+                syncDatapath(); // cached megaflows hand their counts to the rules when purged
+            }
             noRoute = dropCounters(FlowTables.NO_ROUTE, Kind.NO_ROUTE);
+            for (FlowStats f : openflow.flowStats(new FlowStatsRequest(0, FlowTables.CLASSIFY, Action.PORT_ANY, Action.PORT_ANY,
+                    FlowTables.kindOf(Kind.LOCAL), FlowTables.KIND_MASK, Match.any()))) {
+                unrouted.merge(f.cookie() & 0xffff_ffffL, new long[] {f.packetCount(), f.byteCount()},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+            }
             ttl = dropCounters(FlowTables.CLASSIFY, Kind.TTL);
+            denied = dropCounters(FlowTables.INGRESS, Kind.POLICY_DENY, 0xfff);
+            dropCounters(FlowTables.EGRESS, Kind.POLICY_DENY, 0xfff).forEach((k, v) -> denied.merge(k, v, Long::sum));
+            defaultDenied = dropCounters(FlowTables.INGRESS, Kind.POLICY_DEFAULT, 0xfff);
+            dropCounters(FlowTables.EGRESS, Kind.POLICY_DEFAULT, 0xfff).forEach((k, v) -> defaultDenied.merge(k, v, Long::sum));
+            for (Kind k : List.of(Kind.POLICY_ALLOW, Kind.POLICY_DENY)) {
+                for (int table : List.of(FlowTables.EGRESS, FlowTables.INGRESS)) {
+                    dropCounters(table, k, 0xffff_ffffL).forEach((id, v) -> perRule.merge((int) (id >>> 12), v, Long::sum));
+                }
+            }
         } catch (RuntimeException e) {
             throw translate("read stats", e);
         }
@@ -401,19 +477,30 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         wirings.forEach((id, w) -> {
             PortStats p = ports.get(w.ofport());
             Map<DropReason, Long> drops = Map.of(DropReason.NO_ROUTE, noRoute.getOrDefault((long) w.index(), 0L),
-                    DropReason.TTL_EXCEEDED, ttl.getOrDefault((long) w.index(), 0L));
+                    DropReason.TTL_EXCEEDED, ttl.getOrDefault((long) w.index(), 0L),
+                    DropReason.POLICY_DENIED, denied.getOrDefault((long) w.index(), 0L),
+                    DropReason.POLICY_DEFAULT_DENY, defaultDenied.getOrDefault((long) w.index(), 0L));
             endpoints.put(id, p == null ? new EndpointStats(id, 0, 0, 0, 0, drops)
-                    : new EndpointStats(id, counter(p.txPackets()), counter(p.txBytes()), counter(p.rxPackets()), counter(p.rxBytes()), drops));
+                    : new EndpointStats(id, counter(p.txPackets()), counter(p.txBytes()),
+                    counter(p.rxPackets() - unrouted.getOrDefault((long) w.index(), new long[2])[0]),
+                    counter(p.rxBytes() - unrouted.getOrDefault((long) w.index(), new long[2])[1]), drops));
         });
-        return new StatsSnapshot(now, endpoints, Map.of());
+        Map<dev.uniplane.api.RuleRef, dev.uniplane.api.RuleStats> rules = new java.util.TreeMap<>();
+        ruleRefs.forEach((n, ref) -> rules.put(ref, new dev.uniplane.api.RuleStats(ref, ruleActions.get(n), perRule.getOrDefault(n, 0L))));
+        return new StatsSnapshot(now, endpoints, rules);
     }
 
     /** Packet counts of the drop flows of one kind in one table, summed per endpoint index (the cookie's id). */
     private Map<Long, Long> dropCounters(int table, Kind kind) {
+        return dropCounters(table, kind, 0xffff_ffffL);
+    }
+
+    /** Packet counts of one kind's flows in one table, summed per {@code cookie id & idMask}. */
+    private Map<Long, Long> dropCounters(int table, Kind kind, long idMask) {
         Map<Long, Long> counts = new HashMap<>();
         for (FlowStats f : openflow.flowStats(new FlowStatsRequest(0, table, Action.PORT_ANY, Action.PORT_ANY,
                 FlowTables.kindOf(kind), FlowTables.KIND_MASK, Match.any()))) {
-            counts.merge(f.cookie() & 0xffff_ffffL, f.packetCount(), Long::sum);
+            counts.merge(f.cookie() & 0xffff_ffffL & idMask, f.packetCount(), Long::sum);
         }
         return counts;
     }

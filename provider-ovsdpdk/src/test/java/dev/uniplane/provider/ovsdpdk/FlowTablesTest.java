@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenFlow program without a switch: priorities, cookies, ECMP slots. */
 class FlowTablesTest {
-    private final FlowTables tables = new FlowTables(MacAddress.parse("02:75:70:00:00:01"));
+    private final FlowTables tables = new FlowTables(MacAddress.parse("02:75:70:00:00:01"), 7);
 
     @Test
     void longerPrefixesWinAndAUserHostRouteBeatsTheEndpointsOwn() {
@@ -91,6 +91,11 @@ class FlowTablesTest {
         assertThat(mods).filteredOn(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.TTL, 5)).hasSize(4);
         assertThat(mods).filteredOn(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.NO_ROUTE, 5)).hasSize(1);
         assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.ROUTE).hasSize(2);
-        assertThat(tables.removeEndpoint(5)).hasSize(3);
+        // never-routed traffic (catch-all + two link-scope IPv6 prefixes) is counted apart, to be taken out of tx
+        assertThat(mods).filteredOn(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.LOCAL, 5)).hasSize(3);
+        // delivery: tracked (est, rel) straight out, new ones to the ingress check, whose default (per family) commits
+        assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.DELIVER).hasSize(3);
+        assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.INGRESS).hasSize(2);
+        assertThat(tables.removeEndpoint(5)).hasSize(4);
     }
 }

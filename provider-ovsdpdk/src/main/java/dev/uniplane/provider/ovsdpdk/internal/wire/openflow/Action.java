@@ -40,6 +40,36 @@ public sealed interface Action {
     record Other(int type, String bodyHex) implements Action {
     }
 
+    /** Nicira experimenter id. */
+    int NX_VENDOR = 0x0000_2320;
+    /** {@code NXAST_CT} subtype. */
+    int NXAST_CT = 35;
+    /** {@code NXAST_RESUBMIT_TABLE} subtype. */
+    int NXAST_RESUBMIT_TABLE = 14;
+    /** {@code NX_CT_F_COMMIT}. */
+    int CT_COMMIT = 1;
+    /** {@code NX_CT_RECIRC_NONE}: no recirculation. */
+    int CT_RECIRC_NONE = 0xff;
+
+    /**
+     * Nicira {@code ct} ({@code nx_action_conntrack}, 24 bytes, no nested actions): send the packet through the
+     * connection tracker in an immediate {@code zone}; {@code flags} {@link #CT_COMMIT}; {@code table} the table the
+     * packet recirculates to with {@code ct_state} set, or {@link #CT_RECIRC_NONE}.
+     */
+    record Conntrack(int flags, int zone, int table) implements Action {
+        public static Conntrack track(int zone, int table) {
+            return new Conntrack(0, zone, table);
+        }
+
+        public static Conntrack commit(int zone) {
+            return new Conntrack(CT_COMMIT, zone, CT_RECIRC_NONE);
+        }
+    }
+
+    /** Nicira {@code resubmit(,table)} ({@code nx_action_resubmit} with NXAST_RESUBMIT_TABLE, in_port kept, 16 bytes). */
+    record Resubmit(int table) implements Action {
+    }
+
     static void write(Action action, ByteBuffer out) {
         switch (action) {
             case Output o -> out.putShort((short) 0).putShort((short) 16).putInt((int) o.port()).putShort((short) o.maxLen())
@@ -57,7 +87,27 @@ public sealed interface Action {
                 byte[] body = HexFormat.of().parseHex(o.bodyHex());
                 out.putShort((short) o.type()).putShort((short) (4 + body.length)).put(body);
             }
+            case Conntrack c -> out.putShort((short) 0xffff).putShort((short) 24).putInt(NX_VENDOR).putShort((short) NXAST_CT)
+                    .putShort((short) c.flags()).putInt(0).putShort((short) c.zone()).put((byte) c.table()).put(new byte[3])
+                    .putShort((short) 0);
+            case Resubmit r -> out.putShort((short) 0xffff).putShort((short) 16).putInt(NX_VENDOR)
+                    .putShort((short) NXAST_RESUBMIT_TABLE).putShort((short) 0xfff8).put((byte) r.table()).put(new byte[3]);
         }
+    }
+
+    /** The Nicira actions this codec knows, or null (then read as {@link Other}). */
+    private static Action readNicira(ByteBuffer in, int start, int len) {
+        if (len < 16 || in.getInt(start + 4) != NX_VENDOR) {
+            return null;
+        }
+        int subtype = in.getShort(start + 8) & 0xffff;
+        if (subtype == NXAST_CT && len == 24 && in.getInt(start + 12) == 0) {
+            return new Conntrack(in.getShort(start + 10) & 0xffff, in.getShort(start + 16) & 0xffff, in.get(start + 18) & 0xff);
+        }
+        if (subtype == NXAST_RESUBMIT_TABLE && len == 16 && (in.getShort(start + 10) & 0xffff) == 0xfff8) {
+            return new Resubmit(in.get(start + 12) & 0xff);
+        }
+        return null;
     }
 
     static List<Action> readList(ByteBuffer in, int length) {
@@ -78,6 +128,15 @@ public sealed interface Action {
                 case 24 -> new DecNwTtl();
                 case 22 -> new Group(in.getInt() & 0xffffffffL);
                 case 25 -> new SetField(Oxm.read(in));
+                case 0xffff -> {
+                    Action nx = readNicira(in, start, len);
+                    if (nx != null) {
+                        yield nx;
+                    }
+                    byte[] body = new byte[len - 4];
+                    in.get(body);
+                    yield new Other(type, HexFormat.of().formatHex(body));
+                }
                 default -> {
                     byte[] body = new byte[len - 4];
                     in.get(body);

@@ -213,10 +213,10 @@ public sealed interface Oxm {
             case 10 -> new IpProto(v.get() & 0xff);
             case 11 -> new Ipv4Src((Inet4Address) address(raw, 4), prefixLength(raw, 4, hasMask));
             case 12 -> new Ipv4Dst((Inet4Address) address(raw, 4), prefixLength(raw, 4, hasMask));
-            case 13 -> new TcpSrc(v.getShort() & 0xffff);
-            case 14 -> new TcpDst(v.getShort() & 0xffff);
-            case 15 -> new UdpSrc(v.getShort() & 0xffff);
-            case 16 -> new UdpDst(v.getShort() & 0xffff);
+            case 13 -> hasMask ? other(field, raw) : new TcpSrc(v.getShort() & 0xffff);
+            case 14 -> hasMask ? other(field, raw) : new TcpDst(v.getShort() & 0xffff);
+            case 15 -> hasMask ? other(field, raw) : new UdpSrc(v.getShort() & 0xffff);
+            case 16 -> hasMask ? other(field, raw) : new UdpDst(v.getShort() & 0xffff);
             case 26 -> new Ipv6Src((Inet6Address) address(raw, 16), prefixLength(raw, 16, hasMask));
             case 27 -> new Ipv6Dst((Inet6Address) address(raw, 16), prefixLength(raw, 16, hasMask));
             default -> new Other(oxmClass, field, hasMask, HexFormat.of().formatHex(raw));

@@ -194,4 +194,64 @@ class CodecTest {
 
         assertThatThrownBy(() -> Codec.decode(java.util.Arrays.copyOf(features, 12))).isInstanceOf(OpenFlowCodecException.class);
     }
+
+    // --- Nicira ct / resubmit / ct_state (issue #6) -------------------------------------------------------------
+
+    private static String actionHex(Action a) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(64);
+        Action.write(a, out);
+        return HexFormat.of().formatHex(java.util.Arrays.copyOf(out.array(), out.position()));
+    }
+
+    private static String oxmHex(Oxm o) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(64);
+        Oxm.write(o, out);
+        return HexFormat.of().formatHex(java.util.Arrays.copyOf(out.array(), out.position()));
+    }
+
+    @Test
+    void ctActionIsNxActionConntrack() {
+        // type 0xffff, len 24, NX vendor, subtype 35, flags, zone_src 0 (immediate), zone, recirc_table, pad, alg 0
+        assertThat(actionHex(Action.Conntrack.track(0x1234, 1)))
+                .isEqualTo("ffff0018" + "00002320" + "0023" + "0000" + "00000000" + "1234" + "01" + "000000" + "0000");
+        assertThat(actionHex(Action.Conntrack.commit(7)))
+                .isEqualTo("ffff0018" + "00002320" + "0023" + "0001" + "00000000" + "0007" + "ff" + "000000" + "0000");
+    }
+
+    @Test
+    void resubmitIsNxActionResubmitTableWithInPortKept() {
+        assertThat(actionHex(new Action.Resubmit(6))).isEqualTo("ffff0010" + "00002320" + "000e" + "fff8" + "06" + "000000");
+    }
+
+    @Test
+    void niciraActionsRoundTripAndUnknownOnesStayOther() {
+        List<Action> actions = List.of(Action.Conntrack.track(9, 1), Action.Conntrack.commit(9), new Action.Resubmit(6),
+                new Action.Other(0xffff, "00002320000a000000000000000000000000000000000000"));
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(256);
+        actions.forEach(a -> Action.write(a, out));
+        int length = out.position();
+        out.flip();
+        assertThat(Action.readList(out, length)).isEqualTo(actions);
+    }
+
+    @Test
+    void ctStateZoneMarkAndRegistersAreNxmTlvs() {
+        // NXM_NX class 0x0001, field << 1 | hasmask, length
+        assertThat(oxmHex(Nxm.ctState(Nxm.CS_TRACKED | Nxm.CS_ESTABLISHED, Nxm.CS_TRACKED | Nxm.CS_ESTABLISHED)))
+                .isEqualTo("0001" + "d3" + "08" + "00000022" + "00000022");
+        assertThat(oxmHex(Nxm.ctZone(5))).isEqualTo("0001" + "d4" + "02" + "0005");
+        assertThat(oxmHex(Nxm.ctMark(1, 0xff))).isEqualTo("0001" + "d7" + "08" + "00000001" + "000000ff");
+        assertThat(oxmHex(Nxm.reg(2, 7))).isEqualTo("0001" + "04" + "04" + "00000007");
+        assertThat(oxmHex(Nxm.portDst(Nxm.OFB_TCP_DST, 7260, 0xfffc))).isEqualTo("8000" + "1d" + "04" + "1c5c" + "fffc");
+        assertThat(Nxm.portDst(Nxm.OFB_UDP_DST, 53, 0xffff)).isEqualTo(new Oxm.UdpDst(53));
+    }
+
+    @Test
+    void maskedPortsDecodeAsMaskedNotAsExactPorts() {
+        Oxm masked = Nxm.portDst(Nxm.OFB_TCP_DST, 7264, 0xfffc);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(16);
+        Oxm.write(masked, out);
+        out.flip();
+        assertThat(Oxm.read(out)).isEqualTo(masked);
+    }
 }

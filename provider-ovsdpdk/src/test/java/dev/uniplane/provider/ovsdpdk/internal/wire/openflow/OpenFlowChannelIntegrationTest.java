@@ -136,6 +136,39 @@ class OpenFlowChannelIntegrationTest {
     }
 
     @Test
+    void conntrackFlowsInstallAndReadBackEqual() throws Exception {
+        int est = Nxm.CS_TRACKED | Nxm.CS_ESTABLISHED;
+        FlowMod track = FlowMod.add(0, 0, 100, TEST_COOKIE | 11, Match.of(new Oxm.InPort(1), new Oxm.EthType(0x0800)),
+                List.of(ApplyActions.of(Action.Conntrack.track(77, 1))));
+        FlowMod established = FlowMod.add(0, 1, 200, TEST_COOKIE | 12,
+                Match.of(new Oxm.EthType(0x0800), Nxm.ctState(est, est), Nxm.ctZone(77)),
+                List.of(ApplyActions.of(new Action.SetField(Nxm.reg(2, 2)), new Action.Resubmit(6))));
+        FlowMod commit = FlowMod.add(0, 6, 100, TEST_COOKIE | 13,
+                Match.of(Nxm.reg(2, 2), new Oxm.EthType(0x0800), new Oxm.IpProto(6), Nxm.portDst(Nxm.OFB_TCP_DST, 7260, 0xfff8),
+                        Nxm.ctMark(0, 1)),
+                List.of(ApplyActions.of(Action.Conntrack.commit(77), Action.Output.to(2))));
+
+        of.applyBundle(List.of(new Labeled("track", track), new Labeled("established", established), new Labeled("commit", commit)));
+
+        List<FlowStats> flows = of.flowStats(new FlowStatsRequest(0, 0xff, Action.PORT_ANY, Action.PORT_ANY, TEST_COOKIE,
+                COOKIE_MASK, Match.any()));
+        assertThat(flows).hasSize(3);
+        for (FlowMod sent : List.of(track, established, commit)) {
+            FlowStats read = flows.stream().filter(f -> f.cookie() == sent.cookie()).findFirst().orElseThrow();
+            assertThat(read.match().fields()).containsExactlyInAnyOrderElementsOf(sent.match().fields());
+            assertThat(read.instructions()).isEqualTo(sent.instructions());
+        }
+    }
+
+    @Test
+    void ctWithoutAnIpMatchIsRejectedByTheSwitch() {
+        FlowMod bad = FlowMod.add(0, 0, 100, TEST_COOKIE | 14, Match.of(new Oxm.InPort(1)),
+                List.of(ApplyActions.of(Action.Conntrack.commit(77))));
+        assertThatThrownBy(() -> of.applyBundle(List.of(new Labeled("ct without ip", bad))))
+                .isInstanceOf(OpenFlowException.class).hasMessageContaining("ct without ip");
+    }
+
+    @Test
     void aRejectedFlowModInABundleLeavesNothingInstalledAndNamesTheRule() throws Exception {
         FlowMod good = FlowMod.add(0, 0, 10, TEST_COOKIE | 10, Match.of(new Oxm.InPort(1)), List.of(ApplyActions.of(Action.Output.to(2))));
         // IPV4_DST without ETH_TYPE: OVS enforces prerequisites.
