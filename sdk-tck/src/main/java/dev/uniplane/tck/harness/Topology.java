@@ -7,7 +7,6 @@ import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
-import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -143,11 +142,6 @@ public final class Topology implements AutoCloseable {
             ns.close();
             NetNs.delete(name);
         }
-    }
-
-    /** Resolves an address literal without DNS (helper for probes). */
-    static InetAddress inet(IpAddress address) {
-        return address.toInetAddress();
     }
 
     @Override
