@@ -4,7 +4,6 @@ import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
 import dev.uniplane.api.Capabilities;
-import dev.uniplane.api.Capability;
 import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.DropReason;
@@ -21,7 +20,6 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.StatsSnapshot;
-import dev.uniplane.api.UnsupportedCapabilityException;
 import dev.uniplane.spi.AbstractDataplane;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.LinuxException;
@@ -37,6 +35,17 @@ import dev.uniplane.provider.dpdk.internal.fastpath.Hop;
 import dev.uniplane.provider.dpdk.internal.fastpath.PortBinding;
 import dev.uniplane.provider.dpdk.internal.fastpath.Router;
 import dev.uniplane.provider.dpdk.internal.fastpath.TableRoute;
+import dev.uniplane.provider.dpdk.internal.fastpath.FlowTable;
+import dev.uniplane.provider.dpdk.internal.fastpath.RuleCounters;
+import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler;
+import dev.uniplane.api.Action;
+import dev.uniplane.api.Direction;
+import dev.uniplane.api.Policy;
+import dev.uniplane.api.RuleRef;
+import dev.uniplane.api.RuleStats;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * 169.254.1.1 and a permanent neighbour entry pinning it to {@link #GATEWAY_MAC}, so the router never answers ARP; on
  * the uplink the node namespace's kernel keeps the uplink address and does ARP (see {@link dev.uniplane.linux.NeighbourResolver}).
  *
- * <p>Every change (attach, detach, routes) builds a complete new {@link ForwardingTable} (ports, LPM, ECMP groups) and
+ * <p>Every change (attach, detach, routes, policies, remote endpoints) builds a complete new {@link ForwardingTable}
+ * (ports, LPM, ECMP groups, the policy compiled by {@link PolicyCompiler} with a new revision) and
  * publishes it with one reference swap; the old table's LPM is freed after the loop's next quiescent point. EAL is one
  * per JVM and the lcore runs one router, so one dataplane at a time per JVM: a second open while one is open is refused
  * with a {@link ConflictException}; after {@link #close()} another can be opened (EAL stays up until JVM exit).
@@ -71,6 +81,10 @@ final class DpdkDataplane extends AbstractDataplane {
     static final Set<String> OPTIONS = Set.of(OPTION_MEMORY, OPTION_LCORE_CPU);
     static final int MAX_ENDPOINTS = 1024;
     private static final int POOL_SIZE = 8191;
+    /** Rule counter slots (one per rule of the policy set in force, plus new ones during an apply). */
+    static final int MAX_RULE_COUNTERS = 65536;
+    /** Connection-tracker entries (64 bytes each). */
+    static final int FLOW_ENTRIES = 1 << 16;
     private static final AtomicInteger VDEVS = new AtomicInteger();
     private static DpdkDataplane open;
     private static PacketPool pool;
@@ -89,6 +103,11 @@ final class DpdkDataplane extends AbstractDataplane {
     private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
     private final BitSet slots = new BitSet();
     private Map<IpPrefix, Route> routes = Map.of();
+    private final RuleCounters ruleCounters = new RuleCounters(MAX_RULE_COUNTERS);
+    private PolicySet policySet = PolicySet.empty();
+    private List<RemoteEndpoint> remoteList = List.of();
+    private Map<PolicyCompiler.RuleKey, Integer> ruleSlots = Map.of();
+    private long revisions;
     private Router router;
     private boolean released;
 
@@ -125,7 +144,8 @@ final class DpdkDataplane extends AbstractDataplane {
                     uplink = plug(eal, node, name);
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, uplink, uplinkMac);
-                dp.router = Router.start(eal, dp.counters, dp.build(Map.of(), Map.of()));
+                dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
+                        new FlowTable(FLOW_ENTRIES, config.flowTimeouts()), dp.build(Map.of(), Map.of()));
                 open = dp;
                 LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
                         config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
@@ -225,6 +245,18 @@ final class DpdkDataplane extends AbstractDataplane {
 
     /** A complete table for these routes and endpoints; hops naming an endpoint that is not wired are left out. */
     private ForwardingTable build(Map<IpPrefix, Route> routeTable, Map<EndpointId, Wiring> endpoints) {
+        return build(routeTable, endpoints, policySet, remoteList, ruleSlots);
+    }
+
+    /**
+     * A complete table with the policy compiled for these endpoints and remotes; a new policy revision each time (the
+     * router re-checks live flows opened under another one). A compile failure (a limit) throws before anything is made.
+     */
+    private ForwardingTable build(Map<IpPrefix, Route> routeTable, Map<EndpointId, Wiring> endpoints, PolicySet set,
+                                  List<RemoteEndpoint> remoteEndpoints, Map<PolicyCompiler.RuleKey, Integer> slotsOfRules) {
+        List<PolicyCompiler.LocalEndpoint> locals = new ArrayList<>();
+        endpoints.values().forEach(w -> locals.add(new PolicyCompiler.LocalEndpoint(w.slot(), w.spec().labels(), w.spec().addresses())));
+        CompiledPolicy policy = PolicyCompiler.compile(set, locals, remoteEndpoints, slotsOfRules::get);
         List<PortBinding> ports = new ArrayList<>();
         if (uplinkPort != null) {
             ports.add(new PortBinding(uplinkPort.id(), PortBinding.UPLINK, uplinkMac));
@@ -255,7 +287,7 @@ final class DpdkDataplane extends AbstractDataplane {
             }
         }
         try {
-            return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value());
+            return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value(), policy, ++revisions);
         } catch (RuntimeException e) {
             throw translate("build the forwarding table", e);
         }
@@ -360,16 +392,63 @@ final class DpdkDataplane extends AbstractDataplane {
         routes = next;
     }
 
+    /**
+     * Compiles the set with counter slots (rules of policies equal to one in force keep theirs, others get fresh zeroed
+     * slots), publishes it with the forwarding table in one swap, then frees the slots no longer used. A failed compile
+     * changes nothing.
+     */
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
-        if (!policies.policies().isEmpty()) {
-            throw new UnsupportedCapabilityException(DpdkProvider.NAME, Capability.POLICY);
+        Map<PolicyCompiler.RuleKey, Integer> next = assignRuleSlots(policies);
+        ForwardingTable table = build(routes, wirings, policies, remoteList, next);
+        publish(table);
+        policySet = policies;
+        ruleSlots = next;
+    }
+
+    private Map<PolicyCompiler.RuleKey, Integer> assignRuleSlots(PolicySet set) {
+        Map<PolicyCompiler.RuleKey, Integer> next = new HashMap<>();
+        Set<Integer> used = new HashSet<>(ruleSlots.values());
+        List<PolicyCompiler.RuleKey> fresh = new ArrayList<>();
+        for (Policy p : set.policies()) {
+            for (Direction d : Direction.values()) {
+                int n = p.rules(d).map(List::size).orElse(0);
+                for (int i = 0; i < n; i++) {
+                    PolicyCompiler.RuleKey key = new PolicyCompiler.RuleKey(p, d, i);
+                    Integer kept = ruleSlots.get(key);
+                    if (kept != null) {
+                        next.put(key, kept);
+                    } else {
+                        fresh.add(key);
+                    }
+                }
+            }
         }
+        int candidate = 0;
+        for (PolicyCompiler.RuleKey key : fresh) {
+            while (candidate < MAX_RULE_COUNTERS && used.contains(candidate)) {
+                candidate++;
+            }
+            if (candidate >= MAX_RULE_COUNTERS) {
+                throw new InvalidSpecException("policies", set.ruleCount() + " rules", "exceeds the DPDK provider's limit of "
+                        + MAX_RULE_COUNTERS + " rule counters (DpdkDataplane.MAX_RULE_COUNTERS)");
+            }
+            next.put(key, candidate);
+            used.add(candidate);
+            candidate++;
+        }
+        // fresh slots are used by no published table: zero them before the swap
+        for (PolicyCompiler.RuleKey key : fresh) {
+            ruleCounters.reset(next.get(key));
+        }
+        return next;
     }
 
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
-        throw new UnsupportedCapabilityException(DpdkProvider.NAME, Capability.REMOTE_ENDPOINTS);
+        List<RemoteEndpoint> next = List.copyOf(remotes);
+        publish(build(routes, wirings, policySet, next, ruleSlots));
+        remoteList = next;
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -386,7 +465,12 @@ final class DpdkDataplane extends AbstractDataplane {
                     counters.read(w.slot(), EndpointCounters.RX_BYTES), counters.read(w.slot(), EndpointCounters.TX_PACKETS),
                     counters.read(w.slot(), EndpointCounters.TX_BYTES), drops));
         });
-        return new StatsSnapshot(Instant.now(), eps, Map.of());
+        Map<RuleRef, RuleStats> rules = new HashMap<>();
+        ruleSlots.forEach((key, slot) -> {
+            Action action = key.policy().rules(key.direction()).orElseThrow().get(key.index()).action();
+            rules.put(key.ref(), new RuleStats(key.ref(), action, ruleCounters.read(slot)));
+        });
+        return new StatsSnapshot(Instant.now(), eps, rules);
     }
 
     // --- lifecycle ------------------------------------------------------------------------------------------------

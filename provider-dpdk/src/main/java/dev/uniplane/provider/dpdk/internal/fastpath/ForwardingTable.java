@@ -3,6 +3,7 @@ package dev.uniplane.provider.dpdk.internal.fastpath;
 import dev.uniplane.provider.dpdk.internal.ffm.DpdkException;
 import dev.uniplane.provider.dpdk.internal.ffm.Layouts;
 import dev.uniplane.provider.dpdk.internal.ffm.RteLpm;
+import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,12 +42,18 @@ public final class ForwardingTable {
     final int[] memberEndpoint;
     /** Source MAC of frames delivered to endpoints (the workloads' gateway). */
     final long gatewayMac;
+    /** The policy in force with this table (never null). */
+    final CompiledPolicy policy;
+    /** The policy revision: flows opened under another one are re-checked on their next packet. */
+    final long revision;
     private final int routes;
     private boolean freed;
 
     private ForwardingTable(List<PortBinding> bindings, MemorySegment lpm, int[] groupStart, int[] groupLength, int[] slots,
-                            List<Hop> members, int routes, long gatewayMac) {
+                            List<Hop> members, int routes, long gatewayMac, CompiledPolicy policy, long revision) {
         this.gatewayMac = gatewayMac;
+        this.policy = policy;
+        this.revision = revision;
         int n = bindings.size();
         this.ports = new short[n];
         this.portEndpoint = new int[n];
@@ -104,6 +111,12 @@ public final class ForwardingTable {
      * @throws DpdkException when the LPM cannot be created or filled (nothing leaks)
      */
     public static ForwardingTable build(int socket, List<PortBinding> ports, List<TableRoute> routes, long gatewayMac) {
+        return build(socket, ports, routes, gatewayMac, CompiledPolicy.empty(), 0);
+    }
+
+    /** As {@link #build(int, List, List, long)}, with a compiled policy and its revision. */
+    public static ForwardingTable build(int socket, List<PortBinding> ports, List<TableRoute> routes, long gatewayMac,
+                                        CompiledPolicy policy, long revision) {
         List<int[]> groups = new ArrayList<>();
         List<Integer> slotList = new ArrayList<>();
         List<Hop> members = new ArrayList<>();
@@ -138,17 +151,23 @@ public final class ForwardingTable {
         int[] start = groups.stream().mapToInt(g -> g[0]).toArray();
         int[] length = groups.stream().mapToInt(g -> g[1]).toArray();
         return new ForwardingTable(ports, lpm, start, length, slotList.stream().mapToInt(Integer::intValue).toArray(), members,
-                routes.size(), gatewayMac);
+                routes.size(), gatewayMac, policy, revision);
     }
 
     /** An empty table: no ports, no routes. */
     public static ForwardingTable empty() {
-        return new ForwardingTable(List.of(), MemorySegment.NULL, new int[0], new int[0], new int[0], List.of(), 0, 0);
+        return new ForwardingTable(List.of(), MemorySegment.NULL, new int[0], new int[0], new int[0], List.of(), 0, 0,
+                CompiledPolicy.empty(), 0);
     }
 
     /** Number of polled ports. */
     public int portCount() {
         return ports.length;
+    }
+
+    /** The compiled policy of this table. */
+    public CompiledPolicy policy() {
+        return policy;
     }
 
     /** Number of LPM entries. */

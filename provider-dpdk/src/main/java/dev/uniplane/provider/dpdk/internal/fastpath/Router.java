@@ -14,6 +14,7 @@ import dev.uniplane.provider.dpdk.internal.ffm.Layouts;
 import dev.uniplane.provider.dpdk.internal.ffm.RteEthDev;
 import dev.uniplane.provider.dpdk.internal.ffm.RteLpm;
 import dev.uniplane.provider.dpdk.internal.ffm.RteMbuf;
+import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,6 +56,16 @@ public final class Router implements LcoreJob {
     private static final int ETH_IPV4 = 0x0800;
     private static final int TCP = 6;
     private static final int UDP = 17;
+    private static final int SCTP = 132;
+    private static final int ICMP = 1;
+    // what a packet is for the connection tracker
+    private static final int TRACKABLE = 0;
+    private static final int ECHO_REQUEST = 1;
+    private static final int ECHO_REPLY = 2;
+    private static final int ICMP_ERROR = 3;
+    private static final int ICMP_OTHER = 4;
+    private static final int POLICY_DENIED = EndpointCounters.DROPS;
+    private static final int POLICY_DEFAULT_DENY = EndpointCounters.DROPS + 1;
     // DropReason ordinals (sdk-api order): POLICY_DENIED, POLICY_DEFAULT_DENY, NO_ROUTE, TTL_EXCEEDED, INVALID, OTHER
     private static final int NO_ROUTE = EndpointCounters.DROPS + 2;
     private static final int TTL_EXCEEDED = EndpointCounters.DROPS + 3;
@@ -64,6 +75,9 @@ public final class Router implements LcoreJob {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private final EndpointCounters counters;
+    private final RuleCounters ruleCounters;
+    private final FlowTable flows;
+    private long now;
     private final MemorySegment burst;
     private final MemorySegment stage;
     private final MemorySegment[] stageTails;
@@ -80,8 +94,10 @@ public final class Router implements LcoreJob {
     private volatile boolean stopRequested;
     private CompletableFuture<Void> done;
 
-    private Router(EndpointCounters counters, ForwardingTable initial) {
+    private Router(EndpointCounters counters, RuleCounters ruleCounters, FlowTable flows, ForwardingTable initial) {
         this.counters = counters;
+        this.ruleCounters = ruleCounters;
+        this.flows = flows;
         this.table = initial;
         Arena arena = Arena.ofAuto();
         this.burst = arena.allocate(ADDRESS, BURST);
@@ -97,8 +113,9 @@ public final class Router implements LcoreJob {
     }
 
     /** Starts a router on the lcore of {@code eal} with {@code initial} as its first table. */
-    public static Router start(Eal eal, EndpointCounters counters, ForwardingTable initial) {
-        Router router = new Router(counters, initial);
+    public static Router start(Eal eal, EndpointCounters counters, RuleCounters ruleCounters, FlowTable flows,
+                               ForwardingTable initial) {
+        Router router = new Router(counters, ruleCounters, flows, initial);
         router.done = eal.launch(router);
         return router;
     }
@@ -202,6 +219,7 @@ public final class Router implements LcoreJob {
         if (n == 0) {
             return 0;
         }
+        now = System.nanoTime();
         int source = t.portEndpoint[index];
         boolean uplink = t.portUplink[index];
         long own = t.portMac[index];
@@ -234,30 +252,85 @@ public final class Router implements LcoreJob {
             return;
         }
         int destination = ALL.get(U32_BE, f + 30);
+        int origin = ALL.get(U32_BE, f + 26);
+        int protocol = u8(f + 23);
+        long l4 = f + 14 + ihl;
+        int l4Length = totalLength - ihl;
+        boolean firstFragment = (u16(f + 20) & 0x1fff) == 0;
+        // --- connection tracking and policy (new flows: egress at the sender) ---
+        int sport = 0;
+        int dport = 0;
+        int tcpFlags = 0;
+        int kind = TRACKABLE;
+        if (protocol == ICMP) {
+            int type = firstFragment && l4Length >= 8 ? u8(l4) : -1;
+            kind = type == 8 ? ECHO_REQUEST : type == 0 ? ECHO_REPLY
+                    : type == 3 || type == 4 || type == 5 || type == 11 || type == 12 ? ICMP_ERROR : ICMP_OTHER;
+            if (kind == ECHO_REQUEST || kind == ECHO_REPLY) {
+                sport = u16(l4 + 4);
+                dport = sport;
+            }
+        } else if (firstFragment && (protocol == TCP || protocol == UDP || protocol == SCTP) && l4Length >= 4) {
+            sport = u16(l4);
+            dport = u16(l4 + 2);
+            if (protocol == TCP && l4Length >= 14) {
+                tcpFlags = u8(l4 + 13);
+            }
+        }
+        CompiledPolicy policy = t.policy;
+        int policyPort = protocol == TCP || protocol == UDP || protocol == SCTP ? dport : 0;
+        int flow = -1;
+        boolean fromOpener = true;
+        boolean tracked = false;
+        if (kind == ICMP_ERROR) {
+            tracked = related(t, l4, l4Length, destination);
+        } else if (kind != ICMP_OTHER) {
+            boolean low = FlowTable.sourceIsLow(origin, sport, destination, dport);
+            long k0 = low ? FlowTable.key0(origin, destination) : FlowTable.key0(destination, origin);
+            long k1 = low ? FlowTable.key1(protocol, sport, dport) : FlowTable.key1(protocol, dport, sport);
+            flow = flows.find(k0, k1, now);
+            if (flow >= 0) {
+                fromOpener = low == flows.openerLow(flow);
+                byte state = flows.state(flow);
+                if (protocol == TCP && fromOpener && (tcpFlags & 0x12) == 0x02
+                        && (state == FlowTable.CLOSING || state == FlowTable.CLOSED)) {
+                    flows.kill(flow); // a new SYN on a closing connection starts afresh
+                    flow = -1;
+                } else if (!stillAllowed(t, flow)) {
+                    flows.kill(flow); // no grandfathering: evaluated as a new flow in its own direction
+                    flow = -1;
+                }
+            }
+            tracked = flow >= 0;
+        }
+        if (!tracked && !uplink) {
+            int verdict = policy.evaluate(source, CompiledPolicy.EGRESS, destination, protocol, policyPort);
+            if (denied(policy, verdict)) {
+                drop(m, source, verdict == CompiledPolicy.DEFAULT_DENY ? POLICY_DEFAULT_DENY : POLICY_DENIED);
+                return;
+            }
+        }
         if (t.lpm.equals(MemorySegment.NULL) || RteLpm.lookup(t.lpm, destination, nextHop) != 0) {
             drop(m, charge, NO_ROUTE);
             return;
         }
         int group = nextHop.get(JAVA_INT, 0);
         int members = t.groupLength[group];
-        int protocol = u8(f + 23);
-        long l4 = f + 14 + ihl;
-        boolean firstFragment = (u16(f + 20) & 0x1fff) == 0;
         int slot = t.groupStart[group];
         if (members > 1) {
             int ports = firstFragment && (protocol == TCP || protocol == UDP) && totalLength - ihl >= 4 ? ALL.get(U32_BE, l4) : 0;
             slot += (int) ((hash(ALL.get(U32_BE, f + 26), destination, protocol, ports) >>> 1) % members);
         }
         int member = t.slots[slot];
-        byte kind = t.memberKind[member];
+        byte hop = t.memberKind[member];
         if (uplink && t.memberEndpoint[member] >= 0) {
             charge = t.memberEndpoint[member];
         }
-        if (kind == ForwardingTable.DROP) {
+        if (hop == ForwardingTable.DROP) {
             drop(m, charge, NO_ROUTE);
             return;
         }
-        if (kind == ForwardingTable.GATEWAY && uplink) {
+        if (hop == ForwardingTable.GATEWAY && uplink) {
             // never hairpin uplink traffic back to the uplink (e.g. the node's own traffic under a default route)
             ignored.lazySet(ignored.get() + 1);
             drop(m);
@@ -268,6 +341,28 @@ public final class Router implements LcoreJob {
             drop(m, charge, TTL_EXCEEDED);
             return;
         }
+        int receiver = hop == ForwardingTable.ENDPOINT ? t.memberEndpoint[member] : -1;
+        if (!tracked && receiver >= 0) {
+            // new flow delivered to a local endpoint: ingress at the receiver, the source address as peer
+            int verdict = policy.evaluate(receiver, CompiledPolicy.INGRESS, origin, protocol, policyPort);
+            if (denied(policy, verdict)) {
+                drop(m, receiver, verdict == CompiledPolicy.DEFAULT_DENY ? POLICY_DEFAULT_DENY : POLICY_DENIED);
+                return;
+            }
+        }
+        if (tracked) {
+            if (flow >= 0) {
+                flows.seen(flow, now, fromOpener, tcpFlags);
+            }
+        } else if (kind == TRACKABLE || kind == ECHO_REQUEST) {
+            byte state = protocol == TCP ? FlowTable.openingState(tcpFlags) : FlowTable.NOT_TCP;
+            if (state >= 0) {
+                boolean low = FlowTable.sourceIsLow(origin, sport, destination, dport);
+                flows.insert(low ? FlowTable.key0(origin, destination) : FlowTable.key0(destination, origin),
+                        low ? FlowTable.key1(protocol, sport, dport) : FlowTable.key1(protocol, dport, sport), now, t.revision,
+                        state, low, uplink ? -1 : source, receiver);
+            }
+        }
         decrementTtl(f + 14, ttl, protocol);
         if (uplink && firstFragment) {
             // Frames from the uplink may carry CHECKSUM_PARTIAL (the sender's veth offloads it); AF_PACKET hands us the
@@ -275,7 +370,7 @@ public final class Router implements LcoreJob {
             completeL4Checksum(f + 14, l4, totalLength - ihl, protocol);
         }
         long dstMac = t.memberDstMac[member];
-        long srcMac = kind == ForwardingTable.ENDPOINT ? t.gatewayMac : t.memberSrcMac[member];
+        long srcMac = hop == ForwardingTable.ENDPOINT ? t.gatewayMac : t.memberSrcMac[member];
         ALL.set(U16_BE, f, (short) (dstMac >>> 32));
         ALL.set(U32_BE, f + 2, (int) dstMac);
         ALL.set(U16_BE, f + 6, (short) (srcMac >>> 32));
@@ -289,22 +384,129 @@ public final class Router implements LcoreJob {
         staged[out] = count + 1;
     }
 
+    /** Counts the deciding rule; true when the verdict drops the packet. */
+    private boolean denied(CompiledPolicy policy, int verdict) {
+        if (verdict >= 0) {
+            ruleCounters.increment(policy.counter(verdict));
+            return policy.deny(verdict);
+        }
+        return verdict == CompiledPolicy.DEFAULT_DENY;
+    }
+
+    /** Whether a policy check without counting lets the packet through. */
+    private static boolean allows(CompiledPolicy policy, int verdict) {
+        return verdict == CompiledPolicy.DEFAULT_ALLOW || (verdict >= 0 && !policy.deny(verdict));
+    }
+
+    /**
+     * A flow opened under another policy revision is re-checked as a new flow (egress at its opener, ingress at its
+     * receiver, no rule counted); when still allowed it takes the current revision.
+     */
+    private boolean stillAllowed(ForwardingTable t, int flow) {
+        if (flows.revision(flow) == t.revision) {
+            return true;
+        }
+        long k0 = flows.key0(flow);
+        long k1 = flows.key1(flow);
+        boolean openerLow = flows.openerLow(flow);
+        int low = (int) (k0 >>> 32);
+        int high = (int) k0;
+        int protocol = (int) (k1 >>> 32);
+        int lowPort = (int) (k1 >>> 16) & 0xffff;
+        int highPort = (int) k1 & 0xffff;
+        int openerAddress = openerLow ? low : high;
+        int receiverAddress = openerLow ? high : low;
+        int port = protocol == TCP || protocol == UDP || protocol == SCTP ? (openerLow ? highPort : lowPort) : 0;
+        CompiledPolicy policy = t.policy;
+        int opener = flows.opener(flow);
+        if (opener >= 0 && !allows(policy, policy.evaluate(opener, CompiledPolicy.EGRESS, receiverAddress, protocol, port))) {
+            return false;
+        }
+        // the receiver as routing decides it now (a route change may have moved the destination to another endpoint)
+        int receiver = receiverOf(t, openerAddress, receiverAddress, protocol,
+                protocol == TCP || protocol == UDP ? (openerLow ? lowPort << 16 | highPort : highPort << 16 | lowPort) : 0);
+        if (receiver >= 0 && !allows(policy, policy.evaluate(receiver, CompiledPolicy.INGRESS, openerAddress, protocol, port))) {
+            return false;
+        }
+        flows.revision(flow, t.revision);
+        return true;
+    }
+
+    /** The endpoint slot the opening direction of a flow is delivered to under table {@code t}, or -1. */
+    private int receiverOf(ForwardingTable t, int source, int destination, int protocol, int ports) {
+        if (t.lpm.equals(MemorySegment.NULL) || RteLpm.lookup(t.lpm, destination, nextHop) != 0) {
+            return -1;
+        }
+        int group = nextHop.get(JAVA_INT, 0);
+        int members = t.groupLength[group];
+        int slot = t.groupStart[group];
+        if (members > 1) {
+            slot += (int) ((hash(source, destination, protocol, ports) >>> 1) % members);
+        }
+        int member = t.slots[slot];
+        return t.memberKind[member] == ForwardingTable.ENDPOINT ? t.memberEndpoint[member] : -1;
+    }
+
+    /** An ICMP error sent to the sender of the packet it quotes, whose flow is live and still allowed. */
+    private boolean related(ForwardingTable t, long l4, int l4Length, int destination) {
+        if (l4Length < 8 + 20) {
+            return false;
+        }
+        long inner = l4 + 8;
+        int innerIhl = (u8(inner) & 0xf) * 4;
+        if (innerIhl < 20 || l4Length < 8 + innerIhl + 8) {
+            return false;
+        }
+        int protocol = u8(inner + 9);
+        int source = ALL.get(U32_BE, inner + 12);
+        int target = ALL.get(U32_BE, inner + 16);
+        if (source != destination) {
+            return false;
+        }
+        long l4Inner = inner + innerIhl;
+        int sport = 0;
+        int dport = 0;
+        if (protocol == TCP || protocol == UDP || protocol == SCTP) {
+            sport = u16(l4Inner);
+            dport = u16(l4Inner + 2);
+        } else if (protocol == ICMP) {
+            if (u8(l4Inner) != 8) {
+                return false;
+            }
+            sport = u16(l4Inner + 4);
+            dport = sport;
+        }
+        boolean low = FlowTable.sourceIsLow(source, sport, target, dport);
+        int flow = flows.find(low ? FlowTable.key0(source, target) : FlowTable.key0(target, source),
+                low ? FlowTable.key1(protocol, sport, dport) : FlowTable.key1(protocol, dport, sport), now);
+        if (flow < 0) {
+            return false;
+        }
+        if (!stillAllowed(t, flow)) {
+            flows.kill(flow);
+            return false;
+        }
+        return true;
+    }
+
     private void flush(ForwardingTable t) {
         for (int i = 0; i < touchedCount; i++) {
             int port = touched[i];
             int count = staged[port];
             staged[port] = 0;
-            int sent = RteEthDev.txBurst((short) port, QUEUE, stageTails[port * (BURST + 1)], (short) count);
+            // Counted before the tx burst: once sent, the workload may see the packet (and a test read the counters)
+            // before this thread gets back from tx; what tx refuses is taken off again below.
             int slot = t.endpointOfPort[port];
-            if (slot >= 0 && sent > 0) {
-                long bytes = 0;
-                for (int k = 0; k < sent; k++) {
-                    bytes += ALL.get(JAVA_INT, stage.getAtIndex(JAVA_LONG, (long) port * BURST + k) + Layouts.MBUF_PKT_LEN);
-                }
-                counters.add(slot, EndpointCounters.RX_PACKETS, sent);
-                counters.add(slot, EndpointCounters.RX_BYTES, bytes);
+            if (slot >= 0) {
+                counters.add(slot, EndpointCounters.RX_PACKETS, count);
+                counters.add(slot, EndpointCounters.RX_BYTES, stagedBytes(port, 0, count));
             }
+            int sent = RteEthDev.txBurst((short) port, QUEUE, stageTails[port * (BURST + 1)], (short) count);
             if (sent < count) {
+                if (slot >= 0) {
+                    counters.add(slot, EndpointCounters.RX_PACKETS, sent - count);
+                    counters.add(slot, EndpointCounters.RX_BYTES, -stagedBytes(port, sent, count));
+                }
                 RteMbuf.freeBulk(stageTails[port * (BURST + 1) + sent], count - sent);
                 counters.add(slot >= 0 ? slot : counters.unattributed(), OTHER, count - sent);
             }
@@ -314,6 +516,14 @@ public final class Router implements LcoreJob {
             RteMbuf.freeBulk(drops, dropCount);
             dropCount = 0;
         }
+    }
+
+    private long stagedBytes(int port, int from, int to) {
+        long bytes = 0;
+        for (int k = from; k < to; k++) {
+            bytes += ALL.get(JAVA_INT, stage.getAtIndex(JAVA_LONG, (long) port * BURST + k) + Layouts.MBUF_PKT_LEN);
+        }
+        return bytes;
     }
 
     private void drop(long m, int slot, int column) {

@@ -1,0 +1,230 @@
+package dev.uniplane.provider.dpdk.internal.fastpath;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.uniplane.api.FlowTimeouts;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The connection tracker of the {@link Router}: an off-heap open-addressing hash (linear probing, at most
+ * {@link #MAX_PROBE} slots) on the normalised IPv4 5-tuple (the lower (address, port) end first), 64 bytes per entry:
+ * key (2 longs), last seen (ns), policy revision, status, TCP state, which end opened the flow, and the endpoint slots
+ * of the opener (egress re-check after an apply) and of the receiver when the flow opened (the re-check routes the
+ * opening 5-tuple again instead). Expired entries are dead: a lookup treats them
+ * as absent and an insert reuses them, like tombstones. Only the lcore thread touches it; nothing is allocated.
+ */
+public final class FlowTable {
+    static final int MAX_PROBE = 32;
+    static final int ENTRY = 64;
+    static final byte EMPTY = 0;
+    static final byte LIVE = 1;
+    static final byte DEAD = 2;
+    // TCP states, as the reference model's TcpState
+    static final byte SYN_SENT = 0;
+    static final byte SYN_RECEIVED = 1;
+    static final byte ESTABLISHED = 2;
+    static final byte CLOSING = 3;
+    static final byte CLOSED = 4;
+    static final byte NOT_TCP = 5;
+    private static final long K0 = 0;
+    private static final long K1 = 8;
+    private static final long SEEN = 16;
+    private static final long REVISION = 24;
+    private static final long STATUS = 32;
+    private static final long STATE = 33;
+    private static final long OPENER_LOW = 34;
+    private static final long OPENER = 36;
+    private static final long RECEIVER = 40;
+
+    private final MemorySegment memory;
+    private final int mask;
+    private final long tcpEstablished;
+    private final long tcpOther;
+    private final long udp;
+    private final long icmp;
+    private int live;
+    private long full;
+
+    /** A table of {@code capacity} (a power of two) entries. */
+    public FlowTable(int capacity, FlowTimeouts timeouts) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
+        }
+        this.memory = Arena.ofAuto().allocate((long) capacity * ENTRY, 64);
+        this.mask = capacity - 1;
+        this.tcpEstablished = timeouts.tcpEstablished().toNanos();
+        this.tcpOther = timeouts.tcpOther().toNanos();
+        this.udp = timeouts.udp().toNanos();
+        this.icmp = timeouts.icmp().toNanos();
+    }
+
+    /** First key word of the normalised tuple. */
+    static long key0(int a, int b) {
+        return ((a & 0xffffffffL) << 32) | (b & 0xffffffffL);
+    }
+
+    /** Second key word. */
+    static long key1(int protocol, int portA, int portB) {
+        return ((long) protocol << 32) | ((long) (portA & 0xffff) << 16) | (portB & 0xffff);
+    }
+
+    /** Whether (src, sport) is the lower end of the normalised tuple. */
+    static boolean sourceIsLow(int src, int sport, int dst, int dport) {
+        int c = Integer.compareUnsigned(src, dst);
+        return c < 0 || (c == 0 && sport <= dport);
+    }
+
+    private static int hash(long k0, long k1) {
+        long h = k0 * 0x9E3779B97F4A7C15L ^ k1 * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** The live entry for the key at {@code now}, or -1 (an expired match is marked dead). */
+    int find(long k0, long k1, long now) {
+        int i = hash(k0, k1) & mask;
+        for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
+            long at = (long) i * ENTRY;
+            byte status = memory.get(JAVA_BYTE, at + STATUS);
+            if (status == EMPTY) {
+                return -1;
+            }
+            if (status == LIVE && memory.get(JAVA_LONG, at + K0) == k0 && memory.get(JAVA_LONG, at + K1) == k1) {
+                if (expired(at, now)) {
+                    kill(i);
+                    return -1;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Opens a flow (the key must not be live); false when the probe window is full of live entries. */
+    boolean insert(long k0, long k1, long now, long revision, byte state, boolean openerLow, int opener, int receiver) {
+        int i = hash(k0, k1) & mask;
+        for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
+            long at = (long) i * ENTRY;
+            byte status = memory.get(JAVA_BYTE, at + STATUS);
+            if (status == LIVE && !expired(at, now)) {
+                continue;
+            }
+            if (status != LIVE) {
+                live++;
+            }
+            memory.set(JAVA_LONG, at + K0, k0);
+            memory.set(JAVA_LONG, at + K1, k1);
+            memory.set(JAVA_LONG, at + SEEN, now);
+            memory.set(JAVA_LONG, at + REVISION, revision);
+            memory.set(JAVA_BYTE, at + STATE, state);
+            memory.set(JAVA_BYTE, at + OPENER_LOW, (byte) (openerLow ? 1 : 0));
+            memory.set(JAVA_INT, at + OPENER, opener);
+            memory.set(JAVA_INT, at + RECEIVER, receiver);
+            memory.set(JAVA_BYTE, at + STATUS, LIVE);
+            return true;
+        }
+        full++;
+        return false;
+    }
+
+    private boolean expired(long at, long now) {
+        long idle = now - memory.get(JAVA_LONG, at + SEEN);
+        int protocol = (int) (memory.get(JAVA_LONG, at + K1) >>> 32);
+        long timeout = switch (protocol) {
+            case 6 -> memory.get(JAVA_BYTE, at + STATE) == ESTABLISHED ? tcpEstablished : tcpOther;
+            case 1 -> icmp;
+            default -> udp;
+        };
+        return idle > timeout;
+    }
+
+    void kill(int i) {
+        memory.set(JAVA_BYTE, (long) i * ENTRY + STATUS, DEAD);
+        live--;
+    }
+
+    long revision(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + REVISION);
+    }
+
+    void revision(int i, long revision) {
+        memory.set(JAVA_LONG, (long) i * ENTRY + REVISION, revision);
+    }
+
+    byte state(int i) {
+        return memory.get(JAVA_BYTE, (long) i * ENTRY + STATE);
+    }
+
+    boolean openerLow(int i) {
+        return memory.get(JAVA_BYTE, (long) i * ENTRY + OPENER_LOW) != 0;
+    }
+
+    int opener(int i) {
+        return memory.get(JAVA_INT, (long) i * ENTRY + OPENER);
+    }
+
+    int receiver(int i) {
+        return memory.get(JAVA_INT, (long) i * ENTRY + RECEIVER);
+    }
+
+    long key0(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + K0);
+    }
+
+    long key1(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + K1);
+    }
+
+    /** A packet of the flow passed: last seen and the TCP state machine of the reference model. */
+    void seen(int i, long now, boolean fromOpener, int tcpFlags) {
+        long at = (long) i * ENTRY;
+        memory.set(JAVA_LONG, at + SEEN, now);
+        byte state = memory.get(JAVA_BYTE, at + STATE);
+        if (state != NOT_TCP) {
+            memory.set(JAVA_BYTE, at + STATE, nextState(state, fromOpener, tcpFlags));
+        }
+    }
+
+    /** TCP flags: FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10. */
+    static byte openingState(int flags) {
+        if ((flags & 0x04) != 0) {
+            return -1;
+        }
+        if ((flags & 0x01) != 0) {
+            return CLOSING;
+        }
+        return (flags & 0x12) == 0x02 ? SYN_SENT : ESTABLISHED;
+    }
+
+    static byte nextState(byte state, boolean fromOpener, int flags) {
+        if ((flags & 0x04) != 0) {
+            return CLOSED;
+        }
+        if ((flags & 0x01) != 0) {
+            return state == CLOSED ? CLOSED : CLOSING;
+        }
+        boolean syn = (flags & 0x02) != 0;
+        boolean ack = (flags & 0x10) != 0;
+        if (state == SYN_SENT && !fromOpener && syn && ack) {
+            return SYN_RECEIVED;
+        }
+        if (state == SYN_RECEIVED && fromOpener && ack && !syn) {
+            return ESTABLISHED;
+        }
+        return state;
+    }
+
+    /** Live entries (approximately: expired ones count until reused or found). */
+    public int live() {
+        return live;
+    }
+
+    /** New flows that found no free entry in their probe window (not tracked). */
+    public long fullCount() {
+        return full;
+    }
+}
