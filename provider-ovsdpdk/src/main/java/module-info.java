@@ -9,5 +9,7 @@ module dev.uniplane.provider.ovsdpdk {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
 
+    opens dev.uniplane.provider.ovsdpdk.internal.state to com.fasterxml.jackson.databind;
+
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.ovsdpdk.OvsDpdkProvider;
 }

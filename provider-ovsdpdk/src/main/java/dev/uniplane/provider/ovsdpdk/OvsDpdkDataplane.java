@@ -26,6 +26,7 @@ import dev.uniplane.provider.ovsdpdk.FlowTables.Kind;
 import dev.uniplane.provider.ovsdpdk.FlowTables.Local;
 import dev.uniplane.provider.ovsdpdk.FlowTables.WeightedActions;
 import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.state.SavedState;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.FlowStats;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * The OVS-DPDK dataplane: one netdev bridge named after the dataplane, one OpenFlow channel to it, and (unless options
  * {@code ovs.db-socket} and {@code ovs.run-dir} name an instance someone else runs) a private ovsdb-server +
  * ovs-vswitchd-dpdk pair per node namespace ({@link InstancePool}), started by the first dataplane there and stopped
- * with the last.
+ * with the last destroy (closed dataplanes park their bridge on it).
  *
  * <p>vswitchd runs in the node namespace ({@link DataplaneConfig#hostNetns()}), entered with {@code nsenter --net}
  * before exec: a DPDK af_packet port binds to the interface name in the namespace of the process that opens it. Each
@@ -63,18 +64,25 @@ import org.slf4j.LoggerFactory;
  * ({@link WorkloadSide}) with one gateway MAC per dataplane that no kernel interface has, so the node kernel ignores
  * the copies of workload traffic it also receives on the host ends.
  *
- * <p>Without {@code RESTART_SURVIVAL}, {@link #close()} removes everything as {@link #destroy()} does.
+ * <p>{@link #close()} (RESTART_SURVIVAL) leaves the instance, the bridge, ports, veths, the uplink shim and the flows
+ * running and only closes our sockets; the state file ({@link SavedState}, rewritten after every change) lets a later
+ * open of the same name adopt them. {@link #destroy()} removes everything.
  */
 final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(OvsDpdkDataplane.class);
     static final String DB_SOCKET = "ovs.db-socket";
     static final String RUN_DIR = "ovs.run-dir";
-    static final Set<String> OPTIONS = Set.of(DB_SOCKET, RUN_DIR);
+    /** Keep the switch running on close so that a later open of the same name in this JVM adopts it. */
+    static final String PARK_ON_CLOSE = "ovs.park-on-close";
+    static final Set<String> OPTIONS = Set.of(DB_SOCKET, RUN_DIR, PARK_ON_CLOSE);
     private static final int MAX_ENDPOINTS = 4095;
     private static final Duration OPENFLOW_TIMEOUT = Duration.ofSeconds(10);
+    static final Path STATE_ROOT = Path.of("/run/uniplane");
+    /** Names of the dataplanes open in this JVM (a closed one's bridge may still exist, parked for adoption). */
+    private static final Set<String> OPEN = new java.util.HashSet<>();
 
     /** What attach made for one endpoint. */
-    private record Wiring(int index, long ofport, String hostName, MacAddress mac, AttachSpec spec) {
+    private record Wiring(int index, long ofport, String hostName, MacAddress mac, AttachSpec spec, AttachKind kind) {
     }
 
     /** The uplink as an af_packet port, and how to reach gateways through it. */
@@ -84,7 +92,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private final NetNs node;
     private final RtNetlink nodeLinks;
     private final OvsInstance ovs;
-    private final OpenFlowChannel openflow;
+    private volatile OpenFlowChannel openflow;
     private final Optional<Uplink> uplink;
     private final MacAddress gatewayMac;
     private final FlowTables tables;
@@ -92,11 +100,13 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private final BitSet usedIndexes = new BitSet();
     private Map<IpPrefix, Integer> routeIds = new HashMap<>();
     private int nextRouteId = 1;
+    private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
+    private final Path stateFile;
     private PolicySet policySet = PolicySet.empty();
     private List<RemoteEndpoint> remoteEndpoints = List.of();
     private Map<Integer, dev.uniplane.api.RuleRef> ruleRefs = Map.of();
     private Map<Integer, dev.uniplane.api.Action> ruleActions = Map.of();
-    private boolean released;
+    private volatile boolean released;
 
     private OvsDpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, OvsInstance ovs,
                              OpenFlowChannel openflow, Optional<Uplink> uplink, MacAddress gatewayMac) {
@@ -108,7 +118,12 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         this.uplink = uplink;
         this.gatewayMac = gatewayMac;
         this.tables = new FlowTables(gatewayMac, zoneOf(config.name()));
+        this.stateFile = stateFileOf(config.name());
         usedIndexes.set(0);
+    }
+
+    static Path stateFileOf(String name) {
+        return STATE_ROOT.resolve("ovsdpdk-" + name + ".json");
     }
 
     static OvsDpdkDataplane open(DataplaneConfig config, Capabilities capabilities) {
@@ -120,14 +135,27 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                     "give both " + DB_SOCKET + " and " + RUN_DIR + " to use a running instance, or neither");
         }
         long t0 = System.nanoTime();
-        NetNs node = openNode(config);
+        String bridge = config.name();
+        synchronized (OPEN) {
+            if (!OPEN.add(bridge)) {
+                throw new ConflictException("dataplane " + bridge + " is open already in this process");
+            }
+        }
+        NetNs node;
+        try {
+            node = openNode(config);
+        } catch (RuntimeException e) {
+            forget(bridge);
+            throw e;
+        }
         RtNetlink links = null;
         OvsInstance ovs = null;
         OpenFlowChannel openflow = null;
         UplinkShim shim = null;
         boolean bridgeCreated = false;
-        String bridge = config.name();
+        Path stateFile = stateFileOf(bridge);
         try {
+            Optional<SavedState> saved = readSaved(stateFile);
             links = RtNetlink.open(node);
             int uplinkIfindex = 0;
             if (config.uplinkInterface().isPresent()) {
@@ -135,33 +163,68 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                 uplinkIfindex = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
             }
+            boolean adopt;
             if (dbSocket.isPresent()) {
                 ovs = OvsInstance.connect(Path.of(dbSocket.get()), Path.of(runDir.get()));
-                if (ovs.ovsdb().bridge(bridge).isPresent()) {
+                adopt = saved.isPresent() && ovs.ovsdb().bridge(bridge).isPresent();
+                if (!adopt && ovs.ovsdb().bridge(bridge).isPresent()) {
                     throw new ConflictException("bridge " + bridge + " exists already in " + dbSocket.get()
                             + " (another dataplane of this name, or leftovers: ovs-vsctl del-br " + bridge + ")");
                 }
             } else {
                 ovs = InstancePool.acquire(config.hostNetnsPath());
-                if (ovs.ovsdb().bridge(bridge).isPresent()) {
-                    throw new ConflictException("dataplane " + bridge + " is open already in this process");
+                adopt = saved.isPresent() && ovs.ovsdb().bridge(bridge).isPresent();
+                if (adopt) {
+                    InstancePool.unpark(ovs, bridge);
+                } else if (ovs.ovsdb().bridge(bridge).isPresent()) {
+                    LOG.warn("removing leftover bridge {} (no state file)", bridge);
+                    ovs.ovsdb().deleteBridge(bridge);
                 }
             }
             bridgeCreated = true;
-            ovs.ovsdb().addBridge(bridge, "netdev", Map.of("owner", "uniplane", "uniplane-dataplane", bridge));
+            if (!adopt) {
+                // A state file without its bridge: the instance stopped meanwhile (e.g. the JVM exited); start over.
+                if (saved.isPresent()) {
+                    for (SavedState.SavedEndpoint e : saved.get().endpoints()) {
+                        deleteLeftoverLink(links, e.hostName());
+                    }
+                }
+                deleteState(stateFile);
+                saved = Optional.empty();
+                ovs.ovsdb().addBridge(bridge, "netdev", Map.of("owner", "uniplane", "uniplane-dataplane", bridge));
+            }
             Optional<Uplink> uplink = Optional.empty();
             if (uplinkIfindex != 0) {
                 String name = config.uplinkInterface().get();
-                shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base(bridge));
-                InterfaceRow row = ovs.ovsdb().addPort(bridge, PortSpec.dpdkAfPacket(bridge + "-up", shim.portInterface())
-                        .withOfportRequest(FlowTables.UPLINK_OFPORT));
+                Optional<InterfaceRow> existing = adopt ? ovs.ovsdb().iface(bridge + "-up") : Optional.empty();
+                InterfaceRow row;
+                if (existing.isPresent() && existing.get().ofport().isPresent()
+                        && links.findLink(base(bridge) + "ui").isPresent()) {
+                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base(bridge));
+                    row = existing.get();
+                } else {
+                    if (existing.isPresent()) {
+                        ovs.ovsdb().deletePort(bridge, bridge + "-up");
+                    }
+                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base(bridge));
+                    row = ovs.ovsdb().addPort(bridge, PortSpec.dpdkAfPacket(bridge + "-up", shim.portInterface())
+                            .withOfportRequest(FlowTables.UPLINK_OFPORT));
+                }
                 MacAddress mac = MacAddress.ofBytes(links.link(uplinkIfindex).mac().bytes());
                 uplink = Optional.of(new Uplink(row.ofport().orElseThrow(), mac, new dev.uniplane.linux.NeighbourResolver(node, links, uplinkIfindex, java.time.Duration.ofSeconds(3)), shim));
             }
             openflow = OpenFlowChannel.connect(ovs.mgmtSocket(bridge), OPENFLOW_TIMEOUT);
             MacAddress gatewayMac = MacAddress.locallyAdministered(0x7570_0000_0000L | (bridge.hashCode() & 0xffff_ffffL));
             OvsDpdkDataplane dp = new OvsDpdkDataplane(config, capabilities, node, links, ovs, openflow, uplink, gatewayMac);
+            openflow.onLost(dp::onOpenFlowLost);
+            if (saved.isPresent()) {
+                dp.adoptSaved(saved.get());
+                LOG.info("OVS-DPDK dataplane {} adopted its bridge in {} ms ({} endpoints, {} routes)", bridge,
+                        (System.nanoTime() - t0) / 1_000_000, dp.wirings.size(), dp.routes.size());
+                return dp;
+            }
             openflow.apply(dp.tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty())));
+            dp.persist();
             LOG.info("OVS-DPDK dataplane {} open in {} ms ({}, uplink {})", bridge, (System.nanoTime() - t0) / 1_000_000, ovs,
                     config.uplinkInterface().orElse("none"));
             return dp;
@@ -179,7 +242,159 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                 links.close();
             }
             node.close();
+            forget(bridge);
             throw translate("open dataplane " + bridge, e);
+        }
+    }
+
+    private static void deleteState(Path stateFile) {
+        try {
+            java.nio.file.Files.deleteIfExists(stateFile);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete " + stateFile, e);
+        }
+    }
+
+    private static void forget(String bridge) {
+        synchronized (OPEN) {
+            OPEN.remove(bridge);
+        }
+    }
+
+    private static Optional<SavedState> readSaved(Path stateFile) {
+        if (!java.nio.file.Files.exists(stateFile)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SavedState.read(stateFile));
+        } catch (RuntimeException e) {
+            LOG.warn("ignoring unreadable state {}: {}", stateFile, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteLeftoverLink(RtNetlink links, String name) {
+        try {
+            if (links.findLink(name).isPresent()) {
+                links.deleteLink(name);
+            }
+        } catch (LinuxException e) {
+            LOG.warn("cannot delete leftover {}: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * Takes over a parked bridge: rebuilds the bookkeeping from the saved state and re-installs the computed flow set
+     * (base program, endpoints, routes, policy) in one bundle that starts with "delete all flows", so the result is
+     * exactly the computed set whatever the switch had (idempotent; conntrack is kept, so live connections go on).
+     * Endpoints whose veth vanished meanwhile are dropped with their ports and the routes that pointed at them.
+     */
+    private void adoptSaved(SavedState saved) {
+        List<Labeled> flows = new ArrayList<>(tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty()))
+                .stream().filter(l -> !l.label().equals("delete all groups")).toList());
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (SavedState.SavedEndpoint e : saved.endpoints()) {
+            if (nodeLinks.findLink(e.hostName()).isEmpty()) {
+                LOG.warn("endpoint {} vanished while {} was closed (no {}); dropping it", e.spec().id(), name(), e.hostName());
+                deletePortQuietly(e.hostName(), null);
+                continue;
+            }
+            Wiring w = new Wiring(e.index(), e.ofport(), e.hostName(), e.mac(), e.spec(), e.kind());
+            wirings.put(e.spec().id(), w);
+            usedIndexes.set(e.index());
+            flows.addAll(tables.endpoint(e.index(), new Local(e.ofport(), e.mac()), e.spec().addresses()));
+            endpoints.add(new Endpoint(e.spec(), e.kind(), e.hostName(), e.mac(), gatewayMac));
+        }
+        List<Route> kept = new ArrayList<>();
+        nextRouteId = saved.nextRouteId();
+        for (SavedState.SavedRoute r : saved.routes()) {
+            boolean dangling = r.route().nextHops().stream()
+                    .anyMatch(h -> h instanceof NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
+            if (dangling) {
+                LOG.warn("route {} pointed at a vanished endpoint; removing it", r.route().prefix());
+                continue;
+            }
+            List<WeightedActions> hops = r.route().isDrop() ? List.of() : r.route().nextHops().stream().map(this::actionsOf).toList();
+            flows.addAll(tables.route(r.id(), r.route().prefix(), hops));
+            routeIds.put(r.route().prefix(), r.id());
+            routes.put(r.route().prefix(), r.route());
+            kept.add(r.route());
+        }
+        remoteEndpoints = List.copyOf(saved.remotes());
+        installPolicy(saved.policies(), wirings, remoteEndpoints, false, flows);
+        adopt(endpoints, kept, saved.policies(), remoteEndpoints);
+        persist();
+    }
+
+    /** The flows of the current bookkeeping without policy: base program, endpoints, routes. */
+    private List<Labeled> forwardingFlows() {
+        List<Labeled> flows = new ArrayList<>(tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty()))
+                .stream().filter(l -> !l.label().equals("delete all groups")).toList());
+        wirings.values().forEach(w -> flows.addAll(tables.endpoint(w.index(), new Local(w.ofport(), w.mac()), w.spec().addresses())));
+        routes.values().forEach(r -> flows.addAll(tables.route(routeIds.get(r.prefix()), r.prefix(),
+                r.isDrop() ? List.of() : r.nextHops().stream().map(this::actionsOf).toList())));
+        return flows;
+    }
+
+    /**
+     * Reconcile: the OpenFlow connection dropped while we are open (vswitchd exited or restarted). A background thread
+     * reconnects to {@code <bridge>.mgmt} (every 20 ms) and, once the restarted vswitchd listens there, re-installs the
+     * whole desired flow set in one bundle (ports and bridges come back from OVSDB by themselves; flows do not).
+     */
+    private void onOpenFlowLost() {
+        if (released) {
+            return;
+        }
+        LOG.warn("OpenFlow connection of {} lost; reconciling once vswitchd is back", name());
+        Thread.ofPlatform().daemon().name("ovsdpdk-reconcile-" + name()).start(this::reconcile);
+    }
+
+    private void reconcile() {
+        long t0 = System.nanoTime();
+        while (!released) {
+            OpenFlowChannel ch = null;
+            try {
+                ch = OpenFlowChannel.connect(ovs.mgmtSocket(name()), Duration.ofSeconds(2));
+                synchronized (this) {
+                    if (released) {
+                        ch.close();
+                        return;
+                    }
+                    openflow = ch;
+                    installPolicy(policySet, wirings, remoteEndpoints, false, forwardingFlows());
+                    ch.onLost(this::onOpenFlowLost);
+                }
+                LOG.info("OVS-DPDK dataplane {} reconciled {} ms after the connection loss", name(), (System.nanoTime() - t0) / 1_000_000);
+                return;
+            } catch (RuntimeException e) {
+                if (ch != null) {
+                    ch.close();
+                }
+                LOG.debug("reconcile {}: {}", name(), e.getMessage());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The OVS instance (tests restart its vswitchd). */
+    OvsInstance instance() {
+        return ovs;
+    }
+
+    /** Writes the state file (atomically); a failure is logged, the dataplane keeps working. */
+    private void persist() {
+        try {
+            new SavedState(SavedState.VERSION, ovs.dbSocket().toString(), ovs.runDir().toString(),
+                    wirings.values().stream().map(w -> new SavedState.SavedEndpoint(w.spec(), w.kind(), w.index(), w.ofport(),
+                            w.hostName(), w.mac())).toList(),
+                    routes.values().stream().map(r -> new SavedState.SavedRoute(r, routeIds.get(r.prefix()))).toList(),
+                    nextRouteId, policySet, remoteEndpoints).write(stateFile);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the state of {} to {}: {}", name(), stateFile, e.getMessage());
         }
     }
 
@@ -209,7 +424,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         try {
             if (ovs.owned()) {
-                InstancePool.release(ovs);
+                InstancePool.release(ovs, bridge);
             } else {
                 ovs.close();
             }
@@ -225,7 +440,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     // --- attach ---------------------------------------------------------------------------------------------------
 
     @Override
-    protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
+    protected synchronized Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
         int index = usedIndexes.nextClearBit(1);
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
@@ -248,7 +463,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             WorkloadSide.configure(workload, spec, mac, gatewayMac);
             InterfaceRow row = ovs.ovsdb().addPort(name(), PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
             portAdded = true;
-            Wiring wiring = new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec);
+            Wiring wiring = new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec, kind);
             openflow.applyBundle(tables.endpoint(index, new Local(wiring.ofport(), mac), spec.addresses()));
             flowsAdded = true;
             Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
@@ -256,6 +471,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             installPolicy(policySet, after, remoteEndpoints, false);
             wirings.put(spec.id(), wiring);
             usedIndexes.set(index);
+            persist();
             return new Endpoint(spec, kind, hostName, mac, gatewayMac);
         } catch (RuntimeException e) {
             if (flowsAdded) {
@@ -283,7 +499,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     @Override
-    protected void backendDetach(Endpoint endpoint) {
+    protected synchronized void backendDetach(Endpoint endpoint) {
         Wiring w = wirings.get(endpoint.id());
         try {
             openflow.apply(tables.removeEndpoint(w.index()));
@@ -297,6 +513,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         deleteLinkQuietly(w.hostName());
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
+        persist();
     }
 
     private void deletePortQuietly(String port, RuntimeException failure) {
@@ -328,7 +545,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
 
     /** All changes go in one atomic bundle; the bookkeeping changes only once the switch committed it. */
     @Override
-    protected void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
+    protected synchronized void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
         Map<IpPrefix, Integer> ids = new HashMap<>(routeIds);
         int next = nextRouteId;
         List<Labeled> messages = new ArrayList<>();
@@ -353,6 +570,9 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         routeIds = ids;
         nextRouteId = next;
+        routes.clear();
+        routes.putAll(all);
+        persist();
     }
 
     /**
@@ -387,9 +607,10 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     @Override
-    protected void backendApplyPolicies(PolicySet policies) {
+    protected synchronized void backendApplyPolicies(PolicySet policies) {
         try {
             installPolicy(policies, wirings, remoteEndpoints, true);
+            persist();
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("policies", policies.policies().size() + " policies", e.getMessage());
         } catch (RuntimeException e) {
@@ -398,13 +619,14 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     @Override
-    protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
+    protected synchronized void backendSetRemotes(List<RemoteEndpoint> remotes) {
         try {
             installPolicy(policySet, wirings, remotes, false);
         } catch (RuntimeException e) {
             throw translate("set remote endpoints", e);
         }
         remoteEndpoints = List.copyOf(remotes);
+        persist();
     }
 
     /**
@@ -413,6 +635,12 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
      * (no grandfathering), and the datapath's cached megaflows are purged.
      */
     private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet) {
+        installPolicy(set, endpoints, remotes, newSet, List.of());
+    }
+
+    /** As above, with {@code before} at the start of the same bundle. */
+    private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet,
+                               List<Labeled> before) {
         List<PolicyFlows.Member> members = new ArrayList<>();
         List<PolicyFlows.Identity> identities = new ArrayList<>();
         endpoints.values().forEach(w -> {
@@ -422,7 +650,9 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         remotes.forEach(r -> identities.add(new PolicyFlows.Identity(r.labels(), r.addresses())));
         PolicyFlows.Compiled compiled = PolicyFlows.compile(set, members, identities, tables.zone());
         long t0 = System.nanoTime();
-        openflow.applyBundle(compiled.flows());
+        List<Labeled> bundle = new ArrayList<>(before);
+        bundle.addAll(compiled.flows());
+        openflow.applyBundle(bundle);
         if (newSet) {
             ovs.appctl("dpctl/flush-conntrack", "zone=" + tables.zone());
         }
@@ -440,7 +670,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
      * endpoints' NO_ROUTE flows in table 2 (drop routes also lead there).
      */
     @Override
-    protected StatsSnapshot backendStats() {
+    protected synchronized StatsSnapshot backendStats() {
         Instant now = Instant.now();
         Map<Long, PortStats> ports = new HashMap<>();
         Map<Long, Long> noRoute;
@@ -513,11 +743,40 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     // --- lifecycle ------------------------------------------------------------------------------------------------
 
     /**
-     * Removes everything: the private instance with {@code exit --cleanup} (or, in a shared instance, our bridge), then
-     * the veths of endpoints still attached. Stopping OVS first means no af_packet socket sees its interface vanish.
+     * By default close removes everything, as the contract says for a provider without RESTART_SURVIVAL (not declared:
+     * the private instance dies with its JVM, so a restarted JVM cannot adopt yet). With option
+     * {@code ovs.park-on-close=true} close only closes our sockets: the instance (parked in {@link InstancePool}), the
+     * bridge, its ports and flows, the veths and the uplink shim stay, as does the state file that a later open of this
+     * name in the same JVM adopts.
      */
     @Override
-    protected void backendClose() {
+    protected synchronized void backendClose() {
+        if (released) {
+            return;
+        }
+        if (!config().boolOption(PARK_ON_CLOSE, false)) {
+            backendDestroy();
+            return;
+        }
+        released = true;
+        persist();
+        openflow.close();
+        if (ovs.owned()) {
+            InstancePool.park(ovs, name());
+        } else {
+            ovs.close();
+        }
+        nodeLinks.close();
+        node.close();
+        forget(name());
+    }
+
+    /**
+     * Removes everything: our bridge (and the private instance with {@code exit --cleanup} when no other dataplane,
+     * open or parked, uses it), the uplink shim, the veths of endpoints still attached and the state file.
+     */
+    @Override
+    protected synchronized void backendDestroy() {
         if (released) {
             return;
         }
@@ -527,13 +786,14 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         uplink.ifPresent(u -> u.shim().remove());
         wirings.values().forEach(w -> deleteLinkQuietly(w.hostName()));
         wirings.clear();
+        try {
+            java.nio.file.Files.deleteIfExists(stateFile);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot delete {}: {}", stateFile, e.getMessage());
+        }
         nodeLinks.close();
         node.close();
-    }
-
-    @Override
-    protected void backendDestroy() {
-        backendClose();
+        forget(name());
     }
 
     private static RuntimeException translate(String operation, RuntimeException e) {

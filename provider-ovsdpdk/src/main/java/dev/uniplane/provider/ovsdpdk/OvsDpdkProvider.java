@@ -61,7 +61,7 @@ public final class OvsDpdkProvider extends ProbingProvider {
         super(NAME, "Open vSwitch 3.1 userspace datapath with DPDK af_packet ports on veths (OVSDB + OpenFlow 1.3): "
                 + "IPv4/IPv6 routing with flow-consistent ECMP and drop routes, stateful policy through conntrack with rule counters, "
                 + "endpoint counters and drop reasons", PRIORITY,
-                // Only what the conformance kit passes (README): no POLICY_SCTP, no restart survival yet.
+                // Only what the conformance kit passes (README): no POLICY_SCTP.
                 Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.IPV6, Capability.ECMP,
                         Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS,
                         Capability.DROP_REASONS, Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_CIDR_EXCEPT,

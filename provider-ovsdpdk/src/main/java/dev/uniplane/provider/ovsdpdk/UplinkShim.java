@@ -54,6 +54,11 @@ final class UplinkShim {
         }
     }
 
+    /** The shim a previous open of this dataplane built and left running (adoption). */
+    static UplinkShim existing(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
+        return new UplinkShim(node, links, netns, uplink, base);
+    }
+
     private void build() {
         // Leftovers of a process that died without closing (the filter would mirror into a vanished device).
         remove();

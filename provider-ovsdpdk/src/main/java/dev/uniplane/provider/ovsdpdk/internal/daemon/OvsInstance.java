@@ -99,6 +99,8 @@ public final class OvsInstance implements AutoCloseable {
     private final Thread shutdownHook;
     private final List<Duration> stopTimes = new ArrayList<>();
     private volatile Process ovsdbServer;
+    /** vswitchd's command line, kept for {@link #restartVswitchd()}. */
+    private volatile List<String> vswitchdArgv;
     private volatile Process vswitchd;
     private volatile OvsdbClient client;
 
@@ -191,6 +193,7 @@ public final class OvsInstance implements AutoCloseable {
         argv.addAll(List.of(VSWITCHD_DPDK.toString(), "unix:" + dbSocket,
                 "--pidfile=" + runDir.resolve("ovs-vswitchd.pid"), "--unixctl=" + runDir.resolve("ovs-vswitchd.ctl"),
                 "--log-file=" + dir.resolve("log/ovs-vswitchd.log")));
+        vswitchdArgv = List.copyOf(argv);
         vswitchd = daemon("ovs-vswitchd.out", argv.toArray(String[]::new));
         awaitDpdkInitialized(options.startTimeout());
         LOG.info("OVS-DPDK instance {} ready in {} ms (ovsdb-server pid {}, vswitchd pid {})", dir,
@@ -384,6 +387,30 @@ public final class OvsInstance implements AutoCloseable {
             failures.subList(1, failures.size()).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    /**
+     * Stops vswitchd ({@code ovs-appctl exit}, SIGKILL after 15 s; no {@code --cleanup}: the database keeps bridges and
+     * ports) and starts it again with the same database and command line; returns once the new process runs (it then
+     * reads its configuration from ovsdb-server and re-creates bridges and ports). For tests of reconciliation.
+     */
+    public void restartVswitchd() {
+        Process p = vswitchd;
+        if (directory.isEmpty() || p == null || closed.get()) {
+            throw new IllegalStateException("not a running private instance: " + this);
+        }
+        try {
+            appctl("exit");
+        } catch (OvsDaemonException e) {
+            LOG.warn("ovs-appctl exit failed, killing vswitchd {}: {}", p.pid(), e.getMessage());
+            p.destroyForcibly();
+        }
+        if (!awaitExit(p, EXIT_TIMEOUT)) {
+            p.destroyForcibly();
+            awaitExit(p, Duration.ofSeconds(5));
+        }
+        vswitchd = daemon("ovs-vswitchd.out", vswitchdArgv.toArray(String[]::new));
+        LOG.info("restarted vswitchd of {} (pid {})", directory.get(), vswitchd.pid());
     }
 
     private void stopVswitchd() {

@@ -134,6 +134,29 @@ public final class OpenFlowChannel implements AutoCloseable {
         this.asyncListener = listener;
     }
 
+    private volatile Runnable lostListener;
+
+    /**
+     * Runs {@code listener} once (on the reader thread) when the switch closes the connection or reading fails; not
+     * after {@link #close()}. If the connection is lost already, runs it at once.
+     */
+    public void onLost(Runnable listener) {
+        this.lostListener = listener;
+        if (lost != null && !closedByClient) {
+            fireLost();
+        }
+    }
+
+    private volatile boolean closedByClient;
+    private final java.util.concurrent.atomic.AtomicBoolean lostFired = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void fireLost() {
+        Runnable l = lostListener;
+        if (l != null && !closedByClient && lostFired.compareAndSet(false, true)) {
+            l.run();
+        }
+    }
+
     private int nextXid() {
         return nextXid.getAndIncrement();
     }
@@ -328,6 +351,7 @@ public final class OpenFlowChannel implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             connectionLost(lost == null ? "read from " + socket + " failed: " + e : "closed", e);
         }
+        fireLost();
     }
 
     private void dispatch(OfMessage message) {
@@ -385,6 +409,7 @@ public final class OpenFlowChannel implements AutoCloseable {
     /** Closes the socket; pending requests fail. Idempotent. */
     @Override
     public void close() {
+        closedByClient = true;
         connectionLost("closed by the client", null);
         try {
             reader.join(Duration.ofSeconds(2));
