@@ -32,6 +32,7 @@ import static dev.uniplane.linux.internal.netlink.RtnlCodec.*;
  * the operation, the object, the errno name and the kernel's extended ACK text.
  */
 public final class RtNetlink implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtNetlink.class);
     /** Address family for dumps: all families. */
     public static final int AF_UNSPEC = 0;
     /** Address family for dumps: IPv4. */
@@ -225,6 +226,22 @@ public final class RtNetlink implements AutoCloseable {
         ifinfomsg(b, AF_UNSPEC, 0, 0, 0);
         b.attrString(IFLA_IFNAME, name).end();
         socket.request(b, seq, "delete link", name);
+    }
+
+    /**
+     * Deletes the link if it exists, for cleanup paths: a veth may already be gone with its peer's namespace, and a
+     * failure is logged rather than thrown. True when this call deleted it.
+     */
+    public synchronized boolean deleteLinkIfPresent(String name) {
+        try {
+            if (findLink(name).isPresent()) {
+                deleteLink(name);
+                return true;
+            }
+        } catch (LinuxException e) {
+            LOG.warn("cannot delete {}: {}", name, e.getMessage());
+        }
+        return false;
     }
 
     public synchronized void deleteLink(int index) {

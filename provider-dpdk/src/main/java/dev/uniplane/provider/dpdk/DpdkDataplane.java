@@ -347,7 +347,7 @@ final class DpdkDataplane extends AbstractDataplane {
                 unplugQuietly(eal, node, port, true);
             }
             if (linked) {
-                deleteLinkQuietly(hostName);
+                nodeLinks.deleteLinkIfPresent(hostName);
             }
             throw translate("attach " + spec.id(), e);
         }
@@ -368,20 +368,10 @@ final class DpdkDataplane extends AbstractDataplane {
         if (quiesced) {
             unplugQuietly(eal, node, w.port(), true);
         }
-        deleteLinkQuietly(w.hostName());
+        nodeLinks.deleteLinkIfPresent(w.hostName());
         slots.clear(w.slot());
     }
 
-    /** The veth goes with its peer; when the workload netns is already gone the kernel has removed both. */
-    private void deleteLinkQuietly(String hostName) {
-        try {
-            if (nodeLinks.findLink(hostName).isPresent()) {
-                nodeLinks.deleteLink(hostName);
-            }
-        } catch (LinuxException e) {
-            LOG.warn("cannot delete {}: {}", hostName, e.getMessage());
-        }
-    }
 
     // --- routes, policy -------------------------------------------------------------------------------------------
 
@@ -497,7 +487,7 @@ final class DpdkDataplane extends AbstractDataplane {
         }
         for (Wiring w : wirings.values()) {
             unplugQuietly(eal, node, w.port(), false);
-            deleteLinkQuietly(w.hostName());
+            nodeLinks.deleteLinkIfPresent(w.hostName());
         }
         wirings.clear();
         if (uplinkPort != null) {

@@ -232,7 +232,7 @@ final class EbpfDataplane extends AbstractDataplane {
             if (wiring != null) {
                 removeFromMaps(wiring);
             }
-            deleteLinkQuietly(hostName);
+            nodeLinks.deleteLinkIfPresent(hostName);
             throw translate("attach " + spec.id(), e);
         }
     }
@@ -259,7 +259,7 @@ final class EbpfDataplane extends AbstractDataplane {
     protected void backendDetach(Endpoint endpoint) {
         Wiring w = wirings.get(endpoint.id());
         removeFromMaps(w);
-        deleteLinkQuietly(w.hostName());
+        nodeLinks.deleteLinkIfPresent(w.hostName());
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
         compilePolicy(policySet);
@@ -275,16 +275,6 @@ final class EbpfDataplane extends AbstractDataplane {
         maps.removeIfindex(w.hostIfindex());
     }
 
-    /** The veth goes with its peer; when the workload netns is already gone the kernel has removed both. */
-    private void deleteLinkQuietly(String hostName) {
-        try {
-            if (nodeLinks.findLink(hostName).isPresent()) {
-                nodeLinks.deleteLink(hostName);
-            }
-        } catch (LinuxException e) {
-            LOG.warn("cannot delete {}: {}", hostName, e.getMessage());
-        }
-    }
 
     // --- routes ---------------------------------------------------------------------------------------------------
 
@@ -471,7 +461,7 @@ final class EbpfDataplane extends AbstractDataplane {
     /** Endpoints are detached already (by the base class); removes the uplink filter, the pins and the state. */
     @Override
     protected void backendDestroy() {
-        wirings.values().forEach(w -> deleteLinkQuietly(w.hostName()));
+        wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
         wirings.clear();
         if (uplinkIfindex != 0) {
             try {

@@ -484,7 +484,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             if (portAdded) {
                 deletePortQuietly(hostName, e);
             }
-            deleteLinkQuietly(hostName);
+            nodeLinks.deleteLinkIfPresent(hostName);
             throw translate("attach " + spec.id(), e);
         }
     }
@@ -510,7 +510,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             throw translate("detach " + endpoint.id(), e);
         }
         deletePortQuietly(w.hostName(), null);
-        deleteLinkQuietly(w.hostName());
+        nodeLinks.deleteLinkIfPresent(w.hostName());
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
         persist();
@@ -530,16 +530,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
     }
 
-    /** The veth goes with its peer; when the workload netns is already gone the kernel has removed both. */
-    private void deleteLinkQuietly(String hostName) {
-        try {
-            if (nodeLinks.findLink(hostName).isPresent()) {
-                nodeLinks.deleteLink(hostName);
-            }
-        } catch (LinuxException e) {
-            LOG.warn("cannot delete {}: {}", hostName, e.getMessage());
-        }
-    }
 
     // --- routes ---------------------------------------------------------------------------------------------------
 
@@ -784,7 +774,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         openflow.close();
         closeInstance(ovs, name(), true, null);
         uplink.ifPresent(u -> u.shim().remove());
-        wirings.values().forEach(w -> deleteLinkQuietly(w.hostName()));
+        wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
         wirings.clear();
         try {
             java.nio.file.Files.deleteIfExists(stateFile);
