@@ -24,8 +24,9 @@ public final class Oracle {
         Packet packet = switch (protocol) {
             case TCP -> Packet.tcp(origin, source.toString(), 40000, destination.toString(), port, TcpFlags.SYN);
             case UDP -> Packet.udp(origin, source.toString(), 40000, destination.toString(), port);
+            case SCTP -> Packet.sctp(origin, source.toString(), 40000, destination.toString(), port);
             case ICMP, ICMPV6 -> Packet.icmpEchoRequest(origin, source.toString(), destination.toString(), 1);
-            default -> throw new IllegalArgumentException("the kit probes TCP, UDP and ICMP, not " + protocol);
+            default -> throw new IllegalArgumentException("the kit probes TCP, UDP, SCTP and ICMP, not " + protocol);
         };
         return model.evaluate(packet);
     }

@@ -55,6 +55,7 @@ public abstract class PolicyVerification extends DataplaneVerification {
         ProbeResult result = switch (protocol) {
             case TCP -> Traffic.tcp(from, source, to, port, Traffic.TIMEOUT);
             case UDP -> Traffic.udp(from, source, to, port, 0, Traffic.TIMEOUT);
+            case SCTP -> Traffic.sctp(from, source, to, port, Traffic.TIMEOUT);
             default -> Traffic.ping(from, to);
         };
         assertThat(result.outcome()).as("%s (model: %s)", result, model)
@@ -235,6 +236,58 @@ public abstract class PolicyVerification extends DataplaneVerification {
             probe(client, client.ipv4(), vip, Protocol.TCP, 7331, false);
             // The VNF sends from the routed prefix: its own egress policy still applies.
             probe(vnf, vip, client.ipv4(), Protocol.TCP, 7332, false);
+        }
+    }
+
+    @Test
+    public void optional_sctpPortRulesAllowOnePortAndDenyTheOthers() {
+        requireCapability(Capability.POLICY_SCTP);
+        Workload client = attachWorkload("pol-n1", "app", "client");
+        Workload server = attachWorkload("pol-n2", "app", "db");
+        List<Peer> fromClient = List.of(Peer.labels("app", "client"));
+        List<Policy> policies = new java.util.ArrayList<>(List.of(Policy.builder("db-in").selectLabels("app", "db")
+                .ingress(Rule.allow(fromClient, List.of(PortMatch.of(Protocol.SCTP, 7340, 7340))),
+                        Rule.deny(fromClient, List.of(PortMatch.of(Protocol.SCTP, 7341, 7341))))
+                .build()));
+        if (dataplane().capabilities().has(Capability.STATEFUL_POLICY)) {
+            // The client takes no new flows in: each INIT ACK must come back as the reply of the client's own flow.
+            policies.add(Policy.builder("client-closed").selectLabels("app", "client").ingress().build());
+        }
+        dataplane().applyPolicies(PolicySet.of(policies.toArray(Policy[]::new)));
+        try (var s = Traffic.serveSctp(server, 7340); var s2 = Traffic.serveSctp(server, 7341); var s3 = Traffic.serveSctp(server, 7342);
+             EchoServer tcp = Traffic.serve(server, 7340)) {
+            StatsSnapshot before = dataplane().stats();
+            // One INIT per probe, each from a fresh source port: every probe is exactly one new flow.
+            for (int i = 0; i < 3; i++) {
+                probe(client, server, Protocol.SCTP, 7340, true);
+            }
+            for (int i = 0; i < 2; i++) {
+                probe(client, server, Protocol.SCTP, 7341, false);
+            }
+            probe(client, server, Protocol.SCTP, 7342, false);
+            StatsSnapshot delta = dataplane().stats().delta(before);
+            assertThat(s.peers()).as("INITs answered on the allowed port").hasSize(3);
+            assertThat(s2.peers()).as("INITs that reached the denied port").isEmpty();
+            assertThat(s3.peers()).as("INITs that reached the default-denied port").isEmpty();
+            if (dataplane().capabilities().has(Capability.RULE_STATS)) {
+                assertThat(delta.rule(new RuleRef("db-in", Direction.INGRESS, 0), Action.ALLOW).packets()).as("sctp allow rule").isEqualTo(3);
+                assertThat(delta.rule(new RuleRef("db-in", Direction.INGRESS, 1), Action.DENY).packets()).as("sctp deny rule").isEqualTo(2);
+            }
+            if (dataplane().capabilities().has(Capability.DROP_REASONS)) {
+                var srv = delta.endpoint(EndpointId.of("pol-n2"));
+                assertThat(srv.drops(DropReason.POLICY_DENIED)).as("denied at the server").isEqualTo(2);
+                assertThat(srv.drops(DropReason.POLICY_DEFAULT_DENY)).as("default-denied at the server").isEqualTo(1);
+            }
+            if (dataplane().capabilities().has(Capability.ENDPOINT_STATS)) {
+                assertThat(delta.endpoint(EndpointId.of("pol-n2")).rxPackets()).as("INITs delivered to the server").isEqualTo(3);
+                assertThat(delta.endpoint(EndpointId.of("pol-n1")).rxPackets()).as("INIT ACKs back at the client").isEqualTo(3);
+            }
+            // A TCP rule is not an SCTP rule, and the reverse: tcp/7340 is not allowed.
+            probe(client, server, Protocol.TCP, 7340, false);
+            if (dataplane().capabilities().has(Capability.IPV6)) {
+                probe(client, client.ipv6(), server.ipv6(), Protocol.SCTP, 7340, true);
+                probe(client, client.ipv6(), server.ipv6(), Protocol.SCTP, 7342, false);
+            }
         }
     }
 

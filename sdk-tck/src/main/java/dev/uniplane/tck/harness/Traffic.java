@@ -118,6 +118,49 @@ public final class Traffic {
         }
     }
 
+    /** An SCTP responder on {@code port} inside a host (answers INIT with INIT ACK); close it to stop. */
+    public static SctpResponder serveSctp(Host host, int port) {
+        return SctpResponder.start(host, port);
+    }
+
+    /** Sends one SCTP INIT and expects the INIT ACK of a {@link SctpResponder}: DELIVERED or TIMED_OUT. */
+    public static ProbeResult sctp(Host client, IpAddress destination, int port) {
+        return sctp(client, null, destination, port, TIMEOUT);
+    }
+
+    /**
+     * Sends one SCTP INIT from {@code source} ({@code null} = the kernel's choice) and a fresh random source port, so
+     * every probe is a new flow, and waits for the matching INIT ACK (ports swapped, our initiate tag as its
+     * verification tag). {@code packetsSent}/{@code bytesSent} are exact (one packet; IP header + INIT).
+     */
+    public static ProbeResult sctp(Host client, IpAddress source, IpAddress destination, int port, Duration timeout) {
+        String what = "sctp " + client.name() + " -> " + hostPort(destination, port);
+        long start = System.nanoTime();
+        int sourcePort = java.util.concurrent.ThreadLocalRandom.current().nextInt(49152, 65536);
+        int tag = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+        byte[] init = SctpPackets.init(sourcePort, port, tag);
+        long ipBytes = init.length + (destination.family() == IpFamily.IPV4 ? 20 : 40);
+        try (RawSocket socket = client.netns().run(() -> RawSocket.open(destination.family(), SctpPackets.PROTOCOL))) {
+            if (source != null) {
+                socket.bind(source);
+            }
+            socket.send(init, destination);
+            while (true) {
+                long left = timeout.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                if (left <= 0) {
+                    return new ProbeResult(Outcome.TIMED_OUT, elapsed(start), what, 1, ipBytes);
+                }
+                var in = socket.receive(Duration.ofMillis(left));
+                var answer = in.flatMap(p -> SctpPackets.parse(p.data(), p.payload(), p.data().length - p.payload()));
+                if (answer.isPresent() && answer.get().sourcePort() == port && answer.get().destinationPort() == sourcePort
+                        && answer.get().verificationTag() == tag && answer.get().chunkType() == SctpPackets.CHUNK_INIT_ACK
+                        && in.get().from().equals(destination)) {
+                    return new ProbeResult(Outcome.DELIVERED, elapsed(start), what, 1, ipBytes);
+                }
+            }
+        }
+    }
+
     /** One ICMP (or ICMPv6) echo request through a raw socket in the client's namespace. */
     public static ProbeResult ping(Host client, IpAddress destination) {
         return ping(client, destination, TIMEOUT);

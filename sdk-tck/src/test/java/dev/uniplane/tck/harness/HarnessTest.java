@@ -86,6 +86,17 @@ class HarnessTest {
     }
 
     @Test
+    void sctpInitsAreAnsweredOnTheRespondersPortOnly() {
+        try (SctpResponder server = Traffic.serveSctp(b, 9105)) {
+            ProbeResult sctp = Traffic.sctp(a, b.ipv4(), 9105);
+            assertThat(sctp.outcome()).as("%s", sctp).isEqualTo(Outcome.DELIVERED);
+            assertThat(sctp.bytesSent()).as("IP header + SCTP common header + INIT chunk").isEqualTo(20 + 12 + 20);
+            assertThat(Traffic.sctp(a, a.ipv4(), b.ipv4(), 9106, Duration.ofMillis(400)).outcome()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(server.peers()).containsExactly(a.ipv4());
+        }
+    }
+
+    @Test
     void closedPortsAreRefusedAndUnreachableAddressesTimeOut() {
         assertThat(Traffic.tcp(a, b.ipv4(), 9101).outcome()).isEqualTo(Outcome.REFUSED);
         ProbeResult lost = Traffic.udp(a, null, IpAddress.parse("10.100.77.77"), 9101, 0, Duration.ofMillis(400));

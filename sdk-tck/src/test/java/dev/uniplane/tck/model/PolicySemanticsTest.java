@@ -268,6 +268,17 @@ class PolicySemanticsTest {
     }
 
     @Test
+    void sctpRuleMatchesSctpOnItsPortsOnly() {
+        f.apply(ingressOfB("b-in", Rule.allow(List.of(), List.of(PortMatch.of(Protocol.SCTP, 7340, 7340))),
+                Rule.deny(List.of(), List.of(PortMatch.of(Protocol.SCTP, 7341, 7341)))));
+        assertDelivered(f.send(Packet.sctp(FROM_A, A, 40000, B, 7340)));
+        assertDropped(f.send(Packet.sctp(FROM_A, A, 40001, B, 7341)), DropReason.POLICY_DENIED);
+        assertDropped(f.send(Packet.sctp(FROM_A, A, 40002, B, 7342)), DropReason.POLICY_DEFAULT_DENY);
+        assertDropped(f.send(syn(FROM_A, A, B, 7340)), DropReason.POLICY_DEFAULT_DENY);
+        assertDropped(f.send(udp(FROM_A, A, B, 7340)), DropReason.POLICY_DEFAULT_DENY);
+    }
+
+    @Test
     void anyProtocolWithoutPortsMeansEveryProtocol() {
         f.apply(ingressOfB("b-in", Rule.allow(List.of(), List.of(PortMatch.any(Protocol.ANY)))));
         assertDelivered(f.send(ping(FROM_A, A, B)));

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Maps every clause of SEMANTICS.md to the model tests that pin it down, and checks that each named test exists (so
- * the table cannot rot when a test is renamed). Clauses the model cannot observe are listed with the reason.
+ * the table cannot rot when a test is renamed). Clauses the model cannot observe are listed with the reason. A
+ * {@code *Verification} class is a provider TCK test of {@code dev.uniplane.tck} that checks the clause on real packets.
  *
  * <pre>
  * Clause (SEMANTICS.md)                                           Tests (class#method)
@@ -37,6 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Routes: no match → NO_ROUTE                                     RoutingSemanticsTest#noRouteDrops, #noRouteIsDecidedBeforeTtl
  * Routes: TTL decremented on routed packets, 0 → TTL_EXCEEDED     RoutingSemanticsTest#ttlExceeded, #localDeliveryIsRoutedAndDecrementsTtl,
  *                                                                 ModelTypesTest#ipv6HostRoutesPoliciesEchoAndHopLimit
+ * Routes: anti-spoofing: a foreign source → INVALID at the        EndpointSemanticsTest#spoofedSourceIsDroppedAsInvalidAtTheSender,
+ *         sender; a prefix routed to the endpoint is its own      #anEndpointMaySendFromPrefixesRoutedToIt;
+ *                                                                 provider TCK: AttachVerification#required_aWorkloadCannotSendFrom-
+ *                                                                 AnAddressThatIsNotItsOwn, #optional_...Ipv6AddressThatIsNotItsOwn
  * (model) order of policy and routing                             RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting,
  *                                                                 #ingressPolicyIsCheckedAfterRouting
  * Policy: apply replaces the whole set                            PolicySemanticsTest#applyReplacesTheWholeSet
@@ -89,6 +94,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Precise: a DENY-only list still isolates                        PolicySemanticsTest#denyOnlyListStillIsolates
  * Precise: ANY + ports = TCP/UDP/SCTP; ICMP has no ports          PolicySemanticsTest#anyProtocolWithPortsMeansTcpUdpSctp,
  *                                                                 #anyProtocolWithoutPortsMeansEveryProtocol, #icmpRuleWithPortsIsInvalid
+ * Policy: SCTP port rules (POLICY_SCTP), stateful SCTP replies    PolicySemanticsTest#sctpRuleMatchesSctpOnItsPortsOnly,
+ *                                                                 StatefulSemanticsTest#sctpReplyOfAllowedFlowPasses; provider TCK:
+ *                                                                 PolicyVerification#optional_sctpPortRulesAllowOnePortAndDenyTheOthers
  * Stats: per endpoint rx/tx packets+bytes, drops by reason        StatsSemanticsTest#endpointCountersFromWorkloadPointOfView,
  *                                                                 #dropsCountedByReasonAtTheEndpointOnWhoseBehalfTheyHappen
  * Stats: per rule, new-flow packets the rule decided, by verdict  StatsSemanticsTest#ruleCountersCountNewFlowPacketsOnly,
@@ -124,6 +132,10 @@ class SemanticsClauseCoverageTest {
         m.put("no route", List.of("RoutingSemanticsTest#noRouteDrops", "RoutingSemanticsTest#noRouteIsDecidedBeforeTtl"));
         m.put("TTL", List.of("RoutingSemanticsTest#ttlExceeded", "RoutingSemanticsTest#localDeliveryIsRoutedAndDecrementsTtl",
                 "ModelTypesTest#ipv6HostRoutesPoliciesEchoAndHopLimit"));
+        m.put("anti-spoofing", List.of("EndpointSemanticsTest#spoofedSourceIsDroppedAsInvalidAtTheSender",
+                "EndpointSemanticsTest#anEndpointMaySendFromPrefixesRoutedToIt",
+                "AttachVerification#required_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn",
+                "AttachVerification#optional_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn"));
         m.put("order of policy and routing", List.of("RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting",
                 "RoutingSemanticsTest#ingressPolicyIsCheckedAfterRouting"));
         m.put("apply replaces the set", List.of("PolicySemanticsTest#applyReplacesTheWholeSet"));
@@ -168,6 +180,9 @@ class SemanticsClauseCoverageTest {
         m.put("deny-only list isolates", List.of("PolicySemanticsTest#denyOnlyListStillIsolates"));
         m.put("ANY with ports, ICMP portless", List.of("PolicySemanticsTest#anyProtocolWithPortsMeansTcpUdpSctp",
                 "PolicySemanticsTest#anyProtocolWithoutPortsMeansEveryProtocol", "PolicySemanticsTest#icmpRuleWithPortsIsInvalid"));
+        m.put("SCTP port rules", List.of("PolicySemanticsTest#sctpRuleMatchesSctpOnItsPortsOnly",
+                "StatefulSemanticsTest#sctpReplyOfAllowedFlowPasses",
+                "PolicyVerification#optional_sctpPortRulesAllowOnePortAndDenyTheOthers"));
         m.put("endpoint stats", List.of("StatsSemanticsTest#endpointCountersFromWorkloadPointOfView",
                 "StatsSemanticsTest#dropsCountedByReasonAtTheEndpointOnWhoseBehalfTheyHappen"));
         m.put("rule stats", List.of("StatsSemanticsTest#ruleCountersCountNewFlowPacketsOnly", "StatsSemanticsTest#ruleCountersCountEachCheckARuleDecided",
@@ -184,7 +199,9 @@ class SemanticsClauseCoverageTest {
             assertThat(clause.getValue()).as(clause.getKey()).isNotEmpty();
             for (String test : clause.getValue()) {
                 String[] parts = test.split("#");
-                Class<?> type = Class.forName(getClass().getPackageName() + "." + parts[0]);
+                // Provider TCK tests live in dev.uniplane.tck, the model's tests here.
+                String pkg = parts[0].endsWith("Verification") ? "dev.uniplane.tck" : getClass().getPackageName();
+                Class<?> type = Class.forName(pkg + "." + parts[0]);
                 assertThat(Arrays.stream(type.getDeclaredMethods()).map(Method::getName))
                         .as("clause '%s' names %s", clause.getKey(), test).contains(parts[1]);
             }

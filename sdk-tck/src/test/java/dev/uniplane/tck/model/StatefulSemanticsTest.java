@@ -74,6 +74,16 @@ class StatefulSemanticsTest {
     }
 
     @Test
+    void sctpReplyOfAllowedFlowPasses() {
+        f.apply(A_INGRESS_CLOSED);
+        Packet init = Packet.sctp(FROM_A, A, 40000, B, 7340);
+        assertDelivered(f.send(init));
+        Verdict initAck = f.send(init.reply(FROM_B));
+        assertDelivered(initAck);
+        assertThat(initAck.flowMatch()).isEqualTo(FlowMatch.REPLY);
+    }
+
+    @Test
     void icmpEchoReplyOfAllowedFlowPasses() {
         f.apply(A_INGRESS_CLOSED, B_EGRESS_CLOSED);
         Packet request = ping(FROM_A, A, B);
