@@ -13,6 +13,7 @@ PACKAGES=(
   clang llvm libbpf1 libbpf-dev bpftool linux-libc-dev                   # eBPF provider: compile and load BPF objects
   gcc pkg-config                           # native shims
   dpdk dpdk-dev libdpdk-dev                # DPDK provider (issue #7): runtime + PMDs, dpdk-testpmd, headers/pkg-config for the shim
+  librte-net-memif23 librte-net-vhost23 librte-vhost23 librte-net-virtio23   # DPDK provider MEMIF/VHOST_USER endpoints; virtio-user for testpmd in its tests
   openvswitch-switch openvswitch-common openvswitch-switch-dpdk          # OVS-DPDK provider: private ovsdb-server + DPDK vswitchd
   librte-net-af-packet23 librte-mempool-ring23   # DPDK PMD plugins vswitchd needs (only Recommends of dpdk, so --no-install-recommends skips them)
 )

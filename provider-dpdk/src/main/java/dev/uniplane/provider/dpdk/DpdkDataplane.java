@@ -34,6 +34,7 @@ import dev.uniplane.provider.dpdk.internal.fastpath.ForwardingTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.Hop;
 import dev.uniplane.provider.dpdk.internal.fastpath.PortBinding;
 import dev.uniplane.provider.dpdk.internal.fastpath.Router;
+import dev.uniplane.provider.dpdk.internal.fastpath.SourceFilter;
 import dev.uniplane.provider.dpdk.internal.fastpath.TableRoute;
 import dev.uniplane.provider.dpdk.internal.fastpath.FlowTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.RuleCounters;
@@ -60,8 +61,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DPDK dataplane: a Java IPv4 {@link Router} on the EAL lcore, polling one {@code net_af_packet} port per
- * endpoint (the host end of the endpoint's veth) and one for the uplink. Workloads get a /32, a default route to
+ * The DPDK dataplane: a Java IPv4/IPv6 {@link Router} on the EAL lcore, polling one {@code net_af_packet} port per
+ * endpoint (the host end of the endpoint's veth; a server-mode {@code net_memif}/{@code net_vhost} port for MEMIF and
+ * VHOST_USER endpoints, see {@link SocketAttachment}) and one for the uplink. Workloads get a /32, a default route to
  * 169.254.1.1 and a permanent neighbour entry pinning it to {@link #GATEWAY_MAC}, so the router never answers ARP; on
  * the uplink the node namespace's kernel keeps the uplink address and does ARP (see {@link dev.uniplane.linux.NeighbourResolver}).
  *
@@ -89,8 +91,11 @@ final class DpdkDataplane extends AbstractDataplane {
     private static DpdkDataplane open;
     private static PacketPool pool;
 
-    /** What attach made for one endpoint. */
-    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec) {
+    /**
+     * What attach made for one endpoint: a veth ({@code hostName} is its host end, {@code socket} null) or a socket
+     * attachment ({@code hostName} is the vdev name, {@code socket} the memif/vhost-user server socket).
+     */
+    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, SocketAttachment socket) {
     }
 
     private final NetNs node;
@@ -210,7 +215,11 @@ final class DpdkDataplane extends AbstractDataplane {
      * thread (the lcore) polls it.
      */
     private static EthPort plug(Eal eal, NetNs node, String iface) {
-        String devargs = "net_af_packet" + VDEVS.getAndIncrement() + ",iface=" + iface + ",framecnt=4096";
+        return plugDevice(eal, node, "net_af_packet" + VDEVS.getAndIncrement() + ",iface=" + iface + ",framecnt=4096");
+    }
+
+    /** Probes {@code devargs} and opens its port in the node namespace; a port that does not open is removed again. */
+    private static EthPort plugDevice(Eal eal, NetNs node, String devargs) {
         return node.run(() -> {
             int id = eal.hotplug(devargs);
             try {
@@ -263,10 +272,24 @@ final class DpdkDataplane extends AbstractDataplane {
         }
         endpoints.values().forEach(w -> ports.add(new PortBinding(w.port().id(), w.slot(), GATEWAY_MAC.value())));
         List<TableRoute> entries = new ArrayList<>();
-        // Host routes of endpoints first: an explicit user route for the same /32 replaces it (service chaining).
+        // Host routes of endpoints first: an explicit user route for the same /32 (/128) replaces it (service chaining).
+        Map<Integer, List<SourceFilter.Prefix>> sources = new HashMap<>();
         for (Wiring w : endpoints.values()) {
-            w.spec().address(IpFamily.IPV4).ifPresent(a -> entries.add(new TableRoute(a.v4Value(), 32,
-                    List.of(new Hop.ToEndpoint(w.slot(), w.port().id(), w.mac().value(), 1)))));
+            List<Hop> self = List.of(new Hop.ToEndpoint(w.slot(), w.port().id(), w.mac().value(), 1));
+            List<SourceFilter.Prefix> own = sources.computeIfAbsent(w.slot(), k -> new ArrayList<>());
+            for (IpAddress a : w.spec().addresses()) {
+                IpPrefix host = IpPrefix.host(a);
+                entries.add(tableRoute(host, self));
+                own.add(sourcePrefix(host));
+            }
+        }
+        for (Route r : routeTable.values()) {
+            // anti-spoofing: an endpoint may send from prefixes routed to it (the reference model's rule)
+            for (NextHop h : r.nextHops()) {
+                if (h instanceof NextHop.ToEndpoint t && endpoints.containsKey(t.endpoint())) {
+                    sources.get(endpoints.get(t.endpoint()).slot()).add(sourcePrefix(r.prefix()));
+                }
+            }
         }
         for (Route r : routeTable.values()) {
             List<Hop> hops = new ArrayList<>();
@@ -282,15 +305,28 @@ final class DpdkDataplane extends AbstractDataplane {
                     }
                 }
             }
-            if (!hops.isEmpty() && r.prefix().family() == IpFamily.IPV4) {
-                entries.add(new TableRoute(r.prefix().address().v4Value(), r.prefix().length(), hops));
+            if (!hops.isEmpty()) {
+                entries.add(tableRoute(r.prefix(), hops));
             }
         }
         try {
-            return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value(), policy, ++revisions);
+            return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value(), policy, ++revisions,
+                    SourceFilter.of(sources));
         } catch (RuntimeException e) {
             throw translate("build the forwarding table", e);
         }
+    }
+
+    private static TableRoute tableRoute(IpPrefix prefix, List<Hop> hops) {
+        IpAddress a = prefix.address();
+        return a.family() == IpFamily.IPV4 ? new TableRoute(a.v4Value(), prefix.length(), hops)
+                : TableRoute.v6(a.high(), a.low(), prefix.length(), hops);
+    }
+
+    private static SourceFilter.Prefix sourcePrefix(IpPrefix prefix) {
+        IpAddress a = prefix.address();
+        return a.family() == IpFamily.IPV4 ? SourceFilter.Prefix.v4(a.v4Value(), prefix.length())
+                : SourceFilter.Prefix.v6(a.high(), a.low(), prefix.length());
     }
 
     /**
@@ -316,6 +352,9 @@ final class DpdkDataplane extends AbstractDataplane {
         if (slot >= MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
+        if (kind == AttachKind.MEMIF || kind == AttachKind.VHOST_USER) {
+            return attachSocket(spec, kind, slot);
+        }
         NetNs workload;
         try {
             workload = NetNs.open(Path.of(spec.netns()));
@@ -328,14 +367,13 @@ final class DpdkDataplane extends AbstractDataplane {
         try (workload) {
             nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
             linked = true;
-            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
-                    ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
+            MacAddress mac = workloadMac(spec, slot);
             WorkloadSide.configure(workload, spec, mac, GATEWAY_MAC);
             WorkloadSide.disableTxOffload(workload, spec.interfaceName());
             nodeLinks.setUp(hostName, true);
             port = plug(eal, node, hostName);
             counters.reset(slot);
-            Wiring wiring = new Wiring(slot, hostName, port, mac, spec);
+            Wiring wiring = new Wiring(slot, hostName, port, mac, spec, null);
             Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
             next.put(spec.id(), wiring);
             publish(build(routes, next));
@@ -350,6 +388,68 @@ final class DpdkDataplane extends AbstractDataplane {
                 nodeLinks.deleteLinkIfPresent(hostName);
             }
             throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    /**
+     * Attaches a DPDK-native workload: a memif or vhost-user vdev in server mode whose socket
+     * ({@link SocketAttachment}) the endpoint reports as {@link Endpoint#hostInterface()}. The workload's namespace
+     * and {@code interfaceName} are not touched (nothing is created there); the workload connects whenever it starts
+     * (and may reconnect), sends to {@link #GATEWAY_MAC} and must use {@link Endpoint#mac()} as its own MAC.
+     */
+    private Endpoint attachSocket(AttachSpec spec, AttachKind kind, int slot) {
+        SocketAttachment side = SocketAttachment.of(kind, name(), spec.id(), VDEVS.getAndIncrement());
+        EthPort port = null;
+        boolean prepared = false;
+        try {
+            side.prepare();
+            prepared = true;
+            port = plugDevice(eal, node, side.devargs(GATEWAY_MAC));
+            MacAddress mac = workloadMac(spec, slot);
+            counters.reset(slot);
+            Wiring wiring = new Wiring(slot, side.deviceName(), port, mac, spec, side);
+            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
+            next.put(spec.id(), wiring);
+            publish(build(routes, next));
+            wirings.put(spec.id(), wiring);
+            slots.set(slot);
+            LOG.info("endpoint {} of {}: {} on port {} ({}), socket {}", spec.id(), name(), kind, port.id(), side.deviceName(), side.socket());
+            return new Endpoint(spec, kind, side.socket().toString(), mac, GATEWAY_MAC);
+        } catch (RuntimeException e) {
+            if (port != null) {
+                unplugQuietly(eal, node, port, true);
+            }
+            if (prepared) { // before, the file may be another live dataplane's
+                removeSocketQuietly(side);
+            }
+            if (prepared && port == null && e instanceof dev.uniplane.provider.dpdk.internal.ffm.DpdkException d) {
+                throw new BackendException("attach " + spec.id(), d.errnoName(), d.getMessage() + " (is the PMD installed? "
+                        + side.packageHint() + ")", d);
+            }
+            throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    /** The spec's MAC, or a locally administered one derived from the dataplane, the slot and the endpoint id. */
+    private MacAddress workloadMac(AttachSpec spec, int slot) {
+        return spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
+                ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
+    }
+
+    /** Deletes a socket attachment's socket file (the vdev is unplugged already), or a veth's host end. */
+    private void removeHostSide(Wiring w) {
+        if (w.socket() != null) {
+            removeSocketQuietly(w.socket());
+        } else {
+            nodeLinks.deleteLinkIfPresent(w.hostName());
+        }
+    }
+
+    private static void removeSocketQuietly(SocketAttachment side) {
+        try {
+            side.removeSocket();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove {}: {}", side.socket(), e.getMessage());
         }
     }
 
@@ -368,7 +468,7 @@ final class DpdkDataplane extends AbstractDataplane {
         if (quiesced) {
             unplugQuietly(eal, node, w.port(), true);
         }
-        nodeLinks.deleteLinkIfPresent(w.hostName());
+        removeHostSide(w);
         slots.clear(w.slot());
     }
 
@@ -487,17 +587,19 @@ final class DpdkDataplane extends AbstractDataplane {
         }
         for (Wiring w : wirings.values()) {
             unplugQuietly(eal, node, w.port(), false);
-            nodeLinks.deleteLinkIfPresent(w.hostName());
+            removeHostSide(w);
         }
         wirings.clear();
+        SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
             unplugQuietly(eal, node, uplinkPort, false);
         }
         router.table().free();
         nodeLinks.close();
         node.close();
-        LOG.info("DPDK dataplane {} closed (router slept {} times while idle, ignored {} frames)", name(), router.idleSleeps(),
-                router.ignoredFrames());
+        LOG.info("DPDK dataplane {} closed (router slept {} times while idle, ignored {} frames, answered {} ARP requests "
+                + "and {} neighbour solicitations)", name(), router.idleSleeps(), router.ignoredFrames(), router.arpReplies(),
+                router.neighbourAdvertisements());
     }
 
     /** The base class has detached every endpoint already; closing releases the rest. */

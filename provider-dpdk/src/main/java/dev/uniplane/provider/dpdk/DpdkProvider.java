@@ -24,14 +24,15 @@ public final class DpdkProvider extends ProbingProvider {
     static final List<String> LIBRARIES = List.of("librte_eal.so.23", "librte_ethdev.so.23", "librte_mbuf.so.23", "librte_mempool.so.23");
     /**
      * What the dataplane does today, exactly what the kit verifies (the policy capabilities through PolicyVerification
-     * and DifferentialPolicyVerification); IPV6 and MEMIF/VHOST_USER attachments are the next steps of issue #7.
+     * and DifferentialPolicyVerification) plus ATTACH_MEMIF and ATTACH_VHOST_USER (a server-mode memif or vhost-user
+     * vdev per endpoint for DPDK-native workloads, verified with dpdk-testpmd as the workload by DpdkSocketAttachTest).
      * ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: the workload gets a veth pair whose host end the router
      * reads through an AF_PACKET port (the endpoint reports whichever kind the spec asked for first).
      */
-    static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.ECMP,
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.IPV6, Capability.ECMP,
             Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS, Capability.DROP_REASONS,
             Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES,
-            Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS);
+            Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS, Capability.ATTACH_MEMIF, Capability.ATTACH_VHOST_USER);
 
     private final ProbeHost host;
 

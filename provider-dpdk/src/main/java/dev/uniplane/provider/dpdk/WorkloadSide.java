@@ -3,15 +3,14 @@ package dev.uniplane.provider.dpdk;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
 import dev.uniplane.api.IpAddress;
-import dev.uniplane.api.IpFamily;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.WorkloadInterface;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The workload end of an endpoint's veth ({@link WorkloadInterface}: /32, default route to 169.254.1.1 pinned to the
- * gateway MAC), plus checksum offload off: frames that reach the dataplane through AF_PACKET must carry complete
+ * The workload end of an endpoint's veth ({@link WorkloadInterface}: /32 and /128, default routes to 169.254.1.1 and
+ * fe80::1 pinned to the gateway MAC), plus checksum offload off: frames that reach the dataplane through AF_PACKET must carry complete
  * checksums.
  */
 final class WorkloadSide {
@@ -21,9 +20,9 @@ final class WorkloadSide {
     }
 
     static void configure(NetNs workload, AttachSpec spec, MacAddress mac, MacAddress gatewayMac) {
-        // IPv6 is not declared: the base class rejects v6 addresses before attach.
+        // both families: /32 and /128, gateways 169.254.1.1 and fe80::1 pinned to the gateway MAC
         WorkloadInterface.configure(workload, spec.interfaceName(), dev.uniplane.linux.MacAddress.parse(mac.toString()),
-                spec.addresses().stream().filter(a -> a.family() == IpFamily.IPV4).map(IpAddress::toInetAddress).toList(),
+                spec.addresses().stream().map(IpAddress::toInetAddress).toList(),
                 dev.uniplane.linux.MacAddress.parse(gatewayMac.toString()));
     }
 

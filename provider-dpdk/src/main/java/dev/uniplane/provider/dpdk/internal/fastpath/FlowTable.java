@@ -10,15 +10,16 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The connection tracker of the {@link Router}: an off-heap open-addressing hash (linear probing, at most
- * {@link #MAX_PROBE} slots) on the normalised IPv4 5-tuple (the lower (address, port) end first), 64 bytes per entry:
- * key (2 longs), last seen (ns), policy revision, status, TCP state, which end opened the flow, and the endpoint slots
+ * {@link #MAX_PROBE} slots) on the normalised 5-tuple (the lower (address, port) end first), 128 bytes per entry:
+ * key (two 128-bit addresses, IPv4 as IPv4-mapped IPv6 ({@link #v4}), and protocol + ports), last seen (ns), policy
+ * revision, status, TCP state, which end opened the flow, and the endpoint slots
  * of the opener (egress re-check after an apply) and of the receiver when the flow opened (the re-check routes the
  * opening 5-tuple again instead). Expired entries are dead: a lookup treats them
  * as absent and an insert reuses them, like tombstones. Only the lcore thread touches it; nothing is allocated.
  */
 public final class FlowTable {
     static final int MAX_PROBE = 32;
-    static final int ENTRY = 64;
+    static final int ENTRY = 128;
     static final byte EMPTY = 0;
     static final byte LIVE = 1;
     static final byte DEAD = 2;
@@ -29,15 +30,20 @@ public final class FlowTable {
     static final byte CLOSING = 3;
     static final byte CLOSED = 4;
     static final byte NOT_TCP = 5;
-    private static final long K0 = 0;
-    private static final long K1 = 8;
-    private static final long SEEN = 16;
-    private static final long REVISION = 24;
-    private static final long STATUS = 32;
-    private static final long STATE = 33;
-    private static final long OPENER_LOW = 34;
-    private static final long OPENER = 36;
-    private static final long RECEIVER = 40;
+    /** High half of an IPv4-mapped IPv6 address. */
+    static final long V4_HIGH = 0;
+    private static final long A_HIGH = 0;
+    private static final long A_LOW = 8;
+    private static final long B_HIGH = 16;
+    private static final long B_LOW = 24;
+    private static final long K1 = 32;
+    private static final long SEEN = 40;
+    private static final long REVISION = 48;
+    private static final long STATUS = 56;
+    private static final long STATE = 57;
+    private static final long OPENER_LOW = 58;
+    private static final long OPENER = 60;
+    private static final long RECEIVER = 64;
 
     private final MemorySegment memory;
     private final int mask;
@@ -61,39 +67,55 @@ public final class FlowTable {
         this.icmp = timeouts.icmp().toNanos();
     }
 
-    /** First key word of the normalised tuple. */
-    static long key0(int a, int b) {
-        return ((a & 0xffffffffL) << 32) | (b & 0xffffffffL);
+    /** Low half of the IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d} (the high half is {@link #V4_HIGH}). */
+    static long v4(int address) {
+        return 0xffff_0000_0000L | (address & 0xffffffffL);
     }
 
-    /** Second key word. */
+    /** Whether (high, low) is an IPv4-mapped address. */
+    static boolean isV4(long high, long low) {
+        return high == V4_HIGH && (low >>> 32) == 0xffff;
+    }
+
+    /** The protocol and ports word of the key. */
     static long key1(int protocol, int portA, int portB) {
         return ((long) protocol << 32) | ((long) (portA & 0xffff) << 16) | (portB & 0xffff);
     }
 
     /** Whether (src, sport) is the lower end of the normalised tuple. */
-    static boolean sourceIsLow(int src, int sport, int dst, int dport) {
-        int c = Integer.compareUnsigned(src, dst);
+    static boolean sourceIsLow(long srcHigh, long srcLow, int sport, long dstHigh, long dstLow, int dport) {
+        int c = Long.compareUnsigned(srcHigh, dstHigh);
+        if (c == 0) {
+            c = Long.compareUnsigned(srcLow, dstLow);
+        }
         return c < 0 || (c == 0 && sport <= dport);
     }
 
-    private static int hash(long k0, long k1) {
-        long h = k0 * 0x9E3779B97F4A7C15L ^ k1 * 0xC2B2AE3D27D4EB4FL;
+    private static int hash(long aHigh, long aLow, long bHigh, long bLow, long k1) {
+        long h = (aHigh * 0x9E3779B97F4A7C15L ^ aLow) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ bHigh) * 0x9E3779B97F4A7C15L ^ bLow;
+        h = (h ^ k1) * 0xBF58476D1CE4E5B9L;
         h ^= h >>> 29;
-        h *= 0xBF58476D1CE4E5B9L;
+        h *= 0x94D049BB133111EBL;
         return (int) (h ^ (h >>> 32));
     }
 
-    /** The live entry for the key at {@code now}, or -1 (an expired match is marked dead). */
-    int find(long k0, long k1, long now) {
-        int i = hash(k0, k1) & mask;
+    private boolean matches(long at, long aHigh, long aLow, long bHigh, long bLow, long k1) {
+        return memory.get(JAVA_LONG, at + A_LOW) == aLow && memory.get(JAVA_LONG, at + B_LOW) == bLow
+                && memory.get(JAVA_LONG, at + K1) == k1 && memory.get(JAVA_LONG, at + A_HIGH) == aHigh
+                && memory.get(JAVA_LONG, at + B_HIGH) == bHigh;
+    }
+
+    /** The live entry for the key (lower end a, higher end b) at {@code now}, or -1 (an expired match is marked dead). */
+    int find(long aHigh, long aLow, long bHigh, long bLow, long k1, long now) {
+        int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
             long at = (long) i * ENTRY;
             byte status = memory.get(JAVA_BYTE, at + STATUS);
             if (status == EMPTY) {
                 return -1;
             }
-            if (status == LIVE && memory.get(JAVA_LONG, at + K0) == k0 && memory.get(JAVA_LONG, at + K1) == k1) {
+            if (status == LIVE && matches(at, aHigh, aLow, bHigh, bLow, k1)) {
                 if (expired(at, now)) {
                     kill(i);
                     return -1;
@@ -105,8 +127,9 @@ public final class FlowTable {
     }
 
     /** Opens a flow (the key must not be live); false when the probe window is full of live entries. */
-    boolean insert(long k0, long k1, long now, long revision, byte state, boolean openerLow, int opener, int receiver) {
-        int i = hash(k0, k1) & mask;
+    boolean insert(long aHigh, long aLow, long bHigh, long bLow, long k1, long now, long revision, byte state,
+                   boolean openerLow, int opener, int receiver) {
+        int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
             long at = (long) i * ENTRY;
             byte status = memory.get(JAVA_BYTE, at + STATUS);
@@ -116,7 +139,10 @@ public final class FlowTable {
             if (status != LIVE) {
                 live++;
             }
-            memory.set(JAVA_LONG, at + K0, k0);
+            memory.set(JAVA_LONG, at + A_HIGH, aHigh);
+            memory.set(JAVA_LONG, at + A_LOW, aLow);
+            memory.set(JAVA_LONG, at + B_HIGH, bHigh);
+            memory.set(JAVA_LONG, at + B_LOW, bLow);
             memory.set(JAVA_LONG, at + K1, k1);
             memory.set(JAVA_LONG, at + SEEN, now);
             memory.set(JAVA_LONG, at + REVISION, revision);
@@ -136,7 +162,7 @@ public final class FlowTable {
         int protocol = (int) (memory.get(JAVA_LONG, at + K1) >>> 32);
         long timeout = switch (protocol) {
             case 6 -> memory.get(JAVA_BYTE, at + STATE) == ESTABLISHED ? tcpEstablished : tcpOther;
-            case 1 -> icmp;
+            case 1, 58 -> icmp;
             default -> udp;
         };
         return idle > timeout;
@@ -171,8 +197,20 @@ public final class FlowTable {
         return memory.get(JAVA_INT, (long) i * ENTRY + RECEIVER);
     }
 
-    long key0(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + K0);
+    long aHigh(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + A_HIGH);
+    }
+
+    long aLow(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + A_LOW);
+    }
+
+    long bHigh(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + B_HIGH);
+    }
+
+    long bLow(int i) {
+        return memory.get(JAVA_LONG, (long) i * ENTRY + B_LOW);
     }
 
     long key1(int i) {

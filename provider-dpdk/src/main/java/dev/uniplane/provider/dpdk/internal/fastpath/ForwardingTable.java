@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One immutable generation of the {@link Router}'s state: the ports it polls and an {@code rte_lpm} whose 24-bit next
- * hop indexes an ECMP group. A group is a run of {@link #slots} (each hop repeated by its weight, divided by the gcd of
+ * One immutable generation of the {@link Router}'s state: the ports it polls, an {@code rte_lpm} (IPv4) and an
+ * {@link Lpm6} (IPv6) whose next hop indexes an ECMP group, and the anti-spoofing {@link SourceFilter}. A group is a run of {@link #slots} (each hop repeated by its weight, divided by the gcd of
  * the weights); a slot names a member: kind, output port, new MACs and the endpoint slot to charge. Published with one
  * volatile write ({@link Router#publish}); its LPM is freed by {@link #free()} once the loop has passed a quiescent
  * point.
@@ -32,6 +32,9 @@ public final class ForwardingTable {
     /** Indexed by port id: the endpoint slot behind it, {@link PortBinding#UPLINK} or {@link #NO_PORT}. */
     final int[] endpointOfPort;
     final MemorySegment lpm;
+    final Lpm6 lpm6;
+    /** Which sources each endpoint slot may send from. */
+    final SourceFilter sources;
     final int[] groupStart;
     final int[] groupLength;
     final int[] slots;
@@ -49,9 +52,12 @@ public final class ForwardingTable {
     private final int routes;
     private boolean freed;
 
-    private ForwardingTable(List<PortBinding> bindings, MemorySegment lpm, int[] groupStart, int[] groupLength, int[] slots,
-                            List<Hop> members, int routes, long gatewayMac, CompiledPolicy policy, long revision) {
+    private ForwardingTable(List<PortBinding> bindings, MemorySegment lpm, Lpm6 lpm6, int[] groupStart, int[] groupLength,
+                            int[] slots, List<Hop> members, int routes, long gatewayMac, CompiledPolicy policy, long revision,
+                            SourceFilter sources) {
         this.gatewayMac = gatewayMac;
+        this.lpm6 = lpm6;
+        this.sources = sources;
         this.policy = policy;
         this.revision = revision;
         int n = bindings.size();
@@ -104,19 +110,19 @@ public final class ForwardingTable {
     }
 
     /**
-     * Builds a table: creates and fills a new LPM (on {@code socket}); nothing is published. Later routes with the same
-     * prefix replace earlier ones.
+     * Builds a table: creates and fills a new LPM (on {@code socket}, only when there are IPv4 routes) and the IPv6 LPM;
+     * nothing is published. Later routes with the same prefix replace earlier ones. No policy, no source check.
      *
      * @param gatewayMac the source MAC of frames delivered to endpoints
      * @throws DpdkException when the LPM cannot be created or filled (nothing leaks)
      */
     public static ForwardingTable build(int socket, List<PortBinding> ports, List<TableRoute> routes, long gatewayMac) {
-        return build(socket, ports, routes, gatewayMac, CompiledPolicy.empty(), 0);
+        return build(socket, ports, routes, gatewayMac, CompiledPolicy.empty(), 0, SourceFilter.OPEN);
     }
 
-    /** As {@link #build(int, List, List, long)}, with a compiled policy and its revision. */
+    /** As {@link #build(int, List, List, long)}, with a compiled policy, its revision and the anti-spoofing filter. */
     public static ForwardingTable build(int socket, List<PortBinding> ports, List<TableRoute> routes, long gatewayMac,
-                                        CompiledPolicy policy, long revision) {
+                                        CompiledPolicy policy, long revision, SourceFilter sources) {
         List<int[]> groups = new ArrayList<>();
         List<Integer> slotList = new ArrayList<>();
         List<Hop> members = new ArrayList<>();
@@ -132,14 +138,26 @@ public final class ForwardingTable {
             }
             groups.add(new int[] {start, slotList.size() - start});
         }
-        int tbl8 = 64 + (int) routes.stream().filter(r -> r.length() > 24).count();
+        List<Lpm6.Entry> v6 = new ArrayList<>();
+        for (int i = 0; i < routes.size(); i++) {
+            TableRoute r = routes.get(i);
+            if (r.v6()) {
+                v6.add(new Lpm6.Entry(r.high(), r.low(), r.length(), i));
+            }
+        }
+        Lpm6 lpm6 = Lpm6.of(v6);
+        int v4 = routes.size() - v6.size();
+        int tbl8 = 64 + (int) routes.stream().filter(r -> !r.v6() && r.length() > 24).count();
         MemorySegment lpm = MemorySegment.NULL;
-        if (!routes.isEmpty()) {
+        if (v4 > 0) {
             lpm = DpdkException.checkPointer("rte_lpm_create", RteLpm.create("upd-lpm-" + NAMES.incrementAndGet(), socket,
-                    Math.max(64, routes.size() * 2), tbl8));
+                    Math.max(64, v4 * 2), tbl8));
             try {
                 for (int i = 0; i < routes.size(); i++) {
                     TableRoute r = routes.get(i);
+                    if (r.v6()) {
+                        continue;
+                    }
                     DpdkException.check("rte_lpm_add(" + Integer.toUnsignedString(r.address()) + "/" + r.length() + ")",
                             RteLpm.add(lpm, r.address(), r.length(), i));
                 }
@@ -150,14 +168,14 @@ public final class ForwardingTable {
         }
         int[] start = groups.stream().mapToInt(g -> g[0]).toArray();
         int[] length = groups.stream().mapToInt(g -> g[1]).toArray();
-        return new ForwardingTable(ports, lpm, start, length, slotList.stream().mapToInt(Integer::intValue).toArray(), members,
-                routes.size(), gatewayMac, policy, revision);
+        return new ForwardingTable(ports, lpm, lpm6, start, length, slotList.stream().mapToInt(Integer::intValue).toArray(),
+                members, routes.size(), gatewayMac, policy, revision, sources);
     }
 
     /** An empty table: no ports, no routes. */
     public static ForwardingTable empty() {
-        return new ForwardingTable(List.of(), MemorySegment.NULL, new int[0], new int[0], new int[0], List.of(), 0, 0,
-                CompiledPolicy.empty(), 0);
+        return new ForwardingTable(List.of(), MemorySegment.NULL, Lpm6.of(List.of()), new int[0], new int[0], new int[0],
+                List.of(), 0, 0, CompiledPolicy.empty(), 0, SourceFilter.OPEN);
     }
 
     /** Number of polled ports. */
@@ -170,7 +188,7 @@ public final class ForwardingTable {
         return policy;
     }
 
-    /** Number of LPM entries. */
+    /** Number of LPM entries (IPv4 and IPv6). */
     public int routeCount() {
         return routes;
     }

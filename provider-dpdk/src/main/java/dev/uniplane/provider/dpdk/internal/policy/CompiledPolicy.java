@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * A compiled policy set: per (endpoint slot, direction) a list of rule indices, DENY rules first, each group ordered by
  * {@code RuleRef} (policy name, index), so the first matching rule is the deciding rule of the reference model's
- * counter attribution rule. A rule's peers are a sorted array of disjoint unsigned IPv4 ranges (selector peers resolved
- * to the addresses of matching local and registered remote endpoints; CIDRs minus their excepts), or "any" when the
+ * counter attribution rule. A rule's peers are sorted arrays of disjoint unsigned IPv4 ranges and of disjoint unsigned
+ * 128-bit IPv6 ranges (selector peers resolved to the addresses of matching local and registered remote endpoints; CIDRs
+ * minus their excepts), or "any" (both families) when the
  * rule has no peers; its ports are (protocol, from, to) triples, or "any" when it has none. Immutable; {@link #evaluate}
  * allocates nothing.
  */
@@ -40,6 +41,13 @@ public final class CompiledPolicy {
     /** Disjoint sorted unsigned ranges, as longs. */
     final long[] peerLow;
     final long[] peerHigh;
+    /** IPv6 ranges of each rule: start and end in the {@code peer6*} arrays (disjoint, sorted, unsigned 128-bit). */
+    final int[] rulePeer6Start;
+    final int[] rulePeer6End;
+    final long[] peer6LowHigh;
+    final long[] peer6LowLow;
+    final long[] peer6HighHigh;
+    final long[] peer6HighLow;
     final int[] portProto;
     final int[] portFrom;
     final int[] portTo;
@@ -49,8 +57,8 @@ public final class CompiledPolicy {
 
     CompiledPolicy(int[] listStart, int[] listLength, boolean[] isolated, int[] lists, boolean[] ruleDeny, int[] ruleCounter,
                    int[] rulePeerStart, int[] rulePeerEnd, boolean[] rulePeerAny, int[] rulePortStart, int[] rulePortEnd,
-                   long[] peerLow, long[] peerHigh, int[] portProto, int[] portFrom, int[] portTo, String[] rulePolicy,
-                   int[] ruleDirection, int[] ruleIndex) {
+                   long[] peerLow, long[] peerHigh, Peers6 peers6, int[] portProto, int[] portFrom, int[] portTo,
+                   String[] rulePolicy, int[] ruleDirection, int[] ruleIndex) {
         this.listStart = listStart;
         this.listLength = listLength;
         this.isolated = isolated;
@@ -64,6 +72,12 @@ public final class CompiledPolicy {
         this.rulePortEnd = rulePortEnd;
         this.peerLow = peerLow;
         this.peerHigh = peerHigh;
+        this.rulePeer6Start = peers6.ruleStart();
+        this.rulePeer6End = peers6.ruleEnd();
+        this.peer6LowHigh = peers6.lowHigh();
+        this.peer6LowLow = peers6.lowLow();
+        this.peer6HighHigh = peers6.highHigh();
+        this.peer6HighLow = peers6.highLow();
         this.portProto = portProto;
         this.portFrom = portFrom;
         this.portTo = portTo;
@@ -72,11 +86,71 @@ public final class CompiledPolicy {
         this.ruleIndex = ruleIndex;
     }
 
+    /**
+     * The IPv6 peer ranges of every rule.
+     *
+     * @param ruleStart per rule, its first range
+     * @param ruleEnd   per rule, one past its last range
+     * @param lowHigh   range start, high 64 bits
+     * @param lowLow    range start, low 64 bits
+     * @param highHigh  range end (inclusive), high 64 bits
+     * @param highLow   range end, low 64 bits
+     */
+    record Peers6(int[] ruleStart, int[] ruleEnd, long[] lowHigh, long[] lowLow, long[] highHigh, long[] highLow) {
+        static final Peers6 NONE = new Peers6(new int[0], new int[0], new long[0], new long[0], new long[0], new long[0]);
+    }
+
     /** No policies: everything is allowed. */
     public static CompiledPolicy empty() {
         return new CompiledPolicy(new int[0], new int[0], new boolean[0], new int[0], new boolean[0], new int[0], new int[0],
-                new int[0], new boolean[0], new int[0], new int[0], new long[0], new long[0], new int[0], new int[0], new int[0],
-                new String[0], new int[0], new int[0]);
+                new int[0], new boolean[0], new int[0], new int[0], new long[0], new long[0], Peers6.NONE, new int[0],
+                new int[0], new int[0], new String[0], new int[0], new int[0]);
+    }
+
+    /**
+     * As {@link #evaluate(int, int, int, int, int)} for a peer of either family as 128 bits: IPv4 as the IPv4-mapped
+     * IPv6 address {@code ::ffff:a.b.c.d} (high 0, low {@code 0xffff_xxxxxxxx}).
+     */
+    public int evaluate(int slot, int direction, long peerHigh, long peerLow, int protocol, int port) {
+        if (peerHigh == 0 && (peerLow >>> 32) == 0xffff) {
+            return evaluate(slot, direction, (int) peerLow, protocol, port);
+        }
+        int list = slot * 2 + direction;
+        if (slot < 0 || list >= isolated.length || !isolated[list]) {
+            return DEFAULT_ALLOW;
+        }
+        int end = listStart[list] + listLength[list];
+        for (int i = listStart[list]; i < end; i++) {
+            int rule = lists[i];
+            if (portMatches(rule, protocol, port) && peer6Matches(rule, peerHigh, peerLow)) {
+                return rule;
+            }
+        }
+        return DEFAULT_DENY;
+    }
+
+    private boolean peer6Matches(int rule, long high, long low) {
+        if (rulePeerAny[rule]) {
+            return true;
+        }
+        int lo = rulePeer6Start[rule];
+        int hi = rulePeer6End[rule] - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (compare(peer6HighHigh[mid], peer6HighLow[mid], high, low) < 0) {
+                lo = mid + 1;
+            } else if (compare(peer6LowHigh[mid], peer6LowLow[mid], high, low) > 0) {
+                hi = mid - 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int compare(long aHigh, long aLow, long bHigh, long bLow) {
+        int c = Long.compareUnsigned(aHigh, bHigh);
+        return c != 0 ? c : Long.compareUnsigned(aLow, bLow);
     }
 
     /**

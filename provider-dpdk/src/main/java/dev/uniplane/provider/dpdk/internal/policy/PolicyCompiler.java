@@ -15,6 +15,7 @@ import dev.uniplane.api.Protocol;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,8 +24,8 @@ import java.util.function.ToIntFunction;
 
 /**
  * Compiles a {@link PolicySet} for the local endpoints (by counter slot) and the registered remote endpoints into a
- * {@link CompiledPolicy}. Selector peers resolve, by address, to the IPv4 addresses of the local and registered remote
- * endpoints whose labels match (never to unknown addresses); CIDR peers to their range minus the excepts. Each rule is
+ * {@link CompiledPolicy}. Selector peers resolve, by address, to the IPv4 and IPv6 addresses of the local and
+ * registered remote endpoints whose labels match (never to unknown addresses); CIDR peers to their range minus the excepts. Each rule is
  * compiled once and referenced from the lists of the endpoints its policy selects. Limits are checked before anything
  * is built and reported as {@link InvalidSpecException}s naming the limit.
  */
@@ -94,6 +95,9 @@ public final class PolicyCompiler {
         List<Integer> ruleDirection = new ArrayList<>();
         List<Integer> ruleIndex = new ArrayList<>();
         List<long[]> peerRanges = new ArrayList<>();
+        List<Integer> peer6Start = new ArrayList<>();
+        List<Integer> peer6End = new ArrayList<>();
+        List<BigInteger[]> peer6Ranges = new ArrayList<>();
         List<int[]> portTriples = new ArrayList<>();
         int[][][] ruleIds = new int[policies.size()][2][];
         for (int pi = 0; pi < policies.size(); pi++) {
@@ -115,14 +119,17 @@ public final class PolicyCompiler {
                     ruleIndex.add(i);
                     peerAny.add(rule.peers().isEmpty());
                     peerStart.add(peerRanges.size());
+                    peer6Start.add(peer6Ranges.size());
                     if (!rule.peers().isEmpty()) {
                         peerRanges.addAll(resolve(rule.peers(), locals, remotes));
-                        if (peerRanges.size() > MAX_PEER_RANGES) {
+                        peer6Ranges.addAll(resolve6(rule.peers(), locals, remotes));
+                        if (peerRanges.size() + peer6Ranges.size() > MAX_PEER_RANGES) {
                             throw new InvalidSpecException("policies", policy.name(), "exceeds the DPDK provider's limit of "
                                     + MAX_PEER_RANGES + " peer address ranges per policy set (PolicyCompiler.MAX_PEER_RANGES)");
                         }
                     }
                     peerEnd.add(peerRanges.size());
+                    peer6End.add(peer6Ranges.size());
                     portStart.add(portTriples.size());
                     for (PortMatch m : rule.ports()) {
                         int proto = m.protocol() == Protocol.ANY ? CompiledPolicy.ANY_PROTOCOL : m.protocol().number();
@@ -172,6 +179,19 @@ public final class PolicyCompiler {
             low[i] = peerRanges.get(i)[0];
             high[i] = peerRanges.get(i)[1];
         }
+        int n6 = peer6Ranges.size();
+        long[] lowHigh = new long[n6];
+        long[] lowLow = new long[n6];
+        long[] highHigh = new long[n6];
+        long[] highLow = new long[n6];
+        for (int i = 0; i < n6; i++) {
+            lowHigh[i] = peer6Ranges.get(i)[0].shiftRight(64).longValue();
+            lowLow[i] = peer6Ranges.get(i)[0].longValue();
+            highHigh[i] = peer6Ranges.get(i)[1].shiftRight(64).longValue();
+            highLow[i] = peer6Ranges.get(i)[1].longValue();
+        }
+        CompiledPolicy.Peers6 peers6 = new CompiledPolicy.Peers6(ints(peer6Start), ints(peer6End), lowHigh, lowLow, highHigh,
+                highLow);
         int[] proto = new int[portTriples.size()];
         int[] from = new int[portTriples.size()];
         int[] to = new int[portTriples.size()];
@@ -187,7 +207,7 @@ public final class PolicyCompiler {
             anyArr[i] = peerAny.get(i);
         }
         return new CompiledPolicy(listStart, listLength, isolated, ints(refs), denyArr, ints(counter), ints(peerStart),
-                ints(peerEnd), anyArr, ints(portStart), ints(portEnd), low, high, proto, from, to,
+                ints(peerEnd), anyArr, ints(portStart), ints(portEnd), low, high, peers6, proto, from, to,
                 rulePolicy.toArray(String[]::new), ints(ruleDirection), ints(ruleIndex));
     }
 
@@ -231,6 +251,87 @@ public final class PolicyCompiler {
             }
         }
         return merged;
+    }
+
+    /** The IPv6 peers of one rule as sorted, disjoint, merged unsigned 128-bit ranges. */
+    static List<BigInteger[]> resolve6(List<Peer> peers, List<LocalEndpoint> locals, List<RemoteEndpoint> remotes) {
+        List<BigInteger[]> ranges = new ArrayList<>();
+        for (Peer peer : peers) {
+            switch (peer) {
+                case Peer.Selector s -> {
+                    for (LocalEndpoint e : locals) {
+                        if (s.selector().matches(e.labels())) {
+                            addAddresses6(ranges, e.addresses());
+                        }
+                    }
+                    for (RemoteEndpoint r : remotes) {
+                        if (s.selector().matches(r.labels())) {
+                            addAddresses6(ranges, r.addresses());
+                        }
+                    }
+                }
+                case Peer.Cidr c -> {
+                    if (c.cidr().family() == IpFamily.IPV6) {
+                        List<BigInteger[]> pieces = new ArrayList<>();
+                        pieces.add(range6(c.cidr()));
+                        for (IpPrefix except : c.except()) {
+                            if (except.family() == IpFamily.IPV6) {
+                                pieces = subtract6(pieces, range6(except));
+                            }
+                        }
+                        ranges.addAll(pieces);
+                    }
+                }
+            }
+        }
+        ranges.sort(Comparator.comparing(r -> r[0]));
+        List<BigInteger[]> merged = new ArrayList<>();
+        for (BigInteger[] r : ranges) {
+            BigInteger[] last = merged.isEmpty() ? null : merged.getLast();
+            if (last != null && r[0].compareTo(last[1].add(BigInteger.ONE)) <= 0) {
+                last[1] = last[1].max(r[1]);
+            } else {
+                merged.add(new BigInteger[] {r[0], r[1]});
+            }
+        }
+        return merged;
+    }
+
+    private static void addAddresses6(List<BigInteger[]> ranges, List<IpAddress> addresses) {
+        for (IpAddress a : addresses) {
+            if (a.family() == IpFamily.IPV6) {
+                BigInteger v = unsigned128(a.high(), a.low());
+                ranges.add(new BigInteger[] {v, v});
+            }
+        }
+    }
+
+    static BigInteger[] range6(IpPrefix prefix) {
+        BigInteger size = BigInteger.ONE.shiftLeft(128 - prefix.length());
+        BigInteger base = unsigned128(prefix.address().high(), prefix.address().low());
+        BigInteger low = base.subtract(base.mod(size));
+        return new BigInteger[] {low, low.add(size).subtract(BigInteger.ONE)};
+    }
+
+    private static BigInteger unsigned128(long high, long low) {
+        return new BigInteger(Long.toUnsignedString(high)).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(low)));
+    }
+
+    private static List<BigInteger[]> subtract6(List<BigInteger[]> pieces, BigInteger[] cut) {
+        List<BigInteger[]> out = new ArrayList<>();
+        for (BigInteger[] p : pieces) {
+            if (cut[1].compareTo(p[0]) < 0 || cut[0].compareTo(p[1]) > 0) {
+                out.add(p);
+                continue;
+            }
+            if (p[0].compareTo(cut[0]) < 0) {
+                out.add(new BigInteger[] {p[0], cut[0].subtract(BigInteger.ONE)});
+            }
+            if (p[1].compareTo(cut[1]) > 0) {
+                out.add(new BigInteger[] {cut[1].add(BigInteger.ONE), p[1]});
+            }
+        }
+        return out;
     }
 
     private static void addAddresses(List<long[]> ranges, List<IpAddress> addresses) {

@@ -33,20 +33,25 @@ import org.junit.jupiter.api.Test;
 /** The compiled policy decides (verdict and deciding rule) exactly as the reference model's policy check. */
 class PolicyCompilerTest {
     private static final ModelTopology TOPOLOGY = ModelTopology.standard();
+    private static final ModelTopology DUAL_STACK = ModelTopology.dualStack();
     private static final int[] PROTOCOLS = {6, 17, 132, 1, 58, 47};
 
-    private static List<PolicyCompiler.LocalEndpoint> locals() {
+    private static List<PolicyCompiler.LocalEndpoint> locals(ModelTopology topology) {
         List<PolicyCompiler.LocalEndpoint> locals = new ArrayList<>();
-        for (int i = 0; i < TOPOLOGY.endpoints().size(); i++) {
-            AttachSpec s = TOPOLOGY.endpoints().get(i);
+        for (int i = 0; i < topology.endpoints().size(); i++) {
+            AttachSpec s = topology.endpoints().get(i);
             locals.add(new PolicyCompiler.LocalEndpoint(i, s.labels(), s.addresses()));
         }
         return locals;
     }
 
     private static CompiledPolicy compile(PolicySet set) {
+        return compile(TOPOLOGY, set);
+    }
+
+    private static CompiledPolicy compile(ModelTopology topology, PolicySet set) {
         Map<PolicyCompiler.RuleKey, Integer> slots = new HashMap<>();
-        return PolicyCompiler.compile(set, locals(), TOPOLOGY.remotes(), k -> slots.computeIfAbsent(k, x -> slots.size()));
+        return PolicyCompiler.compile(set, locals(topology), topology.remotes(), k -> slots.computeIfAbsent(k, x -> slots.size()));
     }
 
     @Provide
@@ -54,24 +59,48 @@ class PolicyCompilerTest {
         return ModelArbitraries.policySets(TOPOLOGY);
     }
 
+    @Provide
+    Arbitrary<PolicySet> dualStackSets() {
+        return ModelArbitraries.policySets(DUAL_STACK);
+    }
+
     @Property(tries = 300)
     void evaluationEqualsTheReferenceModel(@ForAll("sets") PolicySet set) {
-        ReferenceModel model = TOPOLOGY.model(set);
-        CompiledPolicy compiled = compile(set);
-        List<IpAddress> peers = new ArrayList<>(TOPOLOGY.addresses());
-        peers.add(IpAddress.parse("10.0.0.77"));
-        peers.add(IpAddress.parse("10.1.0.3"));
+        equalsTheModel(TOPOLOGY, set, List.of(IpAddress.parse("10.0.0.77"), IpAddress.parse("10.1.0.3")));
+    }
+
+    /**
+     * IPv6 peers (128-bit ranges, v6 CIDRs and excepts, selectors resolving to v6 addresses) next to IPv4 ones. IPv4-mapped
+     * IPv6 peers are left out: the 128-bit evaluation reads them as IPv4, and the router drops IPv6 packets carrying one
+     * as INVALID before any policy check (RFC 4291 2.5.5.2).
+     */
+    @Property(tries = 150)
+    void dualStackEvaluationEqualsTheReferenceModel(@ForAll("dualStackSets") PolicySet set) {
+        equalsTheModel(DUAL_STACK, set, List.of(IpAddress.parse("10.0.0.77"), IpAddress.parse("fd00::77"),
+                IpAddress.parse("fd00:1::3"), IpAddress.parse("2001:db8::1")));
+    }
+
+    private static void equalsTheModel(ModelTopology topology, PolicySet set, List<IpAddress> unknownPeers) {
+        ReferenceModel model = topology.model(set);
+        CompiledPolicy compiled = compile(topology, set);
+        List<IpAddress> peers = new ArrayList<>(topology.addresses());
+        peers.addAll(unknownPeers);
         List<Integer> ports = new ArrayList<>(ModelArbitraries.PORTS);
         ports.add(1);
-        for (int slot = 0; slot < TOPOLOGY.endpoints().size(); slot++) {
-            EndpointId id = TOPOLOGY.endpoints().get(slot).id();
+        for (int slot = 0; slot < topology.endpoints().size(); slot++) {
+            EndpointId id = topology.endpoints().get(slot).id();
             for (Direction d : Direction.values()) {
                 for (IpAddress peer : peers) {
                     for (int protocol : PROTOCOLS) {
                         for (int port : protocol == 6 || protocol == 17 || protocol == 132 ? ports : List.of(0)) {
                             PolicyCheck expected = model.check(id, d, peer, protocol, port);
-                            int v = compiled.evaluate(slot, d == Direction.INGRESS ? CompiledPolicy.INGRESS : CompiledPolicy.EGRESS,
-                                    peer.v4Value(), protocol, port);
+                            int direction = d == Direction.INGRESS ? CompiledPolicy.INGRESS : CompiledPolicy.EGRESS;
+                            int v = peer.isV4() ? compiled.evaluate(slot, direction, peer.v4Value(), protocol, port)
+                                    : compiled.evaluate(slot, direction, peer.high(), peer.low(), protocol, port);
+                            if (peer.isV4()) {
+                                assertThat(compiled.evaluate(slot, direction, 0, 0xffff_0000_0000L | peer.low(), protocol, port))
+                                        .as("IPv4-mapped form of %s", peer).isEqualTo(v);
+                            }
                             String what = id + " " + d + " " + peer + " " + protocol + ":" + port + " under " + set;
                             switch (expected.outcome()) {
                                 case DEFAULT_ALLOW -> assertThat(v).as(what).isEqualTo(CompiledPolicy.DEFAULT_ALLOW);
