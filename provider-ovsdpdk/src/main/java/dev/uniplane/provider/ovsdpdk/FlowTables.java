@@ -24,8 +24,11 @@ import java.util.OptionalLong;
  * The OpenFlow program of one dataplane's bridge, as messages (no I/O). goto_table only goes forward, so tables after
  * routing are reached by resubmit:
  * <pre>
- * table 0 CLASSIFY  in_port=endpoint, eth_type, nw_ttl=0|1 -> drop, counted per endpoint (TTL_EXCEEDED)
+ * table 0 CLASSIFY  in_port=endpoint, eth_type, ip_src=own address or prefix routed to it, reg3=0
+ *                     -> reg3=1, resubmit(,0) (anti-spoofing: the source is checked once, then classified)
  *                   in_port=endpoint, ipv6_dst=ff00::/8|fe80::/10 -> drop (kind LOCAL, taken out of tx)
+ *                   in_port=endpoint, eth_type, reg3=0 -> drop, counted per endpoint (INVALID: foreign source)
+ *                   in_port=endpoint, eth_type, nw_ttl=0|1 -> drop, counted per endpoint (TTL_EXCEEDED)
  *                   in_port=endpoint|uplink, eth_type=IPv4|IPv6 -> ct(zone, table=1)
  *                   in_port=endpoint (anything else: ARP) -> drop (kind LOCAL)          (miss: drop)
  * table 1 CONNTRACK +trk+est, +trk+rel -> goto 3 (no policy)                             (miss: goto 2)
@@ -53,6 +56,13 @@ final class FlowTables {
     static final int INGRESS = 7;
     /** reg2 carries the routed packet's target port (an endpoint's ofport or the uplink's). */
     static final int TARGET_REG = 2;
+    /** reg3 = 1 once table CLASSIFY has found the source address of an endpoint's packet legitimate. */
+    static final int SOURCE_CHECKED_REG = 3;
+    /** Table CLASSIFY priorities, highest first: legitimate sources, link scope, foreign sources, TTL, tracking. */
+    static final int LEGIT_SOURCE_PRIORITY = 130;
+    static final int LINK_SCOPE_PRIORITY = 120;
+    static final int FOREIGN_SOURCE_PRIORITY = 115;
+    static final int TTL_PRIORITY = 110;
     /** Route priorities: 100 + 2 x prefix length, +1 for a user route, so an explicit user /32 beats an endpoint's own. */
     static final int ROUTE_PRIORITY_BASE = 100;
     /** The uplink's OpenFlow port (endpoints use their index, 1..4095). */
@@ -64,7 +74,9 @@ final class FlowTables {
 
     /** What a cookie marks. */
     enum Kind {
-        BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5), POLICY_ALLOW(6), POLICY_DENY(7), POLICY_DEFAULT(8), LOCAL(9);
+        BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5), POLICY_ALLOW(6), POLICY_DENY(7), POLICY_DEFAULT(8), LOCAL(9),
+        /** A packet from an endpoint with a source that is not its own (anti-spoofing): DropReason.INVALID. */
+        INVALID(10);
 
         final int code;
 
@@ -148,7 +160,10 @@ final class FlowTables {
         return out;
     }
 
-    /** The flows of endpoint {@code index}: classification, host routes to its addresses, its NO_ROUTE counter. */
+    /**
+     * The flows of endpoint {@code index}: classification (its own addresses are legitimate sources, other sources
+     * are dropped as INVALID), host routes to its addresses, its NO_ROUTE counter.
+     */
     List<Labeled> endpoint(int index, Local local, List<IpAddress> addresses) {
         long cookie = cookie(Kind.ENDPOINT, index);
         List<Labeled> out = new ArrayList<>();
@@ -163,7 +178,8 @@ final class FlowTables {
                 // Link-scope IPv6 (MLD reports, router solicitations, ND) is never routed: dropped without counting it
                 // as NO_ROUTE, as the kernel does not route it either.
                 for (String scope : List.of("ff00::/8", "fe80::/10")) {
-                    out.add(new Labeled("link-scope " + scope + " of endpoint " + index, FlowMod.add(0, CLASSIFY, 120, cookie(Kind.LOCAL, index),
+                    out.add(new Labeled("link-scope " + scope + " of endpoint " + index, FlowMod.add(0, CLASSIFY, LINK_SCOPE_PRIORITY,
+                            cookie(Kind.LOCAL, index),
                             Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ETH_IPV6), match(IpPrefix.parse(scope)).fields().get(1)),
                             List.of())));
                 }
@@ -171,10 +187,17 @@ final class FlowTables {
             // Every packet from an endpoint takes one routed hop: TTL (hop limit) 0 or 1 cannot survive it. Counted
             // here, per endpoint, because dec_ttl's own drop has no counter.
             for (int ttl = 0; ttl <= 1; ttl++) {
-                out.add(new Labeled("ttl " + ttl + " of endpoint " + index + " " + family, FlowMod.add(0, CLASSIFY, 110,
+                out.add(new Labeled("ttl " + ttl + " of endpoint " + index + " " + family, FlowMod.add(0, CLASSIFY, TTL_PRIORITY,
                         cookie(Kind.TTL, index), Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ethType(family)), ipTtl(ttl)),
                         List.of())));
             }
+            // Whatever source has not been found legitimate yet is foreign (the link scope above is not routed anyway).
+            out.add(new Labeled("foreign sources of endpoint " + index + " " + family, FlowMod.add(0, CLASSIFY, FOREIGN_SOURCE_PRIORITY,
+                    cookie(Kind.INVALID, index), Match.of(new Oxm.InPort(local.ofport()), new Oxm.EthType(ethType(family)),
+                            sourceChecked(0)), List.of())));
+        }
+        for (IpAddress address : addresses) {
+            out.add(legitimateSource("own address " + address + " of endpoint " + index, cookie, local.ofport(), IpPrefix.host(address)));
         }
         for (IpAddress address : addresses) {
             out.add(new Labeled("host route " + address, FlowMod.add(0, ROUTE, priority(IpPrefix.host(address), false), cookie,
@@ -205,7 +228,26 @@ final class FlowTables {
         return List.of(new Labeled("delete flows of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.ENDPOINT, index), -1L)),
                 new Labeled("delete no-route counter of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.NO_ROUTE, index), -1L)),
                 new Labeled("delete ttl counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.TTL, index), -1L)),
-                new Labeled("delete unrouted counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.LOCAL, index), -1L)));
+                new Labeled("delete unrouted counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.LOCAL, index), -1L)),
+                new Labeled("delete foreign-source counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.INVALID, index), -1L)));
+    }
+
+    /** reg3 (source checked) = {@code value}. */
+    private static Oxm sourceChecked(int value) {
+        return Nxm.reg(SOURCE_CHECKED_REG, value);
+    }
+
+    /** Packets from endpoint port {@code ofport} with a source in {@code sources} are legitimate: mark, classify again. */
+    private static Labeled legitimateSource(String label, long cookie, long ofport, IpPrefix sources) {
+        List<Oxm> fields = new ArrayList<>(List.of(new Oxm.InPort(ofport), new Oxm.EthType(ethType(sources.family()))));
+        if (sources.length() > 0) {
+            fields.add(sources.family() == IpFamily.IPV4
+                    ? new Oxm.Ipv4Src((Inet4Address) sources.address().toInetAddress(), sources.length())
+                    : new Oxm.Ipv6Src((Inet6Address) sources.address().toInetAddress(), sources.length()));
+        }
+        fields.add(sourceChecked(0));
+        return new Labeled(label, FlowMod.add(0, CLASSIFY, LEGIT_SOURCE_PRIORITY, cookie, Match.of(fields.toArray(Oxm[]::new)),
+                List.of(Instruction.ApplyActions.of(new Action.SetField(sourceChecked(1)), new Action.Resubmit(CLASSIFY)))));
     }
 
     /** NXM_NX_IP_TTL (class 1, field 29): IPv4 TTL or IPv6 hop limit; needs eth_type in the match. */
@@ -219,6 +261,11 @@ final class FlowTables {
                 new Action.DecNwTtl(), new Action.SetField(targetRegister(local.ofport())), new Action.Resubmit(DELIVER));
     }
 
+    /** A next hop that is local endpoint {@code local}: delivery, and the prefix becomes a legitimate source of it. */
+    WeightedActions toEndpoint(int weight, Local local) {
+        return new WeightedActions(weight, deliver(local), OptionalLong.of(local.ofport()));
+    }
+
     /** Actions that send a routed packet out of the uplink to a gateway (through table DELIVER, which commits). */
     static List<Action> toGateway(long uplinkOfport, MacAddress uplinkMac, MacAddress gatewayMac) {
         return List.of(new Action.SetField(new Oxm.EthSrc(uplinkMac.value())), new Action.SetField(new Oxm.EthDst(gatewayMac.value())),
@@ -228,7 +275,8 @@ final class FlowTables {
     /**
      * Installs or replaces route {@code id}: deletes what the previous version had (inside the same atomic bundle,
      * so no packet sees the gap), then adds the route flow and, for several next hops, one ECMP flow per slot.
-     * {@code hops} are the next hops' actions and weights (empty: a drop route).
+     * {@code hops} are the next hops' actions and weights (empty: a drop route). The endpoints among the next hops
+     * may send from the prefix (a router or VNF answers for it): their source flows carry the route's cookie too.
      */
     List<Labeled> route(int id, IpPrefix prefix, List<WeightedActions> hops) {
         String what = "route " + prefix;
@@ -252,6 +300,8 @@ final class FlowTables {
         }
         out.add(new Labeled(what, FlowMod.add(0, ROUTE, priority(prefix, true), cookie, match(prefix),
                 instructions)));
+        hops.stream().map(WeightedActions::endpoint).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong).distinct()
+                .forEach(port -> out.add(legitimateSource(what + " as source of port " + port, cookie, port, prefix)));
         return out;
     }
 
@@ -265,10 +315,21 @@ final class FlowTables {
         return List.of(new Labeled("remove route " + prefix, FlowMod.deleteByCookie(0, cookie(Kind.ROUTE, id), -1L)));
     }
 
-    /** One next hop's actions and ECMP weight. */
-    record WeightedActions(int weight, List<Action> actions) {
+    /**
+     * One next hop's actions and ECMP weight, and the endpoint port it delivers to (empty for a gateway).
+     *
+     * @param weight   ECMP weight
+     * @param actions  what the hop does to a packet
+     * @param endpoint the ofport of the local endpoint it delivers to, if it does
+     */
+    record WeightedActions(int weight, List<Action> actions, OptionalLong endpoint) {
         WeightedActions {
             actions = List.copyOf(actions);
+        }
+
+        /** A hop that does not deliver to a local endpoint. */
+        WeightedActions(int weight, List<Action> actions) {
+            this(weight, actions, OptionalLong.empty());
         }
     }
 

@@ -7,80 +7,99 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One private OVS instance per node namespace, shared by the dataplanes of this JVM that run there (each has its own
- * bridge). Why: two vswitchd processes cannot share a namespace. The netdev datapath of each creates a tap named
- * {@code ovs-netdev} there, so the second instance's bridge never came up (no {@code <bridge>.mgmt}; measured with the
- * kit's second dataplane). The last release stops the instance unless a closed dataplane's bridge is parked on it.
+ * The private OVS instance of each node namespace: one per namespace on the machine, in
+ * {@code /run/uniplane/ovs/<key>/} (database, sockets, pidfiles, logs), shared by every dataplane there (each has its own
+ * bridge) and found again by a later JVM. Why one per namespace: two vswitchd processes cannot share one. The netdev
+ * datapath of each creates a tap named {@code ovs-netdev} there, so the second instance's bridge never came up (no
+ * {@code <bridge>.mgmt}; measured with the kit's second dataplane). In this JVM the dataplanes share one handle; the
+ * last one to let go disconnects, and a destroy stops the instance once no bridge (of any process) is left in it.
  */
 final class InstancePool {
+    /** Where private instances live, one directory per node namespace. */
+    static final Path ROOT = Path.of("/run/uniplane/ovs");
+
     private static final class Entry {
         final OvsInstance instance;
         int users;
-        /** Bridges of closed dataplanes left running for a later open to adopt (RESTART_SURVIVAL). */
-        final java.util.Set<String> parked = new java.util.HashSet<>();
 
         Entry(OvsInstance instance) {
             this.instance = instance;
         }
     }
 
-    private static final Map<String, Entry> BY_NETNS = new HashMap<>();
+    private static final Map<String, Entry> BY_KEY = new HashMap<>();
 
     private InstancePool() {
     }
 
-    /** The instance for {@code netns} (empty: the caller's namespace), started on first use. */
+    /** The directory name of the instance for {@code netns} (empty: the caller's namespace). */
+    static String keyOf(Optional<String> netns) {
+        if (netns.isEmpty()) {
+            return "host";
+        }
+        Path path = Path.of(netns.get());
+        String name = path.getFileName() == null ? "ns" : path.getFileName().toString().replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (path.startsWith("/run/netns") || path.startsWith("/var/run/netns")) {
+            return name.length() > 40 ? name.substring(0, 40) : name;
+        }
+        // Another kind of path (/proc/<pid>/ns/net, a bind mount elsewhere): the name alone may repeat.
+        return (name.length() > 24 ? name.substring(0, 24) : name) + "-" + Integer.toHexString(netns.get().hashCode());
+    }
+
+    /** The directory of the instance for {@code netns}. */
+    static Path directoryOf(Optional<String> netns) {
+        return ROOT.resolve(keyOf(netns));
+    }
+
+    /** The instance for {@code netns}: this JVM's handle, else the running one (any JVM started it), else a new one. */
     static synchronized OvsInstance acquire(Optional<String> netns) {
-        String key = netns.orElse("");
-        Entry entry = BY_NETNS.get(key);
+        String key = keyOf(netns);
+        Entry entry = BY_KEY.get(key);
         if (entry == null) {
             OvsInstance.Options options = OvsInstance.Options.defaults();
-            entry = new Entry(OvsInstance.start(netns.map(p -> options.inNetns(Path.of(p))).orElse(options)));
-            BY_NETNS.put(key, entry);
+            entry = new Entry(OvsInstance.ensureRunning(ROOT.resolve(key),
+                    netns.map(p -> options.inNetns(Path.of(p))).orElse(options)));
+            BY_KEY.put(key, entry);
         }
         entry.users++;
         return entry.instance;
     }
 
-    /** The running instance for {@code netns} if this JVM has one (a later open adopts a parked bridge on it). */
-    static synchronized Optional<OvsInstance> running(Optional<String> netns) {
-        Entry entry = BY_NETNS.get(netns.orElse(""));
-        return entry == null ? Optional.empty() : Optional.of(entry.instance);
-    }
-
-    /** Gives up one use but keeps the instance running with {@code bridge} for a later open of the same name. */
-    static synchronized void park(OvsInstance instance, String bridge) {
-        for (Entry entry : BY_NETNS.values()) {
-            if (entry.instance == instance) {
-                entry.users--;
-                entry.parked.add(bridge);
-                return;
-            }
+    /** Gives up one use and leaves the instance running (a closed dataplane's bridge stays in force). */
+    static synchronized void release(OvsInstance instance) {
+        Entry entry = entryOf(instance);
+        if (entry == null || --entry.users <= 0) {
+            forget(instance);
+            instance.close();
         }
     }
 
-    /** The parked {@code bridge} is in use again (the caller has {@link #acquire}d the instance). */
-    static synchronized void unpark(OvsInstance instance, String bridge) {
-        for (Entry entry : BY_NETNS.values()) {
-            if (entry.instance == instance) {
-                entry.parked.remove(bridge);
-            }
+    /**
+     * Gives up one use after the caller removed its bridge: stops the instance ({@code exit --cleanup}, run directory
+     * and {@code /var/run/dpdk/<prefix>} removed) when no bridge is left in it, whoever made the others.
+     */
+    static synchronized void releaseAndStopIfUnused(OvsInstance instance) {
+        boolean unused;
+        try {
+            unused = instance.ovsdb().cache().rows("Bridge").isEmpty();
+        } catch (RuntimeException e) {
+            unused = false;
+        }
+        Entry entry = entryOf(instance);
+        if (unused) {
+            forget(instance);
+            instance.stop();
+        } else if (entry == null || --entry.users <= 0) {
+            forget(instance);
+            instance.close();
         }
     }
 
-    /** Gives up one use (and forgets {@code bridge} as parked); the last one stops the instance when nothing is parked. */
-    static synchronized void release(OvsInstance instance, String bridge) {
-        for (var it = BY_NETNS.entrySet().iterator(); it.hasNext(); ) {
-            Entry entry = it.next().getValue();
-            if (entry.instance == instance) {
-                entry.parked.remove(bridge);
-                if (--entry.users == 0 && entry.parked.isEmpty()) {
-                    it.remove();
-                    instance.close();
-                }
-                return;
-            }
-        }
-        instance.close();
+    private static Entry entryOf(OvsInstance instance) {
+        return BY_KEY.values().stream().filter(e -> e.instance == instance).findFirst().orElse(null);
+    }
+
+    private static void forget(OvsInstance instance) {
+        BY_KEY.values().removeIf(e -> e.instance == instance);
     }
 }

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The OVS-DPDK dataplane: one netdev bridge named after the dataplane, one OpenFlow channel to it, and (unless options
  * {@code ovs.db-socket} and {@code ovs.run-dir} name an instance someone else runs) a private ovsdb-server +
- * ovs-vswitchd-dpdk pair per node namespace ({@link InstancePool}), started by the first dataplane there and stopped
- * with the last destroy (closed dataplanes park their bridge on it).
+ * ovs-vswitchd-dpdk pair per node namespace ({@link InstancePool}, in {@code /run/uniplane/ovs/<key>/}), started by the
+ * first dataplane there, outliving the JVM, and stopped by the destroy that removes its last bridge.
  *
  * <p>vswitchd runs in the node namespace ({@link DataplaneConfig#hostNetns()}), entered with {@code nsenter --net}
  * before exec: a DPDK af_packet port binds to the interface name in the namespace of the process that opens it. Each
@@ -66,19 +66,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} (RESTART_SURVIVAL) leaves the instance, the bridge, ports, veths, the uplink shim and the flows
  * running and only closes our sockets; the state file ({@link SavedState}, rewritten after every change) lets a later
- * open of the same name adopt them. {@link #destroy()} removes everything.
+ * open of the same name, in any JVM, adopt them: flows are compared with the computed program and only the differences
+ * are sent ({@link FlowDiff}). A lost instance is rebuilt from the state file. vswitchd and ovsdb-server restarts are
+ * reconciled while open. {@link #destroy()} removes everything.
  */
 final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(OvsDpdkDataplane.class);
     static final String DB_SOCKET = "ovs.db-socket";
     static final String RUN_DIR = "ovs.run-dir";
-    /** Keep the switch running on close so that a later open of the same name in this JVM adopts it. */
-    static final String PARK_ON_CLOSE = "ovs.park-on-close";
-    static final Set<String> OPTIONS = Set.of(DB_SOCKET, RUN_DIR, PARK_ON_CLOSE);
+    static final Set<String> OPTIONS = Set.of(DB_SOCKET, RUN_DIR);
     private static final int MAX_ENDPOINTS = 4095;
     private static final Duration OPENFLOW_TIMEOUT = Duration.ofSeconds(10);
     static final Path STATE_ROOT = Path.of("/run/uniplane");
-    /** Names of the dataplanes open in this JVM (a closed one's bridge may still exist, parked for adoption). */
+    /** Names of the dataplanes open in this JVM (a closed one's bridge stays in force for a later open to adopt). */
     private static final Set<String> OPEN = new java.util.HashSet<>();
 
     /** What attach made for one endpoint. */
@@ -107,6 +107,11 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private Map<Integer, dev.uniplane.api.RuleRef> ruleRefs = Map.of();
     private Map<Integer, dev.uniplane.api.Action> ruleActions = Map.of();
     private volatile boolean released;
+    /** Between the OpenFlow connection's loss and the reconcile that replaces it. */
+    private volatile boolean openflowLost;
+    private final Runnable ovsdbReconnected = this::onOvsdbReconnected;
+    /** What the last convergence of the switch's flows did (tests check that adoption re-added nothing). */
+    private volatile FlowDiff lastConvergence = new FlowDiff(List.of(), List.of(), 0);
 
     private OvsDpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, OvsInstance ovs,
                              OpenFlowChannel openflow, Optional<Uplink> uplink, MacAddress gatewayMac) {
@@ -153,6 +158,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         OpenFlowChannel openflow = null;
         UplinkShim shim = null;
         boolean bridgeCreated = false;
+        OvsDpdkDataplane created = null;
         Path stateFile = stateFileOf(bridge);
         try {
             Optional<SavedState> saved = readSaved(stateFile);
@@ -172,26 +178,19 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                             + " (another dataplane of this name, or leftovers: ovs-vsctl del-br " + bridge + ")");
                 }
             } else {
+                // The node's instance: found running (an earlier JVM started it) or started now, on the database it left.
                 ovs = InstancePool.acquire(config.hostNetnsPath());
                 adopt = saved.isPresent() && ovs.ovsdb().bridge(bridge).isPresent();
-                if (adopt) {
-                    InstancePool.unpark(ovs, bridge);
-                } else if (ovs.ovsdb().bridge(bridge).isPresent()) {
+                if (!adopt && ovs.ovsdb().bridge(bridge).isPresent()) {
                     LOG.warn("removing leftover bridge {} (no state file)", bridge);
                     ovs.ovsdb().deleteBridge(bridge);
                 }
             }
-            bridgeCreated = true;
             if (!adopt) {
-                // A state file without its bridge: the instance stopped meanwhile (e.g. the JVM exited); start over.
-                if (saved.isPresent()) {
-                    for (SavedState.SavedEndpoint e : saved.get().endpoints()) {
-                        deleteLeftoverLink(links, e.hostName());
-                    }
-                }
-                deleteState(stateFile);
-                saved = Optional.empty();
+                // A state file without its bridge (the instance was stopped or lost its database): the configuration
+                // is rebuilt from the file on a new bridge (restoreSaved); without a file the dataplane starts empty.
                 ovs.ovsdb().addBridge(bridge, "netdev", Map.of("owner", "uniplane", "uniplane-dataplane", bridge));
+                bridgeCreated = true;
             }
             Optional<Uplink> uplink = Optional.empty();
             if (uplinkIfindex != 0) {
@@ -216,11 +215,15 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             openflow = OpenFlowChannel.connect(ovs.mgmtSocket(bridge), OPENFLOW_TIMEOUT);
             MacAddress gatewayMac = MacAddress.locallyAdministered(0x7570_0000_0000L | (bridge.hashCode() & 0xffff_ffffL));
             OvsDpdkDataplane dp = new OvsDpdkDataplane(config, capabilities, node, links, ovs, openflow, uplink, gatewayMac);
+            created = dp;
             openflow.onLost(dp::onOpenFlowLost);
+            ovs.onReconnected(dp.ovsdbReconnected);
             if (saved.isPresent()) {
                 dp.adoptSaved(saved.get());
-                LOG.info("OVS-DPDK dataplane {} adopted its bridge in {} ms ({} endpoints, {} routes)", bridge,
-                        (System.nanoTime() - t0) / 1_000_000, dp.wirings.size(), dp.routes.size());
+                LOG.info("OVS-DPDK dataplane {} {} in {} ms ({} endpoints, {} routes; flows: {} kept, {} added, {} removed)", bridge,
+                        adopt ? "adopted its bridge" : "restored its saved state on a new bridge", (System.nanoTime() - t0) / 1_000_000,
+                        dp.wirings.size(), dp.routes.size(), dp.lastConvergence.unchanged(), dp.lastConvergence.adds().size(),
+                        dp.lastConvergence.deletes().size());
                 return dp;
             }
             openflow.apply(dp.tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty())));
@@ -233,6 +236,9 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                 openflow.close();
             }
             if (ovs != null) {
+                if (created != null) {
+                    ovs.removeReconnectListener(created.ovsdbReconnected);
+                }
                 closeInstance(ovs, bridge, bridgeCreated, e);
             }
             if (shim != null) {
@@ -244,14 +250,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             node.close();
             forget(bridge);
             throw translate("open dataplane " + bridge, e);
-        }
-    }
-
-    private static void deleteState(Path stateFile) {
-        try {
-            java.nio.file.Files.deleteIfExists(stateFile);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot delete " + stateFile, e);
         }
     }
 
@@ -284,26 +282,35 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /**
-     * Takes over a parked bridge: rebuilds the bookkeeping from the saved state and re-installs the computed flow set
-     * (base program, endpoints, routes, policy) in one bundle that starts with "delete all flows", so the result is
-     * exactly the computed set whatever the switch had (idempotent; conntrack is kept, so live connections go on).
-     * Endpoints whose veth vanished meanwhile are dropped with their ports and the routes that pointed at them.
+     * Takes over the saved configuration. On an adopted bridge every endpoint whose veth and port are still there is
+     * kept as it is; an endpoint that lost them (a new bridge after the instance was lost, or its veth vanished) is
+     * wired again with the same index (veth, workload side, port), and dropped, with the routes that pointed at it,
+     * when that fails (its namespace is gone). Then the switch's flows converge on the computed program
+     * ({@link #converge}): identical flows stay untouched, so traffic and counters go on.
      */
     private void adoptSaved(SavedState saved) {
-        List<Labeled> flows = new ArrayList<>(tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty()))
-                .stream().filter(l -> !l.label().equals("delete all groups")).toList());
         List<Endpoint> endpoints = new ArrayList<>();
         for (SavedState.SavedEndpoint e : saved.endpoints()) {
-            if (nodeLinks.findLink(e.hostName()).isEmpty()) {
-                LOG.warn("endpoint {} vanished while {} was closed (no {}); dropping it", e.spec().id(), name(), e.hostName());
-                deletePortQuietly(e.hostName(), null);
-                continue;
+            Optional<InterfaceRow> port = ovs.ovsdb().iface(e.hostName());
+            Wiring w;
+            if (nodeLinks.findLink(e.hostName()).isPresent() && port.isPresent() && port.get().ofport().orElse(-1L) == e.ofport()) {
+                w = new Wiring(e.index(), e.ofport(), e.hostName(), e.mac(), e.spec(), e.kind());
+            } else {
+                try {
+                    deletePortQuietly(e.hostName(), null);
+                    deleteLeftoverLink(nodeLinks, e.hostName());
+                    w = wire(e.spec(), e.kind(), e.index());
+                    LOG.info("endpoint {} of {} wired again (port {})", e.spec().id(), name(), e.hostName());
+                } catch (RuntimeException failure) {
+                    LOG.warn("endpoint {} of {} cannot be wired again ({}); dropping it", e.spec().id(), name(), failure.getMessage());
+                    deletePortQuietly(e.hostName(), null);
+                    deleteLeftoverLink(nodeLinks, e.hostName());
+                    continue;
+                }
             }
-            Wiring w = new Wiring(e.index(), e.ofport(), e.hostName(), e.mac(), e.spec(), e.kind());
             wirings.put(e.spec().id(), w);
             usedIndexes.set(e.index());
-            flows.addAll(tables.endpoint(e.index(), new Local(e.ofport(), e.mac()), e.spec().addresses()));
-            endpoints.add(new Endpoint(e.spec(), e.kind(), e.hostName(), e.mac(), gatewayMac));
+            endpoints.add(new Endpoint(e.spec(), e.kind(), e.hostName(), w.mac(), gatewayMac));
         }
         List<Route> kept = new ArrayList<>();
         nextRouteId = saved.nextRouteId();
@@ -314,16 +321,84 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                 LOG.warn("route {} pointed at a vanished endpoint; removing it", r.route().prefix());
                 continue;
             }
-            List<WeightedActions> hops = r.route().isDrop() ? List.of() : r.route().nextHops().stream().map(this::actionsOf).toList();
-            flows.addAll(tables.route(r.id(), r.route().prefix(), hops));
             routeIds.put(r.route().prefix(), r.id());
             routes.put(r.route().prefix(), r.route());
             kept.add(r.route());
         }
         remoteEndpoints = List.copyOf(saved.remotes());
-        installPolicy(saved.policies(), wirings, remoteEndpoints, false, flows);
+        policySet = saved.policies();
+        converge();
         adopt(endpoints, kept, saved.policies(), remoteEndpoints);
         persist();
+    }
+
+    /**
+     * Makes the switch's flows the computed program (base, endpoints, routes, policy) by difference
+     * ({@link FlowDiff}): stale flows are deleted, missing or different ones added, identical ones left alone, all in
+     * one atomic bundle; then the datapath is purged if anything changed. Conntrack is kept.
+     */
+    private void converge() {
+        List<Labeled> program = forwardingFlows();
+        PolicyFlows.Compiled compiled = compilePolicy(policySet, wirings, remoteEndpoints);
+        program.addAll(compiled.flows());
+        FlowDiff diff = FlowDiff.between(openflow.flowStats(), program);
+        if (!diff.isEmpty()) {
+            openflow.applyBundle(diff.messages());
+            syncDatapath();
+        }
+        ruleRefs = compiled.rules();
+        ruleActions = compiled.actions();
+        lastConvergence = diff;
+        LOG.debug("flows of {}: {} kept, {} added, {} removed", name(), diff.unchanged(), diff.adds().size(), diff.deletes().size());
+    }
+
+    /** What the last convergence did (tests: an adoption must not re-add identical flows). */
+    FlowDiff lastConvergence() {
+        return lastConvergence;
+    }
+
+    /** Every flow of our bridge as the switch reports it (tests read durations and counters). */
+    synchronized List<FlowStats> installedFlows() {
+        return openflow.flowStats();
+    }
+
+    /**
+     * ovsdb-server came back (the instance's client reconnected): re-creates our bridge and ports if the database lost
+     * them (same names and ofports; vswitchd re-opens them), then converges the flows if the OpenFlow connection
+     * survived (if vswitchd dropped the bridge meanwhile, the OpenFlow reconcile does it once the bridge is back).
+     */
+    private void onOvsdbReconnected() {
+        long t0 = System.nanoTime();
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            try {
+                var db = ovs.ovsdb();
+                if (db.bridge(name()).isEmpty()) {
+                    LOG.warn("bridge {} is gone from the database; creating it again", name());
+                    db.addBridge(name(), "netdev", Map.of("owner", "uniplane", "uniplane-dataplane", name()));
+                }
+                uplink.ifPresent(u -> {
+                    if (db.iface(name() + "-up").isEmpty()) {
+                        db.addPort(name(), PortSpec.dpdkAfPacket(name() + "-up", u.shim().portInterface())
+                                .withOfportRequest(FlowTables.UPLINK_OFPORT));
+                    }
+                });
+                for (Wiring w : wirings.values()) {
+                    if (db.iface(w.hostName()).isEmpty()) {
+                        db.addPort(name(), PortSpec.dpdkAfPacket(w.hostName(), w.hostName()).withOfportRequest(w.index()));
+                    }
+                }
+                if (!openflowLost) {
+                    converge();
+                }
+                LOG.info("OVS-DPDK dataplane {} re-ensured its rows {} ms after the OVSDB reconnect", name(),
+                        (System.nanoTime() - t0) / 1_000_000);
+            } catch (RuntimeException e) {
+                LOG.warn("re-ensuring {} after the OVSDB reconnect failed: {}", name(), e.getMessage());
+            }
+        }
     }
 
     /** The flows of the current bookkeeping without policy: base program, endpoints, routes. */
@@ -345,6 +420,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         if (released) {
             return;
         }
+        openflowLost = true;
         LOG.warn("OpenFlow connection of {} lost; reconciling once vswitchd is back", name());
         Thread.ofPlatform().daemon().name("ovsdpdk-reconcile-" + name()).start(this::reconcile);
     }
@@ -354,14 +430,17 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         while (!released) {
             OpenFlowChannel ch = null;
             try {
-                ch = OpenFlowChannel.connect(ovs.mgmtSocket(name()), Duration.ofSeconds(2));
+                // The full request timeout: right after a restart vswitchd may take seconds to answer (DPDK ports re-open),
+                // and a timed-out request ends the channel for good.
+                ch = OpenFlowChannel.connect(ovs.mgmtSocket(name()), OPENFLOW_TIMEOUT);
                 synchronized (this) {
                     if (released) {
                         ch.close();
                         return;
                     }
                     openflow = ch;
-                    installPolicy(policySet, wirings, remoteEndpoints, false, forwardingFlows());
+                    openflowLost = false;
+                    converge();
                     ch.onLost(this::onOpenFlowLost);
                 }
                 LOG.info("OVS-DPDK dataplane {} reconciled {} ms after the connection loss", name(), (System.nanoTime() - t0) / 1_000_000);
@@ -407,8 +486,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /**
-     * Deletes our bridge, then gives up the instance: a pooled private one stops with its last user
-     * ({@code exit --cleanup}); a connected one only loses our client.
+     * Deletes our bridge (when {@code ours}), then gives up the instance: a private one stops when no bridge is left in
+     * it ({@code exit --cleanup}); a connected one only loses our client.
      */
     private static void closeInstance(OvsInstance ovs, String bridge, boolean ours, RuntimeException failure) {
         try {
@@ -424,7 +503,11 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         try {
             if (ovs.owned()) {
-                InstancePool.release(ovs, bridge);
+                if (ours) {
+                    InstancePool.releaseAndStopIfUnused(ovs);
+                } else {
+                    InstancePool.release(ovs);
+                }
             } else {
                 ovs.close();
             }
@@ -445,26 +528,15 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
-        NetNs workload;
+        Wiring wiring;
         try {
-            workload = NetNs.open(Path.of(spec.netns()));
-        } catch (LinuxException e) {
-            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
+            wiring = wire(spec, kind, index);
+        } catch (RuntimeException e) {
+            throw translate("attach " + spec.id(), e);
         }
-        String hostName = hostInterfaceName(index);
-        boolean portAdded = false;
         boolean flowsAdded = false;
-        try (workload) {
-            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
-            WorkloadSide.quietHostEnd(node, hostName);
-            nodeLinks.setUp(hostName, true);
-            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
-                    ((long) name().hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
-            WorkloadSide.configure(workload, spec, mac, gatewayMac);
-            InterfaceRow row = ovs.ovsdb().addPort(name(), PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
-            portAdded = true;
-            Wiring wiring = new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec, kind);
-            openflow.applyBundle(tables.endpoint(index, new Local(wiring.ofport(), mac), spec.addresses()));
+        try {
+            openflow.applyBundle(tables.endpoint(index, new Local(wiring.ofport(), wiring.mac()), spec.addresses()));
             flowsAdded = true;
             Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
             after.put(spec.id(), wiring);
@@ -472,7 +544,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             wirings.put(spec.id(), wiring);
             usedIndexes.set(index);
             persist();
-            return new Endpoint(spec, kind, hostName, mac, gatewayMac);
+            return new Endpoint(spec, kind, wiring.hostName(), wiring.mac(), gatewayMac);
         } catch (RuntimeException e) {
             if (flowsAdded) {
                 try {
@@ -481,11 +553,36 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                     e.addSuppressed(cleanup);
                 }
             }
-            if (portAdded) {
-                deletePortQuietly(hostName, e);
-            }
-            nodeLinks.deleteLinkIfPresent(hostName);
+            deletePortQuietly(wiring.hostName(), e);
+            nodeLinks.deleteLinkIfPresent(wiring.hostName());
             throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    /**
+     * Everything of an endpoint but its flows: the veth pair (host end {@code <name>e<index>}), the workload side, and
+     * the host end as a DPDK af_packet port with {@code ofport = index}. Undone on failure.
+     */
+    private Wiring wire(AttachSpec spec, AttachKind kind, int index) {
+        NetNs workload;
+        try {
+            workload = NetNs.open(Path.of(spec.netns()));
+        } catch (LinuxException e) {
+            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
+        }
+        String hostName = hostInterfaceName(index);
+        try (workload) {
+            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
+            WorkloadSide.quietHostEnd(node, hostName);
+            nodeLinks.setUp(hostName, true);
+            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
+                    ((long) name().hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
+            WorkloadSide.configure(workload, spec, mac, gatewayMac);
+            InterfaceRow row = ovs.ovsdb().addPort(name(), PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
+            return new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec, kind);
+        } catch (RuntimeException e) {
+            nodeLinks.deleteLinkIfPresent(hostName);
+            throw e;
         }
     }
 
@@ -579,7 +676,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         return switch (hop) {
             case NextHop.ToEndpoint t -> {
                 Wiring w = wirings.get(t.endpoint());
-                yield new WeightedActions(t.weight(), tables.deliver(new Local(w.ofport(), w.mac())));
+                yield tables.toEndpoint(t.weight(), new Local(w.ofport(), w.mac()));
             }
             case NextHop.Gateway g -> {
                 Uplink u = uplink.orElseThrow();
@@ -625,24 +722,9 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
      * (no grandfathering), and the datapath's cached megaflows are purged.
      */
     private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet) {
-        installPolicy(set, endpoints, remotes, newSet, List.of());
-    }
-
-    /** As above, with {@code before} at the start of the same bundle. */
-    private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet,
-                               List<Labeled> before) {
-        List<PolicyFlows.Member> members = new ArrayList<>();
-        List<PolicyFlows.Identity> identities = new ArrayList<>();
-        endpoints.values().forEach(w -> {
-            members.add(new PolicyFlows.Member(w.index(), w.ofport(), w.spec().labels(), w.spec().addresses()));
-            identities.add(new PolicyFlows.Identity(w.spec().labels(), w.spec().addresses()));
-        });
-        remotes.forEach(r -> identities.add(new PolicyFlows.Identity(r.labels(), r.addresses())));
-        PolicyFlows.Compiled compiled = PolicyFlows.compile(set, members, identities, tables.zone());
+        PolicyFlows.Compiled compiled = compilePolicy(set, endpoints, remotes);
         long t0 = System.nanoTime();
-        List<Labeled> bundle = new ArrayList<>(before);
-        bundle.addAll(compiled.flows());
-        openflow.applyBundle(bundle);
+        openflow.applyBundle(compiled.flows());
         if (newSet) {
             ovs.appctl("dpctl/flush-conntrack", "zone=" + tables.zone());
         }
@@ -651,6 +733,18 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         policySet = set;
         ruleRefs = compiled.rules();
         ruleActions = compiled.actions();
+    }
+
+    /** The policy flows (with the deletes of the previous ones first) for these endpoints and remotes. No I/O. */
+    private PolicyFlows.Compiled compilePolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes) {
+        List<PolicyFlows.Member> members = new ArrayList<>();
+        List<PolicyFlows.Identity> identities = new ArrayList<>();
+        endpoints.values().forEach(w -> {
+            members.add(new PolicyFlows.Member(w.index(), w.ofport(), w.spec().labels(), w.spec().addresses()));
+            identities.add(new PolicyFlows.Identity(w.spec().labels(), w.spec().addresses()));
+        });
+        remotes.forEach(r -> identities.add(new PolicyFlows.Identity(r.labels(), r.addresses())));
+        return PolicyFlows.compile(set, members, identities, tables.zone());
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -665,6 +759,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         Map<Long, PortStats> ports = new HashMap<>();
         Map<Long, Long> noRoute;
         Map<Long, Long> ttl;
+        Map<Long, Long> invalid;
         Map<Long, Long> denied;
         Map<Long, Long> defaultDenied;
         Map<Integer, Long> perRule = new HashMap<>();
@@ -681,6 +776,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
                         (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
             }
             ttl = dropCounters(FlowTables.CLASSIFY, Kind.TTL);
+            invalid = dropCounters(FlowTables.CLASSIFY, Kind.INVALID);
             denied = dropCounters(FlowTables.INGRESS, Kind.POLICY_DENY, 0xfff);
             dropCounters(FlowTables.EGRESS, Kind.POLICY_DENY, 0xfff).forEach((k, v) -> denied.merge(k, v, Long::sum));
             defaultDenied = dropCounters(FlowTables.INGRESS, Kind.POLICY_DEFAULT, 0xfff);
@@ -699,7 +795,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             Map<DropReason, Long> drops = Map.of(DropReason.NO_ROUTE, noRoute.getOrDefault((long) w.index(), 0L),
                     DropReason.TTL_EXCEEDED, ttl.getOrDefault((long) w.index(), 0L),
                     DropReason.POLICY_DENIED, denied.getOrDefault((long) w.index(), 0L),
-                    DropReason.POLICY_DEFAULT_DENY, defaultDenied.getOrDefault((long) w.index(), 0L));
+                    DropReason.POLICY_DEFAULT_DENY, defaultDenied.getOrDefault((long) w.index(), 0L),
+                    DropReason.INVALID, invalid.getOrDefault((long) w.index(), 0L));
             endpoints.put(id, p == null ? new EndpointStats(id, 0, 0, 0, 0, drops)
                     : new EndpointStats(id, counter(p.txPackets()), counter(p.txBytes()),
                     counter(p.rxPackets() - unrouted.getOrDefault((long) w.index(), new long[2])[0]),
@@ -733,26 +830,21 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     // --- lifecycle ------------------------------------------------------------------------------------------------
 
     /**
-     * By default close removes everything, as the contract says for a provider without RESTART_SURVIVAL (not declared:
-     * the private instance dies with its JVM, so a restarted JVM cannot adopt yet). With option
-     * {@code ovs.park-on-close=true} close only closes our sockets: the instance (parked in {@link InstancePool}), the
-     * bridge, its ports and flows, the veths and the uplink shim stay, as does the state file that a later open of this
-     * name in the same JVM adopts.
+     * RESTART_SURVIVAL: closes only our sockets and handles. The instance (its daemons run in their own session, so
+     * they outlive this JVM), the bridge, its ports and flows, the veths and the uplink shim stay in force, and so does
+     * the state file that a later open of this name, in this JVM or another, adopts.
      */
     @Override
     protected synchronized void backendClose() {
         if (released) {
             return;
         }
-        if (!config().boolOption(PARK_ON_CLOSE, false)) {
-            backendDestroy();
-            return;
-        }
         released = true;
         persist();
         openflow.close();
+        ovs.removeReconnectListener(ovsdbReconnected);
         if (ovs.owned()) {
-            InstancePool.park(ovs, name());
+            InstancePool.release(ovs);
         } else {
             ovs.close();
         }
@@ -762,8 +854,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /**
-     * Removes everything: our bridge (and the private instance with {@code exit --cleanup} when no other dataplane,
-     * open or parked, uses it), the uplink shim, the veths of endpoints still attached and the state file.
+     * Removes everything: our bridge (and the private instance with {@code exit --cleanup} when no bridge is left in
+     * it), the uplink shim, the veths of endpoints still attached and the state file.
      */
     @Override
     protected synchronized void backendDestroy() {
@@ -772,6 +864,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         released = true;
         openflow.close();
+        ovs.removeReconnectListener(ovsdbReconnected);
         closeInstance(ovs, name(), true, null);
         uplink.ifPresent(u -> u.shim().remove());
         wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The OVS-DPDK provider: a private Open vSwitch 3.1 instance with the userspace (netdev) datapath and DPDK, driven
  * over OVSDB JSON-RPC and OpenFlow 1.3. Workloads are veth pairs whose host end is a DPDK af_packet port; routing,
- * ECMP and drop counters are OpenFlow tables ({@link OvsDpdkDataplane}). Policy is not implemented yet (issue #6).
+ * ECMP and drop counters are OpenFlow tables ({@link OvsDpdkDataplane}); stateful policy goes through OVS conntrack. The
+ * private instance outlives the JVM, so a closed dataplane keeps forwarding and a later open adopts it (RESTART_SURVIVAL).
  */
 public final class OvsDpdkProvider extends ProbingProvider {
     /** The provider's name. */
@@ -61,11 +62,12 @@ public final class OvsDpdkProvider extends ProbingProvider {
         super(NAME, "Open vSwitch 3.1 userspace datapath with DPDK af_packet ports on veths (OVSDB + OpenFlow 1.3): "
                 + "IPv4/IPv6 routing with flow-consistent ECMP and drop routes, stateful policy through conntrack with rule counters, "
                 + "endpoint counters and drop reasons", PRIORITY,
-                // Only what the conformance kit passes (README): no POLICY_SCTP.
+                // Only what the conformance kit passes (README).
                 Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.IPV6, Capability.ECMP,
                         Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS,
                         Capability.DROP_REASONS, Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_CIDR_EXCEPT,
-                        Capability.POLICY_PORT_RANGES, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS));
+                        Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS,
+                        Capability.RESTART_SURVIVAL));
         this.host = Objects.requireNonNull(host, "host");
     }
 

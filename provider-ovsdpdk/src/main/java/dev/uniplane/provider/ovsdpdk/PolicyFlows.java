@@ -24,7 +24,6 @@ import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Oxm;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,14 +38,18 @@ import java.util.TreeMap;
  * prefixes). An isolated endpoint gets a default-deny flow below its rules. Cookies: kind POLICY_ALLOW/POLICY_DENY
  * with id {@code ruleNumber << 12 | endpointIndex}, POLICY_DEFAULT with the endpoint index.
  *
- * <p>No conjunctive matches: the flow count is the product peers x ports per rule and endpoint (fine for the kit's
- * sets; {@link #MAX_FLOWS} bounds it).
+ * <p>A rule with more than one value in at least two of its dimensions (endpoints, peers, ports) becomes a conjunctive
+ * flow with conjunction id = its rule number: the cost is the sum of the dimensions, not their product; the flows
+ * that act (and count) are the {@code conj_id} flows, one per endpoint and family, with the usual cookies. The whole
+ * set is refused past {@link #MAX_FLOWS} flows (then the message names the policy that crossed it).
  */
 final class PolicyFlows {
     static final int MAX_FLOWS = 200_000;
     static final int DENY_TOP = 60_000;
     static final int ALLOW_TOP = 35_000;
     static final int DEFAULT_DENY_PRIORITY = 2;
+    /** Above table 1's +est/+rel shortcut (100); +100 in table 6, above its +est shortcut (200). */
+    static final int SCTP_RECHECK_PRIORITY = 200;
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
 
@@ -74,6 +77,11 @@ final class PolicyFlows {
         return out;
     }
 
+    /**
+     * Compiles the set. Priorities are global per rule (DENY rules from {@link #DENY_TOP} down, ALLOW rules from
+     * {@link #ALLOW_TOP} down, each in RuleRef order), so every flow of a rule, at every endpoint it selects, shares one
+     * priority, which conjunctive flows need; restricted to one endpoint's rules the order is the same as before.
+     */
     static Compiled compile(PolicySet set, List<Member> members, List<Identity> identities, int zone) {
         // Rule numbers 1.. in RuleRef order.
         TreeMap<RuleRef, Rule> all = new TreeMap<>();
@@ -85,61 +93,164 @@ final class PolicyFlows {
                 }
             }
         }
-        Map<RuleRef, Integer> numbers = new TreeMap<>();
         Map<Integer, RuleRef> refs = new TreeMap<>();
         Map<Integer, dev.uniplane.api.Action> actions = new TreeMap<>();
-        int n = 1;
-        for (var e : all.entrySet()) {
-            numbers.put(e.getKey(), n);
-            refs.put(n, e.getKey());
-            actions.put(n, e.getValue().action());
-            n++;
-        }
-        if (n >= 1 << 20) {
+        if (all.size() >= 1 << 20) {
             throw new IllegalArgumentException("more than " + ((1 << 20) - 1) + " rules");
         }
-        List<Labeled> out = new ArrayList<>(deleteAll());
-        for (Member m : members) {
-            for (Direction d : Direction.values()) {
-                boolean isolated = false;
-                List<Map.Entry<RuleRef, Rule>> rules = new ArrayList<>();
-                for (Policy p : set.policies()) {
-                    if (!p.selector().matches(m.labels()) || p.rules(d).isEmpty()) {
-                        continue;
-                    }
-                    isolated = true;
-                    List<Rule> list = p.rules(d).get();
-                    for (int i = 0; i < list.size(); i++) {
-                        rules.add(Map.entry(new RuleRef(p.name(), d, i), list.get(i)));
-                    }
-                }
-                if (!isolated) {
-                    continue;
-                }
-                rules.sort(Comparator.comparing((Map.Entry<RuleRef, Rule> e) -> e.getValue().action() == dev.uniplane.api.Action.DENY ? 0 : 1)
-                        .thenComparing(Map.Entry::getKey));
-                int deny = 0;
-                int allow = 0;
-                for (var e : rules) {
-                    Rule rule = e.getValue();
-                    boolean isDeny = rule.action() == dev.uniplane.api.Action.DENY;
-                    int priority = isDeny ? DENY_TOP - deny++ : ALLOW_TOP - allow++;
-                    long cookie = FlowTables.cookie(isDeny ? Kind.POLICY_DENY : Kind.POLICY_ALLOW,
-                            ((long) numbers.get(e.getKey()) << 12) | m.index());
-                    List<Instruction> instructions = isDeny ? List.of() : allowInstructions(d, m, zone);
-                    for (Match match : matches(d, m, rule, identities)) {
-                        out.add(new Labeled(e.getKey() + " at endpoint " + m.index(),
-                                FlowMod.add(0, table(d), priority, cookie, match, instructions)));
-                        if (out.size() > MAX_FLOWS) {
-                            throw new IllegalArgumentException("the set compiles to more than " + MAX_FLOWS + " flows");
-                        }
-                    }
-                }
-                out.add(new Labeled("default deny " + d + " at endpoint " + m.index(), FlowMod.add(0, table(d), DEFAULT_DENY_PRIORITY,
-                        FlowTables.cookie(Kind.POLICY_DEFAULT, m.index()), Match.of(endpointField(d, m)), List.of())));
+        Budget budget = new Budget(new ArrayList<>(deleteAll()));
+        sctpRecheck(members).forEach(f -> budget.add(null, f));
+        int n = 1;
+        int deny = 0;
+        int allow = 0;
+        for (var e : all.entrySet()) {
+            RuleRef ref = e.getKey();
+            Rule rule = e.getValue();
+            int number = n++;
+            refs.put(number, ref);
+            actions.put(number, rule.action());
+            boolean isDeny = rule.action() == dev.uniplane.api.Action.DENY;
+            int priority = isDeny ? DENY_TOP - deny++ : ALLOW_TOP - allow++;
+            if (isDeny ? priority <= ALLOW_TOP : priority <= DEFAULT_DENY_PRIORITY) {
+                throw new IllegalArgumentException("policy " + ref.policy() + ": rule " + ref + " is one " + (isDeny ? "DENY" : "ALLOW")
+                        + " rule too many (at most " + (isDeny ? DENY_TOP - ALLOW_TOP : ALLOW_TOP - DEFAULT_DENY_PRIORITY) + ")");
+            }
+            Policy policy = set.policies().stream().filter(p -> p.name().equals(ref.policy())).findFirst().orElseThrow();
+            List<Member> selected = members.stream().filter(m -> policy.selector().matches(m.labels())).toList();
+            if (!selected.isEmpty()) {
+                compileRule(new RuleAt(ref, rule, number, priority, selected), identities, zone, budget);
             }
         }
-        return new Compiled(out, refs, actions);
+        for (Member m : members) {
+            for (Direction d : Direction.values()) {
+                boolean isolated = set.policies().stream().anyMatch(p -> p.selector().matches(m.labels()) && p.rules(d).isPresent());
+                if (isolated) {
+                    budget.add(null, new Labeled("default deny " + d + " at endpoint " + m.index(), FlowMod.add(0, table(d), DEFAULT_DENY_PRIORITY,
+                            FlowTables.cookie(Kind.POLICY_DEFAULT, m.index()), Match.of(endpointField(d, m)), List.of())));
+                }
+            }
+        }
+        return new Compiled(budget.flows(), refs, actions);
+    }
+
+    /** One rule with its number, its global priority and the endpoints its policy selects. */
+    private record RuleAt(RuleRef ref, Rule rule, int number, int priority, List<Member> selected) {
+        boolean deny() {
+            return rule.action() == dev.uniplane.api.Action.DENY;
+        }
+
+        long cookie(int endpointIndex) {
+            return FlowTables.cookie(deny() ? Kind.POLICY_DENY : Kind.POLICY_ALLOW, ((long) number << 12) | endpointIndex);
+        }
+    }
+
+    /** The flows so far, refused past {@link #MAX_FLOWS} with the policy that crossed it. */
+    private record Budget(List<Labeled> flows) {
+        void add(RuleRef ref, Labeled flow) {
+            flows.add(flow);
+            if (flows.size() > MAX_FLOWS) {
+                throw new IllegalArgumentException((ref == null ? "default-deny flows" : "policy " + ref.policy() + " (rule " + ref + ")")
+                        + " brings the set past " + MAX_FLOWS + " flows, the most this provider installs");
+            }
+        }
+    }
+
+    /**
+     * One rule at every endpoint it selects. Its match has three dimensions: the endpoint, the peer (prefixes with
+     * eth_type) and the ports. When at least two of them have more than one value the rule becomes a conjunctive
+     * flow ({@code conjunction(number, k/n)}, ovs-fields(7)): one flow per value per dimension plus, per endpoint
+     * (and family, for ct's IP prerequisite), one {@code conj_id = number} flow that acts and counts, so the cost is
+     * the sum of the dimensions rather than their product. Otherwise plain flows: endpoint x peer x port.
+     */
+    private static void compileRule(RuleAt r, List<Identity> identities, int zone, Budget budget) {
+        Direction d = r.ref().direction();
+        Rule rule = r.rule();
+        boolean anyPeer = rule.peers().isEmpty();
+        List<IpPrefix> peers = anyPeer ? List.of() : peerPrefixes(rule, identities);
+        if (!anyPeer && peers.isEmpty()) {
+            return; // selectors that match nothing: the rule matches nothing
+        }
+        List<List<Oxm>> l4 = ports(rule.ports()).stream().distinct().toList();
+        boolean anyPort = l4.stream().anyMatch(List::isEmpty);
+        int multi = (r.selected().size() > 1 ? 1 : 0) + (peers.size() > 1 ? 1 : 0) + (!anyPort && l4.size() > 1 ? 1 : 0);
+        if (multi < 2) {
+            List<List<Oxm>> l3 = anyPeer ? List.of(List.of(new Oxm.EthType(ETH_IPV4)), List.of(new Oxm.EthType(ETH_IPV6)))
+                    : peers.stream().map(p -> peerFields(d, p)).toList();
+            for (Member m : r.selected()) {
+                List<Instruction> instructions = r.deny() ? List.of() : allowInstructions(d, m, zone);
+                for (List<Oxm> a : l3) {
+                    for (List<Oxm> b : anyPort ? List.<List<Oxm>>of(List.of()) : l4) {
+                        List<Oxm> fields = new ArrayList<>();
+                        fields.add(endpointField(d, m));
+                        fields.addAll(a);
+                        fields.addAll(b);
+                        budget.add(r.ref(), new Labeled(r.ref() + " at endpoint " + m.index(),
+                                FlowMod.add(0, table(d), r.priority(), r.cookie(m.index()), new Match(fields), instructions)));
+                    }
+                }
+            }
+            return;
+        }
+        List<Integer> families = anyPeer ? List.of(ETH_IPV4, ETH_IPV6)
+                : peers.stream().map(p -> p.family() == IpFamily.IPV4 ? ETH_IPV4 : ETH_IPV6).distinct().sorted().toList();
+        List<List<List<Oxm>>> dimensions = new ArrayList<>();
+        dimensions.add(r.selected().stream().map(m -> List.of(endpointField(d, m))).toList());
+        if (!anyPeer) {
+            dimensions.add(peers.stream().map(p -> peerFields(d, p)).toList());
+        }
+        if (!anyPort) {
+            List<List<Oxm>> ports = new ArrayList<>();
+            for (int family : families) {
+                for (List<Oxm> b : l4) {
+                    List<Oxm> fields = new ArrayList<>();
+                    fields.add(new Oxm.EthType(family));
+                    fields.addAll(b);
+                    ports.add(fields);
+                }
+            }
+            dimensions.add(ports);
+        }
+        // dimension flows never count packets (ovs-fields(7)); endpoint index 0 keeps them out of every per-endpoint sum
+        for (int k = 0; k < dimensions.size(); k++) {
+            List<Instruction> conjunction = List.of(Instruction.ApplyActions.of(new Action.Conjunction(r.number(), k + 1, dimensions.size())));
+            for (List<Oxm> value : dimensions.get(k)) {
+                budget.add(r.ref(), new Labeled(r.ref() + " dimension " + (k + 1) + "/" + dimensions.size(),
+                        FlowMod.add(0, table(d), r.priority(), r.cookie(0), new Match(value), conjunction)));
+            }
+        }
+        for (Member m : r.selected()) {
+            List<Instruction> instructions = r.deny() ? List.of() : allowInstructions(d, m, zone);
+            for (int family : families) {
+                budget.add(r.ref(), new Labeled(r.ref() + " conj_id at endpoint " + m.index(), FlowMod.add(0, table(d), r.priority(),
+                        r.cookie(m.index()), Match.of(Nxm.conjId(r.number()), endpointField(d, m), new Oxm.EthType(family)), instructions)));
+            }
+        }
+    }
+
+    /**
+     * OVS 3.1's userspace conntrack keys SCTP like an unknown protocol, by addresses only (measured: after one allowed
+     * INIT to port 7340, an INIT to a denied port of the same server came back {@code +est} and skipped policy). So
+     * SCTP packets in the original direction of an established entry take the policy checks again (above the
+     * {@code +est} shortcuts of table 1 and, per local endpoint, of table 6); replies ({@code +rpl}) still pass. Cookie
+     * POLICY_DEFAULT with endpoint 0: replaced with the policy flows and counted nowhere.
+     */
+    private static List<Labeled> sctpRecheck(List<Member> members) {
+        int est = Nxm.CS_TRACKED | Nxm.CS_ESTABLISHED;
+        List<Labeled> out = new ArrayList<>();
+        for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
+            out.add(new Labeled("sctp established original direction " + Integer.toHexString(ethType) + ": check policy",
+                    FlowMod.add(0, FlowTables.CONNTRACK, SCTP_RECHECK_PRIORITY, FlowTables.cookie(Kind.POLICY_DEFAULT, 0),
+                            Match.of(new Oxm.EthType(ethType), new Oxm.IpProto(Protocol.SCTP.number()), Nxm.ctState(est, est | Nxm.CS_REPLY)),
+                            List.of(new Instruction.GotoTable(FlowTables.EGRESS)))));
+            for (Member m : members) {
+                out.add(new Labeled("sctp established original direction to endpoint " + m.index() + ": ingress check",
+                        FlowMod.add(0, FlowTables.DELIVER, SCTP_RECHECK_PRIORITY + 100, FlowTables.cookie(Kind.POLICY_DEFAULT, 0),
+                                Match.of(FlowTables.targetRegister(m.ofport()), new Oxm.EthType(ethType), new Oxm.IpProto(Protocol.SCTP.number()),
+                                        Nxm.ctState(est, est | Nxm.CS_REPLY)),
+                                List.of(new Instruction.GotoTable(FlowTables.INGRESS)))));
+            }
+        }
+        return out;
     }
 
     static int table(Direction d) {
@@ -159,10 +270,9 @@ final class PolicyFlows {
         return List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(m.ofport())));
     }
 
-    /** Every match of one rule at one endpoint: peers x families x ports. */
-    private static List<Match> matches(Direction d, Member m, Rule rule, List<Identity> identities) {
+    /** The rule's peers as distinct prefixes: selectors resolved to host prefixes, CIDRs minus their excepts. */
+    private static List<IpPrefix> peerPrefixes(Rule rule, List<Identity> identities) {
         List<IpPrefix> peers = new ArrayList<>();
-        boolean anyPeer = rule.peers().isEmpty();
         for (Peer peer : rule.peers()) {
             switch (peer) {
                 case Peer.Selector s -> {
@@ -175,27 +285,7 @@ final class PolicyFlows {
                 case Peer.Cidr c -> peers.addAll(subtract(c.cidr(), c.except()));
             }
         }
-        List<List<Oxm>> l3 = new ArrayList<>();
-        if (anyPeer) {
-            l3.add(List.of(new Oxm.EthType(ETH_IPV4)));
-            l3.add(List.of(new Oxm.EthType(ETH_IPV6)));
-        } else {
-            for (IpPrefix p : peers.stream().distinct().toList()) {
-                l3.add(peerFields(d, p));
-            }
-        }
-        List<List<Oxm>> l4 = ports(rule.ports());
-        List<Match> out = new ArrayList<>();
-        for (List<Oxm> a : l3) {
-            for (List<Oxm> b : l4) {
-                List<Oxm> fields = new ArrayList<>();
-                fields.add(endpointField(d, m));
-                fields.addAll(a);
-                fields.addAll(b);
-                out.add(new Match(fields));
-            }
-        }
-        return out;
+        return peers.stream().distinct().toList();
     }
 
     /** eth_type and the peer prefix: the destination at egress, the source at ingress. */

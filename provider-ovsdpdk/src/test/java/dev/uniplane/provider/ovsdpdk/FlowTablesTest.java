@@ -96,6 +96,37 @@ class FlowTablesTest {
         // delivery: tracked (est, rel) straight out, new ones to the ingress check, whose default (per family) commits
         assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.DELIVER).hasSize(3);
         assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.INGRESS).hasSize(2);
-        assertThat(tables.removeEndpoint(5)).hasSize(4);
+        assertThat(tables.removeEndpoint(5)).hasSize(5);
+    }
+
+    @Test
+    void ownAddressesAreLegitimateSourcesAndOthersAreCountedInvalidBeforeTheTtlCheck() {
+        List<FlowMod> mods = tables.endpoint(5, new Local(5, MacAddress.parse("02:00:00:00:00:05")),
+                List.of(IpAddress.parse("10.100.0.5"), IpAddress.parse("fd00:100::5"))).stream().map(l -> (FlowMod) l.message()).toList();
+
+        List<FlowMod> legit = mods.stream().filter(f -> f.priority() == FlowTables.LEGIT_SOURCE_PRIORITY).toList();
+        assertThat(legit).as("one per own address").hasSize(2).allMatch(f -> f.tableId() == FlowTables.CLASSIFY
+                && f.cookie() == FlowTables.cookie(FlowTables.Kind.ENDPOINT, 5)
+                && f.instructions().getFirst() instanceof Instruction.ApplyActions apply
+                && apply.actions().contains(new Action.Resubmit(FlowTables.CLASSIFY)));
+        List<FlowMod> foreign = mods.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.INVALID, 5)).toList();
+        assertThat(foreign).as("one per family").hasSize(2).allMatch(f -> f.instructions().isEmpty()
+                && f.priority() == FlowTables.FOREIGN_SOURCE_PRIORITY);
+        assertThat(FlowTables.FOREIGN_SOURCE_PRIORITY).isGreaterThan(FlowTables.TTL_PRIORITY).isLessThan(FlowTables.LINK_SCOPE_PRIORITY);
+        assertThat(FlowTables.LINK_SCOPE_PRIORITY).isLessThan(FlowTables.LEGIT_SOURCE_PRIORITY);
+    }
+
+    @Test
+    void aRouteToEndpointsMakesItsPrefixALegitimateSourceOfEachUnderTheRoutesCookie() {
+        Local a = new Local(3, MacAddress.parse("02:00:00:00:00:03"));
+        Local b = new Local(4, MacAddress.parse("02:00:00:00:00:04"));
+        List<FlowMod> mods = tables.route(9, IpPrefix.parse("10.98.0.0/24"), List.of(tables.toEndpoint(1, a), tables.toEndpoint(1, b),
+                new WeightedActions(1, List.of(Action.Output.to(65000))))).stream().map(l -> (FlowMod) l.message()).toList();
+
+        assertThat(mods).filteredOn(f -> f.tableId() == FlowTables.CLASSIFY).as("one per endpoint next hop, none for the gateway")
+                .hasSize(2).allMatch(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.ROUTE, 9)
+                        && f.priority() == FlowTables.LEGIT_SOURCE_PRIORITY);
+        assertThat(tables.removeRoute(9, IpPrefix.parse("10.98.0.0/24"))).singleElement()
+                .satisfies(l -> assertThat(((FlowMod) l.message()).cookie()).isEqualTo(FlowTables.cookie(FlowTables.Kind.ROUTE, 9)));
     }
 }

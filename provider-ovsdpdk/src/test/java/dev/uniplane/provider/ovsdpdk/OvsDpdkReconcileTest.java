@@ -26,19 +26,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Reconcile: vswitchd exits and starts again on the same database (ports come back from OVSDB, flows do not); the
  * dataplane notices the OpenFlow connection drop, reconnects and re-installs its flows. Traffic must work again, with
- * the policy still enforced, within 2 s of the new vswitchd process starting. Also: with {@code ovs.park-on-close} a
- * close/reopen adopts.
+ * the policy still enforced, within 2 s of the new vswitchd process starting. Also: a close/reopen adopts and drops
+ * endpoints whose namespace vanished meanwhile.
  */
 class OvsDpdkReconcileTest extends DataplaneVerification {
     @Override
     protected DataplaneProvider provider() {
         return new OvsDpdkProvider();
-    }
-
-    /** Parking on close is what lets the second test close and adopt again within this JVM. */
-    @Override
-    protected dev.uniplane.api.DataplaneConfig.Builder configure(dev.uniplane.api.DataplaneConfig.Builder config) {
-        return config.option("ovs.park-on-close", "true");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.uniplane.provider.ovsdpdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.IpAddress;
@@ -13,7 +14,12 @@ import dev.uniplane.api.PortMatch;
 import dev.uniplane.api.PortRange;
 import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Nxm;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Oxm;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +74,118 @@ class PolicyFlowsTest {
         assertThat(adds.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_DEFAULT, 3))).hasSize(1);
         // no egress policy selects the member: no egress flows
         assertThat(adds.stream().filter(f -> f.tableId() == FlowTables.EGRESS)).isEmpty();
+    }
+
+    private static List<FlowMod> adds(PolicyFlows.Compiled c) {
+        return c.flows().stream().map(l -> l.message()).filter(m -> m instanceof FlowMod f && f.command().name().equals("ADD"))
+                .map(FlowMod.class::cast).toList();
+    }
+
+    private static List<Action.Conjunction> conjunctions(FlowMod f) {
+        return f.instructions().stream().filter(i -> i instanceof Instruction.ApplyActions).flatMap(i -> ((Instruction.ApplyActions) i).actions().stream())
+                .filter(a -> a instanceof Action.Conjunction).map(Action.Conjunction.class::cast).toList();
+    }
+
+    private static List<Peer> cidrs(int n) {
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            peers.add(Peer.cidr("10." + (i >> 8) + "." + (i & 0xff) + ".0/24"));
+        }
+        return peers;
+    }
+
+    private static List<PortMatch> tcpPorts(int n) {
+        List<PortMatch> ports = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ports.add(PortMatch.tcp(8000 + 2 * i));
+        }
+        return ports;
+    }
+
+    @Test
+    void aRuleWithManyPeersAndPortsCostsTheSumNotTheProduct() {
+        var member = new PolicyFlows.Member(3, 3, Labels.of("app", "db"), List.of(IpAddress.parse("10.200.0.3")));
+        PolicySet set = PolicySet.of(Policy.builder("wide").selectLabels("app", "db")
+                .ingress(Rule.allow(cidrs(1000), tcpPorts(50))).build());
+
+        List<FlowMod> adds = adds(PolicyFlows.compile(set, List.of(member), List.of(), 9));
+
+        // 2 + 2 SCTP re-check flows (tables 1 and 6), 1 endpoint + 1000 peers + 50 ports dimension flows, 1 conj_id flow, 1 default deny
+        assertThat(adds).hasSize(2 + 2 + 1 + 1000 + 50 + 1 + 1);
+        List<FlowMod> dimensions = adds.stream().filter(f -> !conjunctions(f).isEmpty()).toList();
+        assertThat(dimensions).hasSize(1051).allSatisfy(f -> {
+            assertThat(f.priority()).isEqualTo(PolicyFlows.ALLOW_TOP);
+            assertThat(conjunctions(f)).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(1);
+                assertThat(c.nClauses()).isEqualTo(3);
+            });
+            assertThat(f.cookie()).isEqualTo(FlowTables.cookie(FlowTables.Kind.POLICY_ALLOW, 1L << 12));
+        });
+        assertThat(dimensions.stream().filter(f -> conjunctions(f).getFirst().clause() == 1))
+                .singleElement().satisfies(f -> assertThat(f.match().fields()).containsExactly(FlowTables.targetRegister(3)));
+        assertThat(dimensions.stream().filter(f -> conjunctions(f).getFirst().clause() == 3)).hasSize(50)
+                .allSatisfy(f -> assertThat(f.match().fields()).startsWith(new Oxm.EthType(0x0800), new Oxm.IpProto(6)));
+        FlowMod act = adds.stream().filter(f -> f.match().fields().contains(Nxm.conjId(1))).findFirst().orElseThrow();
+        assertThat(act.cookie()).isEqualTo(FlowTables.cookie(FlowTables.Kind.POLICY_ALLOW, 1L << 12 | 3));
+        assertThat(act.priority()).isEqualTo(PolicyFlows.ALLOW_TOP);
+        assertThat(act.match().fields()).contains(FlowTables.targetRegister(3), new Oxm.EthType(0x0800));
+    }
+
+    @Test
+    void endpointsAreAConjunctionDimensionAndEveryRuleKeepsOnePriorityEverywhere() {
+        List<PolicyFlows.Member> members = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            members.add(new PolicyFlows.Member(i, i, Labels.of("app", "db"), List.of(IpAddress.parse("10.200.1." + i))));
+        }
+        var other = new PolicyFlows.Member(60, 60, Labels.of("app", "web"), List.of(IpAddress.parse("10.200.2.1")));
+        members.add(other);
+        PolicySet set = PolicySet.of(
+                Policy.builder("a-web").selectLabels("app", "web").egress(Rule.deny(cidrs(2), List.of())).build(),
+                Policy.builder("b-db").selectLabels("app", "db")
+                        .egress(Rule.deny(cidrs(3), List.of()), Rule.allow(cidrs(100), tcpPorts(10)))
+                        .ingress(Rule.allow(List.of(), List.of(PortMatch.tcp(80), PortMatch.tcp(443)))).build());
+
+        PolicyFlows.Compiled compiled = PolicyFlows.compile(set, members, List.of(), 9);
+        List<FlowMod> adds = adds(compiled);
+        java.util.function.ToIntFunction<RuleRef> number = ref -> compiled.rules().entrySet().stream()
+                .filter(e -> e.getValue().equals(ref)).findFirst().orElseThrow().getKey();
+        int webDenyNo = number.applyAsInt(new RuleRef("a-web", Direction.EGRESS, 0));
+        int dbDenyNo = number.applyAsInt(new RuleRef("b-db", Direction.EGRESS, 0));
+        int dbAllowNo = number.applyAsInt(new RuleRef("b-db", Direction.EGRESS, 1));
+        int dbIngressNo = number.applyAsInt(new RuleRef("b-db", Direction.INGRESS, 0));
+
+        // 2 + 2 x 51 SCTP re-check flows (tables 1 and 6); a-web egress 0: one endpoint x 2 peers, plain
+        // b-db egress 0: 50 endpoints x 3 peers -> conjunction: 50 + 3 dimension flows + 50 conj_id
+        // b-db egress 1: 50 + 100 + 10 dimension flows + 50 conj_id
+        // b-db ingress 0: 50 endpoints x any peer x 2 ports -> conjunction: 50 + 4 (ports per family) + 100 conj_id
+        // default deny: 51 egress, 50 ingress
+        assertThat(adds).hasSize(2 + 2 * 51 + 2 + (53 + 50) + (160 + 50) + (54 + 100) + 101);
+        FlowMod webDeny = adds.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_DENY, (long) webDenyNo << 12 | 60)).findFirst().orElseThrow();
+        assertThat(webDeny.priority()).isEqualTo(PolicyFlows.DENY_TOP);
+        assertThat(adds.stream().filter(f -> (f.cookie() >>> 12 & 0xfffff) == dbDenyNo).mapToInt(FlowMod::priority).distinct())
+                .containsExactly(PolicyFlows.DENY_TOP - 1);
+        assertThat(adds.stream().filter(f -> (f.cookie() >>> 12 & 0xfffff) == dbAllowNo).mapToInt(FlowMod::priority).distinct())
+                .containsExactly(dbAllowNo < dbIngressNo ? PolicyFlows.ALLOW_TOP : PolicyFlows.ALLOW_TOP - 1);
+        // ct(commit) needs an IP match: one ingress conj_id flow per endpoint and family
+        assertThat(adds.stream().filter(f -> f.match().fields().contains(Nxm.conjId(dbIngressNo)))).hasSize(100)
+                .allSatisfy(f -> assertThat(f.match().fields()).anyMatch(o -> o instanceof Oxm.EthType));
+    }
+
+    @Test
+    void aSetPastTheCapIsRefusedNamingThePolicy() {
+        var member = new PolicyFlows.Member(3, 3, Labels.of("app", "db"), List.of(IpAddress.parse("10.200.0.3")));
+        List<PortMatch> ports = new ArrayList<>();
+        for (int p = 1; p <= 65535; p += 2) {
+            ports.add(PortMatch.tcp(p));
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            rules.add(Rule.allow(List.of(Peer.cidr("10.9." + i + ".0/24")), ports));
+        }
+        PolicySet huge = PolicySet.of(Policy.builder("small").selectLabels("app", "db").ingress(Rule.allow(List.of(), List.of())).build(),
+                Policy.builder("huge").ingress(rules.toArray(Rule[]::new)).build());
+
+        assertThatThrownBy(() -> PolicyFlows.compile(huge, List.of(member), List.of(), 9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy huge").hasMessageContaining("200000 flows");
     }
 }

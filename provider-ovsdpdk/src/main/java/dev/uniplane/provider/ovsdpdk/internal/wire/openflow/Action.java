@@ -70,6 +70,30 @@ public sealed interface Action {
     record Resubmit(int table) implements Action {
     }
 
+    /** {@code NXAST_CONJUNCTION} subtype. */
+    int NXAST_CONJUNCTION = 34;
+
+    /**
+     * Nicira {@code conjunction(id, clause/nClauses)} ({@code nx_action_conjunction}, 16 bytes): this flow is one value
+     * of dimension {@code clause} (1-based, as ovs-ofctl writes it; 0-based on the wire) of the conjunctive flow
+     * {@code id}; once every one of the {@code nClauses} (2..64) dimensions matches, the switch looks up the flow with
+     * {@code conj_id = id} ({@link Nxm#conjId}). A flow may carry several, and no other actions.
+     */
+    record Conjunction(long id, int clause, int nClauses) implements Action {
+        /** Checks the ranges OVS enforces. */
+        public Conjunction {
+            if (nClauses < 2 || nClauses > 64) {
+                throw new IllegalArgumentException("conjunction nClauses " + nClauses + " outside 2..64");
+            }
+            if (clause < 1 || clause > nClauses) {
+                throw new IllegalArgumentException("conjunction clause " + clause + " outside 1.." + nClauses);
+            }
+            if (id < 0 || id > 0xffff_ffffL) {
+                throw new IllegalArgumentException("conjunction id " + id + " is not a 32-bit value");
+            }
+        }
+    }
+
     static void write(Action action, ByteBuffer out) {
         switch (action) {
             case Output o -> out.putShort((short) 0).putShort((short) 16).putInt((int) o.port()).putShort((short) o.maxLen())
@@ -92,6 +116,8 @@ public sealed interface Action {
                     .putShort((short) 0);
             case Resubmit r -> out.putShort((short) 0xffff).putShort((short) 16).putInt(NX_VENDOR)
                     .putShort((short) NXAST_RESUBMIT_TABLE).putShort((short) 0xfff8).put((byte) r.table()).put(new byte[3]);
+            case Conjunction c -> out.putShort((short) 0xffff).putShort((short) 16).putInt(NX_VENDOR)
+                    .putShort((short) NXAST_CONJUNCTION).put((byte) (c.clause() - 1)).put((byte) c.nClauses()).putInt((int) c.id());
         }
     }
 
@@ -106,6 +132,9 @@ public sealed interface Action {
         }
         if (subtype == NXAST_RESUBMIT_TABLE && len == 16 && (in.getShort(start + 10) & 0xffff) == 0xfff8) {
             return new Resubmit(in.get(start + 12) & 0xff);
+        }
+        if (subtype == NXAST_CONJUNCTION && len == 16) {
+            return new Conjunction(in.getInt(start + 12) & 0xffff_ffffL, (in.get(start + 10) & 0xff) + 1, in.get(start + 11) & 0xff);
         }
         return null;
     }

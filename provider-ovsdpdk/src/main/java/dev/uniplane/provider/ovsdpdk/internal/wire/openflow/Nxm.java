@@ -15,6 +15,8 @@ public final class Nxm {
     public static final int CT_ZONE = 106;
     /** {@code NXM_NX_CT_MARK} field: 32 bits, maskable. */
     public static final int CT_MARK = 107;
+    /** {@code NXM_NX_CONJ_ID} field: 32 bits, not maskable (ovs-fields(7): NXM only, since OVS 2.4). */
+    public static final int CONJ_ID = 37;
     /** {@code ct_state} bits (ovs-fields(7)). */
     public static final int CS_NEW = 0x01;
     public static final int CS_ESTABLISHED = 0x02;
@@ -45,6 +47,11 @@ public final class Nxm {
     /** {@code ct_mark=value/mask}. */
     public static Oxm ctMark(int value, int mask) {
         return new Oxm.Other(CLASS_NX, CT_MARK, true, hex32(value) + hex32(mask));
+    }
+
+    /** {@code conj_id=id}: the flow that acts once every dimension of conjunctive flow {@code id} matched. */
+    public static Oxm conjId(long id) {
+        return new Oxm.Other(CLASS_NX, CONJ_ID, false, hex32((int) id));
     }
 
     /** {@code reg<n>=value} (NXM_NX_REG0..15, fields 0..15, 32 bits). */

@@ -39,6 +39,9 @@ public final class JsonRpcConnection implements AutoCloseable {
     private final Thread reader;
     private volatile OvsdbException.ConnectionLost lost;
     private volatile long echoesAnswered;
+    private volatile boolean closedByClient;
+    private volatile Runnable lostListener;
+    private final java.util.concurrent.atomic.AtomicBoolean lostReported = new java.util.concurrent.atomic.AtomicBoolean();
 
     private JsonRpcConnection(SocketChannel channel, String peer, BiConsumer<String, JsonNode> notificationListener) {
         this.channel = channel;
@@ -159,7 +162,37 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code listener} once when the server side goes away (EOF or I/O error), never after {@link #close()}; at
+     * once if that happened already. It runs on the reader thread and must not block.
+     */
+    public void onLost(Runnable listener) {
+        lostListener = listener;
+        if (!reader.isAlive() && lost != null) {
+            reportLost();
+        }
+    }
+
+    private void reportLost() {
+        Runnable listener = lostListener;
+        if (!closedByClient && listener != null && lostReported.compareAndSet(false, true)) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("lost-connection listener of {} failed", peer, e);
+            }
+        }
+    }
+
     private void readLoop() {
+        try {
+            readMessages();
+        } finally {
+            reportLost();
+        }
+    }
+
+    private void readMessages() {
         JsonSplitter splitter = new JsonSplitter();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
@@ -230,6 +263,7 @@ public final class JsonRpcConnection implements AutoCloseable {
     /** Closes the socket; the reader ends and pending calls fail. Idempotent. */
     @Override
     public void close() {
+        closedByClient = true;
         connectionLost("closed by the client", null);
         try {
             reader.join(Duration.ofSeconds(2));

@@ -297,6 +297,16 @@ public final class OvsdbClient implements AutoCloseable {
         }
     }
 
+    /** True until the connection is closed or lost. */
+    public boolean isConnected() {
+        return rpc.isOpen();
+    }
+
+    /** Runs {@code listener} once if the server goes away (not after {@link #close()}); on the reader thread, must not block. */
+    public void onLost(Runnable listener) {
+        rpc.onLost(listener);
+    }
+
     /** Closes the connection (the server drops the monitor with it). Idempotent. */
     @Override
     public void close() {

@@ -254,4 +254,39 @@ class CodecTest {
         out.flip();
         assertThat(Oxm.read(out)).isEqualTo(masked);
     }
+
+    // --- conjunctive matches ------------------------------------------------------------------------------------
+
+    @Test
+    void conjunctionIsNxActionConjunctionWithAZeroBasedClause() {
+        // type 0xffff, len 16, NX vendor, subtype 34, clause k-1, n_clauses, id
+        assertThat(actionHex(new Action.Conjunction(0x1234, 1, 3)))
+                .isEqualTo("ffff0010" + "00002320" + "0022" + "00" + "03" + "00001234");
+        assertThat(actionHex(new Action.Conjunction(0xfffffffeL, 64, 64)))
+                .isEqualTo("ffff0010" + "00002320" + "0022" + "3f" + "40" + "fffffffe");
+    }
+
+    @Test
+    void conjIdIsTheNxmTlv37() {
+        // NXM_NX class 0x0001, field 37 << 1 = 0x4a, length 4
+        assertThat(oxmHex(Nxm.conjId(0x10203))).isEqualTo("0001" + "4a" + "04" + "00010203");
+        assertThat(oxmHex(Nxm.conjId(0xffffffffL))).isEqualTo("0001" + "4a" + "04" + "ffffffff");
+    }
+
+    @Test
+    void severalConjunctionsInOneFlowRoundTrip() throws Exception {
+        FlowMod dimension = FlowMod.add(3, 2, 35000, 0x55, Match.of(new Oxm.InPort(4)),
+                List.of(ApplyActions.of(new Action.Conjunction(7, 1, 3), new Action.Conjunction(9, 2, 2))));
+        FlowMod conj = FlowMod.add(4, 2, 35000, 0x55, Match.of(Nxm.conjId(7), new Oxm.InPort(4)), List.of(new GotoTable(3)));
+
+        assertThat(Codec.decode(Codec.encode(dimension))).isEqualTo(dimension);
+        assertThat(Codec.decode(Codec.encode(conj))).isEqualTo(conj);
+    }
+
+    @Test
+    void conjunctionRejectsWhatOvsRejects() {
+        assertThatThrownBy(() -> new Action.Conjunction(1, 1, 1)).hasMessageContaining("nClauses 1");
+        assertThatThrownBy(() -> new Action.Conjunction(1, 3, 2)).hasMessageContaining("clause 3");
+        assertThatThrownBy(() -> new Action.Conjunction(-1, 1, 2)).hasMessageContaining("id -1");
+    }
 }

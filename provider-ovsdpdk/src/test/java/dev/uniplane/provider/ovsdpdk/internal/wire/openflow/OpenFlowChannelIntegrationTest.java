@@ -242,4 +242,85 @@ class OpenFlowChannelIntegrationTest {
         }
         assertThat(dropped).isPositive();
     }
+
+    // --- conjunctive matches ------------------------------------------------------------------------------------
+
+    /** {@code ovs-ofctl -O OpenFlow13 <args...>} against our bridge; its stdout. */
+    private static String ofctl(String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("ovs-ofctl", "-O", "OpenFlow13"));
+        argv.add(args[0]);
+        argv.add("unix:" + ovs.mgmtSocket(net.prefix() + "br"));
+        argv.addAll(List.of(args).subList(1, args.length));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("%s: %s", argv, out).isZero();
+        return out;
+    }
+
+    /** The dump-flows lines of one table without what differs between equal flows (cookie, age, counters, table). */
+    private static List<String> dumpTable(int table) throws Exception {
+        return ofctl("dump-flows", "table=" + table).lines().filter(l -> l.contains("priority="))
+                .map(l -> l.replaceAll("(cookie|duration|table|n_packets|n_bytes|idle_age|hard_age)=[^ ,]*,? ?", "").trim())
+                .sorted().toList();
+    }
+
+    @Test
+    void conjunctionFlowsFromOurCodecDumpLikeThoseOvsOfctlAdds() throws Exception {
+        FlowMod dimension = FlowMod.add(0, 10, 300, TEST_COOKIE | 50, Match.of(new Oxm.EthType(0x0800), new Oxm.IpProto(6),
+                Nxm.portDst(Nxm.OFB_TCP_DST, 0x1c5c, 0xfffc)),
+                List.of(ApplyActions.of(new Action.Conjunction(8, 2, 3), new Action.Conjunction(0xfffffff0L, 1, 2))));
+        FlowMod conj = FlowMod.add(0, 10, 300, TEST_COOKIE | 51, Match.of(Nxm.conjId(8), Nxm.reg(2, 5)),
+                List.of(new GotoTable(12)));
+        of.applyBundle(List.of(new Labeled("dimension", dimension), new Labeled("conj_id", conj)));
+        ofctl("add-flow", "table=11,priority=300,cookie=0x" + Long.toHexString(TEST_COOKIE | 52)
+                + ",tcp,tp_dst=0x1c5c/0xfffc,actions=conjunction(8,2/3),conjunction(4294967280,1/2)");
+        ofctl("add-flow", "table=11,priority=300,cookie=0x" + Long.toHexString(TEST_COOKIE | 53)
+                + ",conj_id=8,reg2=5,actions=goto_table:12");
+
+        List<String> ours = dumpTable(10);
+        System.out.println("ours:   " + ours);
+        assertThat(ours).hasSize(2).anyMatch(l -> l.contains("conjunction(8,2/3)")).anyMatch(l -> l.contains("conj_id=8"));
+        assertThat(ours).isEqualTo(dumpTable(11));
+
+        List<FlowStats> flows = of.flowStats(new FlowStatsRequest(0, 11, Action.PORT_ANY, Action.PORT_ANY, TEST_COOKIE,
+                COOKIE_MASK, Match.any()));
+        FlowStats readDimension = flows.stream().filter(f -> f.cookie() == (TEST_COOKIE | 52)).findFirst().orElseThrow();
+        assertThat(readDimension.instructions()).isEqualTo(dimension.instructions());
+        assertThat(readDimension.match().fields()).containsExactlyInAnyOrderElementsOf(dimension.match().fields());
+        FlowStats readConj = flows.stream().filter(f -> f.cookie() == (TEST_COOKIE | 53)).findFirst().orElseThrow();
+        assertThat(readConj.match().fields()).containsExactlyInAnyOrderElementsOf(conj.match().fields());
+    }
+
+    @Test
+    void aCompletedConjunctionActsThroughItsConjIdFlowAndAPartialOneFallsThrough() throws Exception {
+        // a -> b IP only when in_port in {1} and nw_dst in {10.78.0.2, 10.78.0.99}; ARP of a matches dimension 1 only
+        // and must fall through to the lower flow.
+        Action dim1 = new Action.Conjunction(7, 1, 2);
+        Action dim2 = new Action.Conjunction(7, 2, 2);
+        of.applyBundle(List.of(
+                new Labeled("dim 1", FlowMod.add(0, 0, 100, TEST_COOKIE | 60, Match.of(new Oxm.InPort(1)), List.of(ApplyActions.of(dim1)))),
+                new Labeled("dim 2 b", FlowMod.add(0, 0, 100, TEST_COOKIE | 60,
+                        Match.of(new Oxm.EthType(0x0800), new Oxm.Ipv4Dst(v4("10.78.0.2"), 32)), List.of(ApplyActions.of(dim2)))),
+                new Labeled("dim 2 other", FlowMod.add(0, 0, 100, TEST_COOKIE | 60,
+                        Match.of(new Oxm.EthType(0x0800), new Oxm.Ipv4Dst(v4("10.78.0.99"), 32)), List.of(ApplyActions.of(dim2)))),
+                new Labeled("conj 7", FlowMod.add(0, 0, 100, TEST_COOKIE | 61, Match.of(Nxm.conjId(7), new Oxm.InPort(1)),
+                        List.of(ApplyActions.of(Action.Output.to(2))))),
+                new Labeled("arp of a", FlowMod.add(0, 0, 50, TEST_COOKIE | 62, Match.of(new Oxm.InPort(1), new Oxm.EthType(0x0806)),
+                        List.of(ApplyActions.of(Action.Output.to(2))))),
+                new Labeled("b -> a", FlowMod.add(0, 0, 100, TEST_COOKIE | 63, Match.of(new Oxm.InPort(2)),
+                        List.of(ApplyActions.of(Action.Output.to(1)))))));
+
+        assertThat(TestNet.ping(a, "10.78.0.2", 3)).as("ping a -> b through conjunction 7").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Map<Long, Long> counts = Map.of();
+        while (System.nanoTime() < deadline && counts.getOrDefault(TEST_COOKIE | 61, 0L) == 0) {
+            ovs.appctl("revalidator/purge");
+            counts = of.flowStats().stream().collect(java.util.stream.Collectors.groupingBy(FlowStats::cookie,
+                    java.util.stream.Collectors.summingLong(FlowStats::packetCount)));
+            Thread.sleep(100);
+        }
+        assertThat(counts.getOrDefault(TEST_COOKIE | 61, 0L)).as("the conj_id flow counts the packets").isPositive();
+        assertThat(counts.getOrDefault(TEST_COOKIE | 60, 0L)).as("dimension flows never count (ovs-fields(7))").isZero();
+        assertThat(counts.getOrDefault(TEST_COOKIE | 62, 0L)).as("ARP fell through the partial match").isPositive();
+    }
 }
