@@ -1,8 +1,10 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,6 +95,99 @@ public final class ShimLibrary {
     public String compiledVersion() {
         long v = layout.get("RTE_VERSION");
         return (v >>> 24 & 0xff) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff);
+    }
+
+    /**
+     * The shim's benchmark reference (module bench, {@code DpdkFullPathBench}): a C loop doing the router's per-packet
+     * work (own-MAC/IPv4 checks, flow lookup in an {@code rte_hash}, {@code rte_lpm} lookup, TTL - 1 with the
+     * incremental checksum, MAC rewrite, per-port tx bursts, per-endpoint counters). The dataplane never uses it. Bound
+     * on first use.
+     */
+    public static final class BenchPath {
+        /** Counter columns per endpoint slot in {@link #fullPathLoop}'s {@code counters} (u64 each). */
+        public static final int COLUMNS = 8;
+        /** Column: packets delivered to the endpoint. */
+        public static final int RX_PACKETS = 0;
+        /** Column: packets received from the endpoint. */
+        public static final int TX_PACKETS = 2;
+        /** Column: drops because the flow was not in the table. */
+        public static final int DROP_UNTRACKED = 5;
+        /** Column: drops for lack of a route. */
+        public static final int DROP_NO_ROUTE = 6;
+        /** Highest output port id + 1 the loop stages for. */
+        public static final int MAX_PORTS = 32;
+
+        private static final MethodHandle HOP_SIZE = Downcalls.bind("uniplane_bench_hop_size", FunctionDescriptor.of(JAVA_INT));
+        private static final MethodHandle FLOWS_CREATE = Downcalls.bind("uniplane_bench_flows_create",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        private static final MethodHandle FLOWS_ADD = Downcalls.bind("uniplane_bench_flows_add",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_BYTE, JAVA_SHORT, JAVA_SHORT));
+        private static final MethodHandle FLOWS_FREE = Downcalls.bind("uniplane_bench_flows_free", FunctionDescriptor.ofVoid(ADDRESS));
+        private static final MethodHandle LOOP = Downcalls.bind("uniplane_bench_fullpath_loop",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+
+        private BenchPath() {
+        }
+
+        /**
+         * {@code sizeof(struct uniplane_bench_hop)}: destination MAC (6 bytes), source MAC (6), output port (u16), 2 bytes
+         * reserved, endpoint slot (i32, -1 = none).
+         */
+        public static int hopSize() {
+            try {
+                return (int) HOP_SIZE.invokeExact();
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
+
+        /** An {@code rte_hash} flow table of {@code entries} keys; NULL with {@code rte_errno} set on failure. */
+        public static MemorySegment flowsCreate(String name, int entries, int socket) {
+            try (Arena arena = Arena.ofConfined()) {
+                return (MemorySegment) FLOWS_CREATE.invokeExact(arena.allocateFrom(name), entries, socket);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
+
+        /** Adds a flow (host-order addresses and ports, either direction); its key position or a negative errno. */
+        public static int flowsAdd(MemorySegment flows, int source, int destination, int protocol, int sourcePort, int destinationPort) {
+            try {
+                return (int) FLOWS_ADD.invokeExact(flows, source, destination, (byte) protocol, (short) sourcePort, (short) destinationPort);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
+
+        /** Frees a flow table from {@link #flowsCreate}. */
+        public static void flowsFree(MemorySegment flows) {
+            try {
+                FLOWS_FREE.invokeExact(flows);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
+
+        /**
+         * Runs the C loop on the calling thread (the EAL lcore) until the int at {@code stop} becomes non-zero.
+         *
+         * @param rxPort     the polled port (queue 0)
+         * @param rxEndpoint the endpoint slot its frames are counted for
+         * @param ownMac     6 bytes: frames must be addressed to it
+         * @param lpm        an {@code rte_lpm} whose next hops index {@code hops}
+         * @param flows      a table from {@link #flowsCreate}
+         * @param hops       {@code hopCount} entries of {@link #hopSize()} bytes
+         * @param counters   {@link #COLUMNS} u64 per endpoint slot
+         * @return polling rounds
+         */
+        public static long fullPathLoop(int rxPort, int rxEndpoint, MemorySegment ownMac, MemorySegment lpm, MemorySegment flows,
+                                        MemorySegment hops, int hopCount, MemorySegment counters, MemorySegment stop) {
+            try {
+                return (long) LOOP.invokeExact((short) rxPort, rxEndpoint, ownMac, lpm, flows, hops, hopCount, counters, stop);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+        }
     }
 
     private static Path extract() {
