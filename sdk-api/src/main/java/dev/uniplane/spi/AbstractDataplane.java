@@ -480,19 +480,40 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public final void destroy() {
-        withLock(() -> {
+        RuntimeException failure = withLock(() -> {
+            // Best effort: one endpoint that cannot be detached must not leave the backend (daemons, maps) behind.
+            RuntimeException first = null;
             for (Endpoint e : List.copyOf(endpoints.values()).reversed()) {
                 // Routes may point at endpoints; they go with the backend state below.
-                backendDetach(e);
+                try {
+                    backendDetach(e);
+                } catch (RuntimeException ex) {
+                    first = collect(first, ex);
+                }
                 endpoints.remove(e.id());
             }
             routes.clear();
             remotes.clear();
             policies = PolicySet.empty();
-            backendDestroy();
-            return null;
+            try {
+                backendDestroy();
+            } catch (RuntimeException ex) {
+                first = collect(first, ex);
+            }
+            return first;
         });
         close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException collect(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     protected final boolean isClosed() {

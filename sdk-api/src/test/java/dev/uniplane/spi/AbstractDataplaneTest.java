@@ -247,4 +247,14 @@ class AbstractDataplaneTest {
         dp.destroy();
         assertThat(dp.calls).containsExactly("attach a VETH", "attach b VETH", "detach b", "detach a", "destroy", "close");
     }
+
+    @Test
+    void destroyStillDestroysTheBackendWhenADetachFails() {
+        RecordingDataplane dp = new RecordingDataplane(ALL, null);
+        dp.attach(a);
+        dp.attach(b);
+        dp.failOn = "detach b";
+        assertThatThrownBy(dp::destroy).isInstanceOf(BackendException.class).hasMessageContaining("detach b");
+        assertThat(dp.calls).containsExactly("attach a VETH", "attach b VETH", "detach a", "destroy", "close");
+    }
 }
