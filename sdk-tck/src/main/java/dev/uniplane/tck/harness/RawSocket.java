@@ -40,6 +40,12 @@ final class RawSocket implements AutoCloseable {
     private static final MethodHandle POLL = libc("poll", false, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = libc("close", false, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = libc("setsockopt", true, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final int IPPROTO_IP = 0;
+    private static final int IP_TTL = 2;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_UNICAST_HOPS = 16;
 
     private final IpFamily family;
     private final int protocol;
@@ -97,6 +103,21 @@ final class RawSocket implements AutoCloseable {
             }
         } catch (Throwable t) {
             throw rethrow(t, "bind to " + local);
+        }
+    }
+
+    /** Sets the TTL (IPv4) or unicast hop limit (IPv6) of the packets this socket sends, 1-255. */
+    void hopLimit(int ttl) {
+        boolean v4 = family == IpFamily.IPV4;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CALL_STATE);
+            MemorySegment value = call.allocateFrom(ValueLayout.JAVA_INT, ttl);
+            int rc = (int) SETSOCKOPT.invokeExact(state, fd, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TTL : IPV6_UNICAST_HOPS, value, 4);
+            if (rc != 0) {
+                throw new IllegalStateException("setsockopt TTL " + ttl + " failed, errno " + errno(state));
+            }
+        } catch (Throwable t) {
+            throw rethrow(t, "set TTL " + ttl);
         }
     }
 
