@@ -8,6 +8,9 @@ module dev.uniplane.provider.dpdk {
     requires dev.uniplane.linux;
     requires java.management;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
+
+    opens dev.uniplane.provider.dpdk.internal.state to com.fasterxml.jackson.databind;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.dpdk.DpdkProvider;
 }

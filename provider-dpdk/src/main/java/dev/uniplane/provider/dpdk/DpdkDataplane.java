@@ -40,13 +40,18 @@ import dev.uniplane.provider.dpdk.internal.fastpath.FlowTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.RuleCounters;
 import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
 import dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler;
+import dev.uniplane.provider.dpdk.internal.eal.StaleRuntimeDirectories;
+import dev.uniplane.provider.dpdk.internal.state.SavedState;
+import dev.uniplane.spi.StateFiles;
 import dev.uniplane.api.Action;
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.RuleStats;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +77,10 @@ import org.slf4j.LoggerFactory;
  * publishes it with one reference swap; the old table's LPM is freed after the loop's next quiescent point. EAL is one
  * per JVM and the lcore runs one router, so one dataplane at a time per JVM: a second open while one is open is refused
  * with a {@link ConflictException}; after {@link #close()} another can be opened (EAL stays up until JVM exit).
+ *
+ * <p>After every change the configuration and the veths it uses are written to a {@link SavedState} file; when the JVM
+ * dies without closing, forwarding stops, and the next open of the name restores the configuration from it, taking the
+ * workloads' veths over ({@link #restore}). {@link #close()} and {@link #destroy()} delete it.
  */
 final class DpdkDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplane.class);
@@ -95,7 +104,8 @@ final class DpdkDataplane extends AbstractDataplane {
      * What attach made for one endpoint: a veth ({@code hostName} is its host end, {@code socket} null) or a socket
      * attachment ({@code hostName} is the vdev name, {@code socket} the memif/vhost-user server socket).
      */
-    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, SocketAttachment socket) {
+    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, AttachKind kind,
+                          SocketAttachment socket) {
     }
 
     private final NetNs node;
@@ -115,6 +125,14 @@ final class DpdkDataplane extends AbstractDataplane {
     private long revisions;
     private Router router;
     private boolean released;
+    /** {@code /run/uniplane/dpdk-<name>.json}: the configuration after the last change, for the next open after a crash. */
+    private final Path stateFile;
+    private final SavedState.Owner owner = SavedState.Owner.current();
+    /** While {@link #restore} runs: the saved endpoints (by id) whose veths may be taken over, and their slots. */
+    private Map<EndpointId, SavedState.SavedEndpoint> restoring = Map.of();
+    private final BitSet reservedSlots = new BitSet();
+    private boolean restoringNow;
+    private int readopted;
 
     private DpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, Eal eal,
                           EthPort uplinkPort, long uplinkMac) {
@@ -125,6 +143,7 @@ final class DpdkDataplane extends AbstractDataplane {
         this.gateways = new dev.uniplane.linux.NeighbourResolver(node, nodeLinks, 0, java.time.Duration.ofSeconds(3));
         this.uplinkPort = uplinkPort;
         this.uplinkMac = uplinkMac;
+        this.stateFile = SavedState.file(config.name());
     }
 
     static DpdkDataplane open(DataplaneConfig config, Capabilities capabilities) {
@@ -134,6 +153,8 @@ final class DpdkDataplane extends AbstractDataplane {
                 throw new ConflictException("dataplane " + open.name() + " of provider dpdk is open in this JVM; EAL is one per "
                         + "process and its lcore runs one router, so close it before opening " + config.name());
             }
+            Optional<SavedState> saved = readSavedState(config.name());
+            StaleRuntimeDirectories.remove(); // of JVMs killed before their shutdown hook: EAL never removes them
             Eal eal = startEal(config);
             NetNs node = openNode(config);
             RtNetlink links = null;
@@ -155,6 +176,7 @@ final class DpdkDataplane extends AbstractDataplane {
                 LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
                         config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
                         uplink == null ? "-" : uplink.id());
+                saved.ifPresentOrElse(dp::restore, dp::persist);
                 return dp;
             } catch (RuntimeException e) {
                 if (uplink != null) {
@@ -348,7 +370,14 @@ final class DpdkDataplane extends AbstractDataplane {
 
     @Override
     protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
-        int slot = slots.nextClearBit(0);
+        SavedState.SavedEndpoint previous = restoring.get(spec.id());
+        if (previous != null && previous.spec().equals(spec) && (kind == AttachKind.VETH || kind == AttachKind.AF_PACKET)) {
+            Optional<Endpoint> adopted = readopt(spec, kind, previous);
+            if (adopted.isPresent()) {
+                return adopted.get();
+            }
+        }
+        int slot = freeSlot();
         if (slot >= MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
@@ -373,12 +402,13 @@ final class DpdkDataplane extends AbstractDataplane {
             nodeLinks.setUp(hostName, true);
             port = plug(eal, node, hostName);
             counters.reset(slot);
-            Wiring wiring = new Wiring(slot, hostName, port, mac, spec, null);
+            Wiring wiring = new Wiring(slot, hostName, port, mac, spec, kind, null);
             Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
             next.put(spec.id(), wiring);
             publish(build(routes, next));
             wirings.put(spec.id(), wiring);
             slots.set(slot);
+            persist();
             return new Endpoint(spec, kind, hostName, mac, GATEWAY_MAC);
         } catch (RuntimeException e) {
             if (port != null) {
@@ -407,12 +437,13 @@ final class DpdkDataplane extends AbstractDataplane {
             port = plugDevice(eal, node, side.devargs(GATEWAY_MAC));
             MacAddress mac = workloadMac(spec, slot);
             counters.reset(slot);
-            Wiring wiring = new Wiring(slot, side.deviceName(), port, mac, spec, side);
+            Wiring wiring = new Wiring(slot, side.deviceName(), port, mac, spec, kind, side);
             Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
             next.put(spec.id(), wiring);
             publish(build(routes, next));
             wirings.put(spec.id(), wiring);
             slots.set(slot);
+            persist();
             LOG.info("endpoint {} of {}: {} on port {} ({}), socket {}", spec.id(), name(), kind, port.id(), side.deviceName(), side.socket());
             return new Endpoint(spec, kind, side.socket().toString(), mac, GATEWAY_MAC);
         } catch (RuntimeException e) {
@@ -427,6 +458,73 @@ final class DpdkDataplane extends AbstractDataplane {
                         + side.packageHint() + ")", d);
             }
             throw translate("attach " + spec.id(), e);
+        }
+    }
+
+    /**
+     * The lowest free slot whose host veth name is not taken: slots of veths that {@link #restore} may still take over
+     * are skipped, and so are names a dead process left behind without a usable state file.
+     */
+    private int freeSlot() {
+        int slot = slots.nextClearBit(0);
+        while (slot < MAX_ENDPOINTS && (reservedSlots.get(slot) || nodeLinks.findLink(hostInterfaceName(slot)).isPresent())) {
+            slot = slots.nextClearBit(slot + 1);
+        }
+        return slot;
+    }
+
+    /**
+     * Takes over the veth a previous process of this dataplane made for this endpoint (restart after a crash): when its
+     * host end still exists in the node namespace and its peer in the workload namespace, only the AF_PACKET port is
+     * plugged again, so the workload keeps its interface, addresses, routes and the pinned gateway neighbour. Otherwise
+     * (or when plugging fails) the leftover host end is deleted and empty is returned: the caller creates a new veth.
+     */
+    private Optional<Endpoint> readopt(AttachSpec spec, AttachKind kind, SavedState.SavedEndpoint previous) {
+        String hostName = previous.hostName();
+        int slot = previous.slot();
+        reservedSlots.clear(slot);
+        Optional<LinkInfo> host = nodeLinks.findLink(hostName);
+        if (host.isEmpty() || slot < 0 || slot >= MAX_ENDPOINTS || slots.get(slot) || !hostName.equals(hostInterfaceName(slot))) {
+            LOG.warn("endpoint {} of {}: its veth {} is gone; creating a new one", spec.id(), name(), hostName);
+            return Optional.empty();
+        }
+        if (!"veth".equals(host.get().kind()) || !workloadHasInterface(spec)) {
+            LOG.warn("endpoint {} of {}: {} is not a veth whose peer {} is in {}; replacing it", spec.id(), name(), hostName,
+                    spec.interfaceName(), spec.netns());
+            nodeLinks.deleteLinkIfPresent(hostName);
+            return Optional.empty();
+        }
+        EthPort port = null;
+        try {
+            nodeLinks.setUp(hostName, true);
+            port = plug(eal, node, hostName);
+            counters.reset(slot);
+            Wiring wiring = new Wiring(slot, hostName, port, previous.mac(), spec, kind, null);
+            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
+            next.put(spec.id(), wiring);
+            publish(build(routes, next));
+            wirings.put(spec.id(), wiring);
+            slots.set(slot);
+            readopted++;
+            LOG.info("endpoint {} of {}: took over veth {} (port {}); the workload keeps its interface", spec.id(), name(),
+                    hostName, port.id());
+            persist();
+            return Optional.of(new Endpoint(spec, kind, hostName, previous.mac(), GATEWAY_MAC));
+        } catch (RuntimeException e) {
+            if (port != null) {
+                unplugQuietly(eal, node, port, true);
+            }
+            LOG.warn("endpoint {} of {}: cannot take over veth {} ({}); replacing it", spec.id(), name(), hostName, e.getMessage());
+            nodeLinks.deleteLinkIfPresent(hostName);
+            return Optional.empty();
+        }
+    }
+
+    private static boolean workloadHasInterface(AttachSpec spec) {
+        try (NetNs workload = NetNs.open(Path.of(spec.netns())); RtNetlink links = RtNetlink.open(workload)) {
+            return links.findLink(spec.interfaceName()).isPresent();
+        } catch (LinuxException e) {
+            return false;
         }
     }
 
@@ -470,6 +568,7 @@ final class DpdkDataplane extends AbstractDataplane {
         }
         removeHostSide(w);
         slots.clear(w.slot());
+        persist();
     }
 
 
@@ -480,6 +579,7 @@ final class DpdkDataplane extends AbstractDataplane {
         Map<IpPrefix, Route> next = new LinkedHashMap<>(all);
         publish(build(next, wirings)); // resolves new gateways first: a failure changes nothing
         routes = next;
+        persist();
     }
 
     /**
@@ -494,6 +594,7 @@ final class DpdkDataplane extends AbstractDataplane {
         publish(table);
         policySet = policies;
         ruleSlots = next;
+        persist();
     }
 
     private Map<PolicyCompiler.RuleKey, Integer> assignRuleSlots(PolicySet set) {
@@ -539,6 +640,7 @@ final class DpdkDataplane extends AbstractDataplane {
         List<RemoteEndpoint> next = List.copyOf(remotes);
         publish(build(routes, wirings, policySet, next, ruleSlots));
         remoteList = next;
+        persist();
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -566,8 +668,11 @@ final class DpdkDataplane extends AbstractDataplane {
     // --- lifecycle ------------------------------------------------------------------------------------------------
 
     /**
-     * Stops the router, unplugs every port, deletes the endpoints' veths and frees the table. EAL and the packet pool
-     * stay for the next dataplane of this JVM. Nothing survives: the provider does not declare RESTART_SURVIVAL.
+     * Stops the router, unplugs every port, deletes the endpoints' veths, frees the table and deletes the state file
+     * (nothing is left to restore: a close is the user ending the dataplane, as the contract has it without
+     * RESTART_SURVIVAL). EAL and the packet pool stay for the next dataplane of this JVM. Only a JVM that dies without
+     * closing (crash, SIGKILL) leaves veths and state file for the next open to restore. When the router cannot be
+     * stopped, the ports, veths and the state file stay.
      */
     @Override
     protected void backendClose() {
@@ -590,6 +695,7 @@ final class DpdkDataplane extends AbstractDataplane {
             removeHostSide(w);
         }
         wirings.clear();
+        deleteStateFile();
         SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
             unplugQuietly(eal, node, uplinkPort, false);
@@ -602,10 +708,126 @@ final class DpdkDataplane extends AbstractDataplane {
                 router.neighbourAdvertisements());
     }
 
-    /** The base class has detached every endpoint already; closing releases the rest. */
+    /** The base class has detached every endpoint already; closing releases the rest and deletes the state file. */
     @Override
     protected void backendDestroy() {
         backendClose();
+    }
+
+    // --- restart after a crash --------------------------------------------------------------------------------------
+
+    /**
+     * The state a previous process of this name left. Empty when there is none, and also when it cannot be used (does
+     * not parse, another format version): then a warning says so and this open starts empty and replaces the file.
+     *
+     * @throws ConflictException when the process that wrote it still runs (the same name is open there)
+     */
+    static Optional<SavedState> readSavedState(String name) {
+        Path file = SavedState.file(name);
+        Optional<SavedState> saved;
+        try {
+            saved = SavedState.read(file);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            LOG.warn("DPDK dataplane {}: its state file cannot be used ({}); starting empty and replacing it. Veths it named "
+                    + "are not taken over (they go with their workload namespaces)", name, e.getMessage());
+            return Optional.empty();
+        }
+        SavedState.Owner writer = saved.map(SavedState::owner).orElse(null);
+        if (writer != null && writer.pid() != ProcessHandle.current().pid() && writer.alive()) {
+            throw new ConflictException("dataplane " + name + " of provider dpdk is open in process " + writer.pid()
+                    + " (state file " + file + "); close it there before opening it here");
+        }
+        return saved;
+    }
+
+    /**
+     * Restores what a process that died without closing had configured ({@code saved}): every endpoint through
+     * {@link #attach} (its veth taken over when it is still there, see {@link #readopt}, else made again), then the
+     * remotes, the routes in one batch and the policy set, all through the same path as a user's calls, so the tables
+     * and {@link #currentState()} equal the saved ones. What cannot be restored (an endpoint whose namespace is gone, a
+     * route naming it, a gateway that does not answer) is dropped with a warning, never failing the open. The state
+     * file is written once at the end: a crash in between leaves the previous one.
+     */
+    private void restore(SavedState saved) {
+        restoringNow = true;
+        Map<EndpointId, SavedState.SavedEndpoint> byId = new LinkedHashMap<>();
+        saved.endpoints().forEach(e -> byId.put(e.spec().id(), e));
+        restoring = byId;
+        // keep the slots (names) of veths still there, so an endpoint re-created before them does not take one
+        saved.endpoints().stream().filter(e -> e.slot() >= 0 && nodeLinks.findLink(e.hostName()).isPresent())
+                .forEach(e -> reservedSlots.set(e.slot()));
+        List<String> dropped = new ArrayList<>();
+        try {
+            for (SavedState.SavedEndpoint e : saved.endpoints()) {
+                restoreStep(dropped, "endpoint " + e.spec().id(), () -> attach(e.spec()));
+            }
+            for (RemoteEndpoint r : saved.remotes()) {
+                restoreStep(dropped, "remote endpoint " + r.id(), () -> registerRemote(r));
+            }
+            List<Route> restorable = new ArrayList<>();
+            for (Route r : saved.routes()) {
+                boolean dangling = r.nextHops().stream().anyMatch(h -> h instanceof NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
+                if (dangling) {
+                    dropped.add("route " + r.prefix() + " (its endpoint was not restored)");
+                } else {
+                    restorable.add(r);
+                }
+            }
+            try {
+                updateRoutes(restorable, List.of());
+            } catch (RuntimeException batch) {
+                LOG.warn("DPDK dataplane {}: the saved routes do not apply as one batch ({}); trying one by one", name(), batch.getMessage());
+                for (Route r : restorable) {
+                    restoreStep(dropped, "route " + r.prefix(), () -> addRoute(r));
+                }
+            }
+            restoreStep(dropped, "policy set", () -> applyPolicies(saved.policies()));
+        } catch (RuntimeException e) {
+            // a bug, not a bad file: keep what was restored rather than fail an open whose router runs already
+            LOG.error("DPDK dataplane {}: restoring stopped early", name(), e);
+            dropped.add("the rest (" + e + ")");
+        } finally {
+            restoring = Map.of();
+            reservedSlots.clear();
+            restoringNow = false;
+        }
+        persist();
+        LOG.info("DPDK dataplane {} restored from {}: {} of {} endpoints ({} veths taken over), {} routes, {} policies, "
+                + "{} remotes; dropped: {}", name(), stateFile, wirings.size(), saved.endpoints().size(), readopted,
+                routes.size(), policySet.policies().size(), remoteList.size(), dropped.isEmpty() ? "nothing" : dropped);
+    }
+
+    private void restoreStep(List<String> dropped, String what, Runnable step) {
+        try {
+            step.run();
+        } catch (dev.uniplane.api.DataplaneException e) {
+            LOG.warn("DPDK dataplane {}: cannot restore {}: {}; dropping it", name(), what, e.getMessage());
+            dropped.add(what);
+        }
+    }
+
+    /** Writes the configuration now in force (not while {@link #restore} runs); a failure is logged, not thrown. */
+    private void persist() {
+        if (restoringNow) {
+            return;
+        }
+        List<SavedState.SavedEndpoint> endpoints = wirings.values().stream()
+                .map(w -> new SavedState.SavedEndpoint(w.spec(), w.kind(), w.slot(), w.hostName(), w.mac())).toList();
+        try {
+            new SavedState(SavedState.VERSION, owner, endpoints, List.copyOf(routes.values()), policySet, remoteList).write(stateFile);
+        } catch (RuntimeException e) {
+            // the change is in force already; failing it now would leave the backend and the bookkeeping apart
+            LOG.error("DPDK dataplane {}: cannot write its state file ({}); a restart after a crash would miss this change",
+                    name(), e.getMessage());
+        }
+    }
+
+    private void deleteStateFile() {
+        try {
+            StateFiles.delete(stateFile);
+        } catch (UncheckedIOException e) {
+            LOG.warn("DPDK dataplane {}: {}", name(), e.getMessage());
+        }
     }
 
     private static RuntimeException translate(String operation, RuntimeException e) {
