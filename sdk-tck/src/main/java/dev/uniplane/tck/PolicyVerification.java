@@ -27,6 +27,9 @@ import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.ProbeResult;
 import dev.uniplane.tck.harness.Traffic;
 import dev.uniplane.tck.harness.Workload;
+import dev.uniplane.tck.model.Origin;
+import dev.uniplane.tck.model.Packet;
+import dev.uniplane.tck.model.ReferenceModel;
 import dev.uniplane.tck.model.Verdict;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -287,6 +290,47 @@ public abstract class PolicyVerification extends DataplaneVerification {
             if (dataplane().capabilities().has(Capability.IPV6)) {
                 probe(client, client.ipv6(), server.ipv6(), Protocol.SCTP, 7340, true);
                 probe(client, client.ipv6(), server.ipv6(), Protocol.SCTP, 7342, false);
+            }
+        }
+    }
+
+    @Test
+    public void optional_sctpRepliesAreMatchedByPortsNotJustAddresses() {
+        requireCapability(Capability.POLICY_SCTP);
+        requireCapability(Capability.STATEFUL_POLICY);
+        Workload client = attachWorkload("pol-s1", "app", "client");
+        Workload server = attachWorkload("pol-s2", "app", "db");
+        dataplane().applyPolicies(PolicySet.of(Policy.builder("db-in").selectLabels("app", "db")
+                        .ingress(Rule.allow(List.of(Peer.labels("app", "client")), List.of(PortMatch.of(Protocol.SCTP, 7340, 7340)))).build(),
+                Policy.builder("client-closed").selectLabels("app", "client").ingress().build()));
+        int unusedClientPort = 7343; // the client's probes use ports 49152..65535
+        // The model: an INIT from the server's 7340 to another port of the client belongs to no flow of the client's.
+        ReferenceModel model = ReferenceModel.of(dataplane().currentState());
+        Origin atClient = new Origin.FromEndpoint(EndpointId.of("pol-s1"));
+        Origin atServer = new Origin.FromEndpoint(EndpointId.of("pol-s2"));
+        String c = client.ipv4().toString();
+        String srv = server.ipv4().toString();
+        assertThat(model.evaluate(Packet.sctp(atClient, c, 50000, srv, 7340)).delivered()).as("model: client's INIT to 7340").isTrue();
+        assertThat(model.evaluate(Packet.sctp(atServer, srv, 7340, c, 50000)).delivered()).as("model: the server's reply").isTrue();
+        Verdict stray = model.evaluate(Packet.sctp(atServer, srv, 7340, c, unusedClientPort));
+        assertThat(stray.delivered()).as("model: server's INIT from 7340 to another client port: %s", stray).isFalse();
+        try (var s = Traffic.serveSctp(server, 7340); var atUnused = Traffic.serveSctp(client, unusedClientPort)) {
+            probe(client, server, Protocol.SCTP, 7340, true); // an association from the client to server:7340 exists now
+            ProbeResult result = Traffic.sctp(server, server.ipv4(), 7340, client.ipv4(), unusedClientPort, Traffic.TIMEOUT);
+            assertThat(result.outcome()).as("%s: same addresses and server port as the client's association, other client port (model: %s)",
+                    result, stray).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(atUnused.peers()).as("INITs that reached the client's unused port").isEmpty();
+            // Still a working association: the next INIT from the client gets its answer.
+            probe(client, server, Protocol.SCTP, 7340, true);
+            // Packets of one flow count its rule once: three INITs from one client port are one flow.
+            StatsSnapshot before = dataplane().stats();
+            for (int i = 0; i < 3; i++) {
+                ProbeResult again = Traffic.sctp(client, client.ipv4(), 50001, server.ipv4(), 7340, Traffic.TIMEOUT);
+                assertThat(again.outcome()).as("%s", again).isEqualTo(Outcome.DELIVERED);
+            }
+            if (dataplane().capabilities().has(Capability.RULE_STATS)) {
+                assertThat(dataplane().stats().delta(before).rule(new RuleRef("db-in", Direction.INGRESS, 0), Action.ALLOW).packets())
+                        .as("sctp allow rule for one flow of three packets").isEqualTo(1);
             }
         }
     }

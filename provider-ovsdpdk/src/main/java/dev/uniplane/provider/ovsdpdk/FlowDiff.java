@@ -19,7 +19,8 @@ import java.util.Set;
  * restart, reconcile after a backend restart). A flow is identified as OpenFlow does it, by table, priority and match
  * (fields in any order); an installed flow with the desired cookie and instructions stays untouched, so its counters
  * and its traffic go on. The desired set is read from the ADD flow-mods of any flow program (the deletes a program
- * starts with are ignored): it does not need to know which kinds of flows exist.
+ * starts with are ignored): it does not need to know which kinds of flows exist, except that flows the switch learned
+ * (cookie kind SCTP_FLOW, {@link PolicyFlows}) are left alone.
  *
  * @param deletes   strict deletes of installed flows the desired set does not have
  * @param adds      adds of desired flows that are missing or differ (an add replaces a flow with the same key)
@@ -47,7 +48,7 @@ record FlowDiff(List<Labeled> deletes, List<Labeled> adds, int unchanged) {
             }
         }
         Map<Key, FlowStats> present = new LinkedHashMap<>();
-        installed.forEach(f -> present.put(Key.of(f.tableId(), f.priority(), f.match()), f));
+        installed.stream().filter(f -> !learned(f)).forEach(f -> present.put(Key.of(f.tableId(), f.priority(), f.match()), f));
         List<Labeled> deletes = new ArrayList<>();
         present.forEach((key, f) -> {
             if (!desired.containsKey(key)) {
@@ -68,6 +69,11 @@ record FlowDiff(List<Labeled> deletes, List<Labeled> adds, int unchanged) {
             }
         }
         return new FlowDiff(deletes, adds, unchanged);
+    }
+
+    /** Flows the switch learned (kind SCTP_FLOW): never in a program, they stay as they are. */
+    private static boolean learned(FlowStats f) {
+        return (f.cookie() & FlowTables.KIND_MASK) == FlowTables.kindOf(FlowTables.Kind.SCTP_FLOW);
     }
 
     /** Deletes first, then adds: one atomic bundle's worth. */

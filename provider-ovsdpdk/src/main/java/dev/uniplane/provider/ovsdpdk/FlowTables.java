@@ -40,6 +40,8 @@ import java.util.OptionalLong;
  * table 5 ECMP      reg1=route id, reg0=slot -> that next hop's actions ({@link Ecmp}: why not SELECT groups)
  * table 6 DELIVER   reg2=endpoint +est/+rel -> output; reg2=endpoint -> goto 7; reg2=uplink -> ct(commit), output
  * table 7 INGRESS   policy at the receiver ({@link PolicyFlows}); lowest: ct(commit), output    (miss: drop)
+ * table 8 SCTP_SEEN  learned SCTP 5-tuples -> reg4=1; table 9 SCTP_LEARN: learns them (both from {@link PolicyFlows})
+ * (every delivery also does resubmit(,9) after ct(commit): an allowed SCTP packet learns its flow)
  * </pre>
  * Cookies: {@code 0x7570} in the top 16 bits, a {@link Kind} in the next 8, an id (endpoint index, route id) below.
  */
@@ -54,6 +56,12 @@ final class FlowTables {
     static final int ECMP = 5;
     static final int DELIVER = 6;
     static final int INGRESS = 7;
+    /** SCTP flows allowed so far, learned per 5-tuple and direction ({@link PolicyFlows}: conntrack ignores SCTP ports). */
+    static final int SCTP_SEEN = 8;
+    /** Reached by resubmit when a packet is delivered: learns its SCTP flow into {@link #SCTP_SEEN} (others: no-op). */
+    static final int SCTP_LEARN = 9;
+    /** reg4 = 1: the SCTP packet belongs to a flow in {@link #SCTP_SEEN} (either direction). */
+    static final int KNOWN_SCTP_REG = 4;
     /** reg2 carries the routed packet's target port (an endpoint's ofport or the uplink's). */
     static final int TARGET_REG = 2;
     /** reg3 = 1 once table CLASSIFY has found the source address of an endpoint's packet legitimate. */
@@ -76,7 +84,9 @@ final class FlowTables {
     enum Kind {
         BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5), POLICY_ALLOW(6), POLICY_DENY(7), POLICY_DEFAULT(8), LOCAL(9),
         /** A packet from an endpoint with a source that is not its own (anti-spoofing): DropReason.INVALID. */
-        INVALID(10);
+        INVALID(10),
+        /** Flows learned into table SCTP_SEEN (not in the program: convergence leaves them, a new policy set drops them). */
+        SCTP_FLOW(11);
 
         final int code;
 
@@ -154,7 +164,8 @@ final class FlowTables {
             for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
                 out.add(new Labeled("deliver to uplink " + Integer.toHexString(ethType), FlowMod.add(0, DELIVER, 100, cookie(Kind.BASE, 1),
                         Match.of(targetRegister(port), new Oxm.EthType(ethType)),
-                        List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(port))))));
+                        List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), new Action.Resubmit(SCTP_LEARN),
+                                Action.Output.to(port))))));
             }
         });
         return out;
@@ -216,7 +227,8 @@ final class FlowTables {
         for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
             out.add(new Labeled("ingress default allow of endpoint " + index + " " + Integer.toHexString(ethType),
                     FlowMod.add(0, INGRESS, 1, cookie, Match.of(targetRegister(local.ofport()), new Oxm.EthType(ethType)),
-                            List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(local.ofport()))))));
+                            List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), new Action.Resubmit(SCTP_LEARN),
+                                    Action.Output.to(local.ofport()))))));
         }
         out.add(new Labeled("no-route counter of endpoint " + index, FlowMod.add(0, NO_ROUTE, 10, cookie(Kind.NO_ROUTE, index),
                 Match.of(new Oxm.InPort(local.ofport())), List.of())));

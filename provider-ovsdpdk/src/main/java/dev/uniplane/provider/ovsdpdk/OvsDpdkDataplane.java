@@ -717,14 +717,18 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /**
-     * Replaces every policy flow in one bundle (delete by cookie kind + add), then, for a new set, flushes this
-     * dataplane's conntrack zone: every live connection's next packet is new again and takes the new set's checks
-     * (no grandfathering), and the datapath's cached megaflows are purged.
+     * Replaces every policy flow in one bundle (delete by cookie kind + add; for a new set also the learned SCTP
+     * flows), then, for a new set, flushes this dataplane's conntrack zone: every live connection's next packet is new
+     * again and takes the new set's checks (no grandfathering), and the datapath's cached megaflows are purged.
      */
     private void installPolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes, boolean newSet) {
         PolicyFlows.Compiled compiled = compilePolicy(set, endpoints, remotes);
         long t0 = System.nanoTime();
-        openflow.applyBundle(compiled.flows());
+        List<Labeled> flows = new ArrayList<>(compiled.flows());
+        if (newSet) {
+            flows.add(PolicyFlows.forgetSctpFlows()); // SCTP's equivalent of the conntrack flush below
+        }
+        openflow.applyBundle(flows);
         if (newSet) {
             ovs.appctl("dpctl/flush-conntrack", "zone=" + tables.zone());
         }

@@ -1,6 +1,7 @@
 package dev.uniplane.provider.ovsdpdk;
 
 import dev.uniplane.api.Direction;
+import dev.uniplane.api.FlowTimeouts;
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
 import dev.uniplane.api.IpPrefix;
@@ -17,6 +18,7 @@ import dev.uniplane.provider.ovsdpdk.FlowTables.Kind;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.LearnSpec;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Match;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Nxm;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;
@@ -48,8 +50,12 @@ final class PolicyFlows {
     static final int DENY_TOP = 60_000;
     static final int ALLOW_TOP = 35_000;
     static final int DEFAULT_DENY_PRIORITY = 2;
-    /** Above table 1's +est/+rel shortcut (100); +100 in table 6, above its +est shortcut (200). */
-    static final int SCTP_RECHECK_PRIORITY = 200;
+    /** SCTP in table 1: above its +est/+rel shortcut (100), SCTP does not trust ct_state. */
+    static final int SCTP_LOOKUP_PRIORITY = 200;
+    /** SCTP in table 6: above its per-endpoint +est shortcut (200); known flows 50 higher. */
+    static final int SCTP_DELIVER_PRIORITY = 250;
+    /** A known SCTP flow in table 2: above every rule. */
+    static final int KNOWN_SCTP_PRIORITY = 65_000;
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
 
@@ -99,7 +105,7 @@ final class PolicyFlows {
             throw new IllegalArgumentException("more than " + ((1 << 20) - 1) + " rules");
         }
         Budget budget = new Budget(new ArrayList<>(deleteAll()));
-        sctpRecheck(members).forEach(f -> budget.add(null, f));
+        sctpFlows(members).forEach(f -> budget.add(null, f));
         int n = 1;
         int deny = 0;
         int allow = 0;
@@ -229,28 +235,67 @@ final class PolicyFlows {
 
     /**
      * OVS 3.1's userspace conntrack keys SCTP like an unknown protocol, by addresses only (measured: after one allowed
-     * INIT to port 7340, an INIT to a denied port of the same server came back {@code +est} and skipped policy). So
-     * SCTP packets in the original direction of an established entry take the policy checks again (above the
-     * {@code +est} shortcuts of table 1 and, per local endpoint, of table 6); replies ({@code +rpl}) still pass. Cookie
-     * POLICY_DEFAULT with endpoint 0: replaced with the policy flows and counted nowhere.
+     * INIT to port 7340, an INIT to a denied port of the same server came back {@code +est}), so SCTP does not trust
+     * {@code ct_state}. Instead, every delivery of an SCTP packet (after the checks) runs table
+     * {@link FlowTables#SCTP_LEARN}, which learns two flows into {@link FlowTables#SCTP_SEEN}, keyed by the exact
+     * 5-tuple of each direction, that set {@code reg4=1} (idle timeout: the contract's UDP/other timeout). Every SCTP
+     * packet first looks that table up (table 1, above the {@code +est} shortcut): a hit skips the egress check
+     * (table 2, top priority) and the ingress check (table 6, above its {@code +est} shortcut) as an established flow
+     * or its reply; a miss takes the checks as a new flow, so rules count it once. Cookie POLICY_DEFAULT with endpoint
+     * 0: replaced with the policy flows and counted nowhere.
      */
-    private static List<Labeled> sctpRecheck(List<Member> members) {
-        int est = Nxm.CS_TRACKED | Nxm.CS_ESTABLISHED;
+    private static List<Labeled> sctpFlows(List<Member> members) {
+        long cookie = FlowTables.cookie(Kind.POLICY_DEFAULT, 0);
+        Oxm sctp = new Oxm.IpProto(Protocol.SCTP.number());
+        Oxm known = Nxm.reg(FlowTables.KNOWN_SCTP_REG, 1);
         List<Labeled> out = new ArrayList<>();
+        out.add(new Labeled("known sctp flow: no egress check", FlowMod.add(0, FlowTables.EGRESS, KNOWN_SCTP_PRIORITY, cookie,
+                Match.of(known), List.of(new Instruction.GotoTable(FlowTables.ROUTE)))));
+        out.add(new Labeled("sctp flows seen: miss", FlowMod.add(0, FlowTables.SCTP_SEEN, 0, cookie, Match.any(), List.of())));
+        out.add(new Labeled("sctp learn: miss (not sctp)", FlowMod.add(0, FlowTables.SCTP_LEARN, 0, cookie, Match.any(), List.of())));
         for (int ethType : List.of(ETH_IPV4, ETH_IPV6)) {
-            out.add(new Labeled("sctp established original direction " + Integer.toHexString(ethType) + ": check policy",
-                    FlowMod.add(0, FlowTables.CONNTRACK, SCTP_RECHECK_PRIORITY, FlowTables.cookie(Kind.POLICY_DEFAULT, 0),
-                            Match.of(new Oxm.EthType(ethType), new Oxm.IpProto(Protocol.SCTP.number()), Nxm.ctState(est, est | Nxm.CS_REPLY)),
-                            List.of(new Instruction.GotoTable(FlowTables.EGRESS)))));
+            String family = ethType == ETH_IPV4 ? "ipv4" : "ipv6";
+            out.add(new Labeled("sctp " + family + ": look the flow up, then egress", FlowMod.add(0, FlowTables.CONNTRACK, SCTP_LOOKUP_PRIORITY,
+                    cookie, Match.of(new Oxm.EthType(ethType), sctp), List.of(Instruction.ApplyActions.of(new Action.Resubmit(FlowTables.SCTP_SEEN)),
+                            new Instruction.GotoTable(FlowTables.EGRESS)))));
+            out.add(new Labeled("sctp " + family + ": learn both directions", FlowMod.add(0, FlowTables.SCTP_LEARN, 100, cookie,
+                    Match.of(new Oxm.EthType(ethType), sctp), List.of(Instruction.ApplyActions.of(learn(ethType, false), learn(ethType, true))))));
             for (Member m : members) {
-                out.add(new Labeled("sctp established original direction to endpoint " + m.index() + ": ingress check",
-                        FlowMod.add(0, FlowTables.DELIVER, SCTP_RECHECK_PRIORITY + 100, FlowTables.cookie(Kind.POLICY_DEFAULT, 0),
-                                Match.of(FlowTables.targetRegister(m.ofport()), new Oxm.EthType(ethType), new Oxm.IpProto(Protocol.SCTP.number()),
-                                        Nxm.ctState(est, est | Nxm.CS_REPLY)),
-                                List.of(new Instruction.GotoTable(FlowTables.INGRESS)))));
+                Oxm target = FlowTables.targetRegister(m.ofport());
+                out.add(new Labeled("known sctp " + family + " flow to endpoint " + m.index() + ": deliver", FlowMod.add(0, FlowTables.DELIVER,
+                        SCTP_DELIVER_PRIORITY + 50, cookie, Match.of(target, new Oxm.EthType(ethType), sctp, known),
+                        List.of(Instruction.ApplyActions.of(new Action.Resubmit(FlowTables.SCTP_LEARN), Action.Output.to(m.ofport()))))));
+                out.add(new Labeled("new sctp " + family + " flow to endpoint " + m.index() + ": ingress check", FlowMod.add(0,
+                        FlowTables.DELIVER, SCTP_DELIVER_PRIORITY, cookie, Match.of(target, new Oxm.EthType(ethType), sctp),
+                        List.of(new Instruction.GotoTable(FlowTables.INGRESS)))));
             }
         }
         return out;
+    }
+
+    /**
+     * The learn action for one direction of the packet's SCTP flow: the forward flow matches the packet's own
+     * addresses and ports, the reverse one has them swapped; both load reg4=1 (also refreshes an existing one).
+     */
+    static Action.Learn learn(int ethType, boolean reverse) {
+        boolean v4 = ethType == ETH_IPV4;
+        int src = v4 ? Nxm.IPV4_SRC_HEADER : Nxm.IPV6_SRC_HEADER;
+        int dst = v4 ? Nxm.IPV4_DST_HEADER : Nxm.IPV6_DST_HEADER;
+        int bits = v4 ? 32 : 128;
+        return new Action.Learn(FlowTables.SCTP_SEEN, 100, (int) FlowTimeouts.DEFAULT.udp().toSeconds(), 0,
+                FlowTables.kindOf(Kind.SCTP_FLOW), 0, List.of(
+                new LearnSpec.MatchValue(ethType, Nxm.ETH_TYPE_HEADER, 16),
+                new LearnSpec.MatchValue(Protocol.SCTP.number(), Nxm.IP_PROTO_HEADER, 8),
+                new LearnSpec.MatchField(reverse ? dst : src, src, bits),
+                new LearnSpec.MatchField(reverse ? src : dst, dst, bits),
+                new LearnSpec.MatchField(reverse ? Nxm.SCTP_DST_HEADER : Nxm.SCTP_SRC_HEADER, Nxm.SCTP_SRC_HEADER, 16),
+                new LearnSpec.MatchField(reverse ? Nxm.SCTP_SRC_HEADER : Nxm.SCTP_DST_HEADER, Nxm.SCTP_DST_HEADER, 16),
+                new LearnSpec.LoadValue(1, Nxm.regHeader(FlowTables.KNOWN_SCTP_REG), 32)));
+    }
+
+    /** Deletes every learned SCTP flow: after a new policy set, their next packet takes the new checks. */
+    static Labeled forgetSctpFlows() {
+        return new Labeled("forget learned sctp flows", FlowMod.deleteByCookie(0, FlowTables.kindOf(Kind.SCTP_FLOW), FlowTables.KIND_MASK));
     }
 
     static int table(Direction d) {
@@ -262,12 +307,13 @@ final class PolicyFlows {
         return d == Direction.EGRESS ? new Oxm.InPort(m.ofport()) : FlowTables.targetRegister(m.ofport());
     }
 
-    /** Allowed at egress: on to routing; allowed at ingress: commit the connection and deliver. */
+    /** Allowed at egress: on to routing; allowed at ingress: commit the connection, learn an SCTP flow, deliver. */
     private static List<Instruction> allowInstructions(Direction d, Member m, int zone) {
         if (d == Direction.EGRESS) {
             return List.of(new Instruction.GotoTable(FlowTables.ROUTE));
         }
-        return List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), Action.Output.to(m.ofport())));
+        return List.of(Instruction.ApplyActions.of(Action.Conntrack.commit(zone), new Action.Resubmit(FlowTables.SCTP_LEARN),
+                Action.Output.to(m.ofport())));
     }
 
     /** The rule's peers as distinct prefixes: selectors resolved to host prefixes, CIDRs minus their excepts. */

@@ -60,4 +60,14 @@ class FlowDiffTest {
         assertThat(diff.adds()).hasSize(1);
         assertThat(diff.deletes()).isEmpty();
     }
+
+    @Test
+    void learnedSctpFlowsAreNeitherDeletedNorCounted() {
+        long learned = FlowTables.cookie(FlowTables.Kind.SCTP_FLOW, 0);
+        FlowDiff diff = FlowDiff.between(List.of(installed(0, 100, 7, IN1, 2), installed(FlowTables.SCTP_SEEN, 100, learned, IN2, 1)),
+                List.of(add(0, 100, 7, IN1, 2)));
+
+        assertThat(diff.isEmpty()).isTrue();
+        assertThat(diff.unchanged()).isEqualTo(1);
+    }
 }

@@ -16,6 +16,7 @@ import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
+import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.LearnSpec;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Nxm;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Oxm;
@@ -73,7 +74,8 @@ class PolicyFlowsTest {
         assertThat(deny.tableId()).isEqualTo(FlowTables.INGRESS);
         assertThat(adds.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_DEFAULT, 3))).hasSize(1);
         // no egress policy selects the member: no egress flows
-        assertThat(adds.stream().filter(f -> f.tableId() == FlowTables.EGRESS)).isEmpty();
+        assertThat(adds.stream().filter(f -> f.tableId() == FlowTables.EGRESS && f.cookie() != FlowTables.cookie(FlowTables.Kind.POLICY_DEFAULT, 0)))
+                .isEmpty();
     }
 
     private static List<FlowMod> adds(PolicyFlows.Compiled c) {
@@ -110,8 +112,8 @@ class PolicyFlowsTest {
 
         List<FlowMod> adds = adds(PolicyFlows.compile(set, List.of(member), List.of(), 9));
 
-        // 2 + 2 SCTP re-check flows (tables 1 and 6), 1 endpoint + 1000 peers + 50 ports dimension flows, 1 conj_id flow, 1 default deny
-        assertThat(adds).hasSize(2 + 2 + 1 + 1000 + 50 + 1 + 1);
+        // 7 + 4 x 1 SCTP flows (sctpFlows), 1 endpoint + 1000 peers + 50 ports dimension flows, 1 conj_id flow, 1 default deny
+        assertThat(adds).hasSize(sctpFlows(1) + 1 + 1000 + 50 + 1 + 1);
         List<FlowMod> dimensions = adds.stream().filter(f -> !conjunctions(f).isEmpty()).toList();
         assertThat(dimensions).hasSize(1051).allSatisfy(f -> {
             assertThat(f.priority()).isEqualTo(PolicyFlows.ALLOW_TOP);
@@ -154,12 +156,12 @@ class PolicyFlowsTest {
         int dbAllowNo = number.applyAsInt(new RuleRef("b-db", Direction.EGRESS, 1));
         int dbIngressNo = number.applyAsInt(new RuleRef("b-db", Direction.INGRESS, 0));
 
-        // 2 + 2 x 51 SCTP re-check flows (tables 1 and 6); a-web egress 0: one endpoint x 2 peers, plain
+        // 7 + 4 x 51 SCTP flows; a-web egress 0: one endpoint x 2 peers, plain
         // b-db egress 0: 50 endpoints x 3 peers -> conjunction: 50 + 3 dimension flows + 50 conj_id
         // b-db egress 1: 50 + 100 + 10 dimension flows + 50 conj_id
         // b-db ingress 0: 50 endpoints x any peer x 2 ports -> conjunction: 50 + 4 (ports per family) + 100 conj_id
         // default deny: 51 egress, 50 ingress
-        assertThat(adds).hasSize(2 + 2 * 51 + 2 + (53 + 50) + (160 + 50) + (54 + 100) + 101);
+        assertThat(adds).hasSize(sctpFlows(51) + 2 + (53 + 50) + (160 + 50) + (54 + 100) + 101);
         FlowMod webDeny = adds.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_DENY, (long) webDenyNo << 12 | 60)).findFirst().orElseThrow();
         assertThat(webDeny.priority()).isEqualTo(PolicyFlows.DENY_TOP);
         assertThat(adds.stream().filter(f -> (f.cookie() >>> 12 & 0xfffff) == dbDenyNo).mapToInt(FlowMod::priority).distinct())
@@ -187,5 +189,54 @@ class PolicyFlowsTest {
 
         assertThatThrownBy(() -> PolicyFlows.compile(huge, List.of(member), List.of(), 9))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy huge").hasMessageContaining("200000 flows");
+    }
+
+    /**
+     * The SCTP flows of a set with {@code members} endpoints: the egress skip, two misses, per family the table-1
+     * lookup and the learn flow, per family and endpoint the known and new deliveries.
+     */
+    private static int sctpFlows(int members) {
+        return 1 + 2 + 2 * (2 + 2 * members);
+    }
+
+    @Test
+    void sctpFlowsAreLearnedPerFiveTupleAndDirectionAndKnownOnesSkipTheChecks() {
+        var member = new PolicyFlows.Member(3, 3, Labels.of("app", "db"), List.of(IpAddress.parse("10.1.0.3")));
+        PolicySet set = PolicySet.of(Policy.builder("a").selectLabels("app", "db").ingress(Rule.allow(List.of(), List.of(PortMatch.tcp(80)))).build());
+        List<FlowMod> adds = adds(PolicyFlows.compile(set, List.of(member), List.of(), 9));
+        assertThat(adds).filteredOn(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_DEFAULT, 0)).hasSize(sctpFlows(1));
+        Oxm sctp = new Oxm.IpProto(132);
+        Oxm known = Nxm.reg(FlowTables.KNOWN_SCTP_REG, 1);
+
+        // table 1: every SCTP packet looks its flow up (above the +est shortcut), then goes on to egress
+        assertThat(adds).filteredOn(f -> f.tableId() == FlowTables.CONNTRACK).hasSize(2).allSatisfy(f -> {
+            assertThat(f.priority()).isGreaterThan(100);
+            assertThat(f.match().fields()).contains(sctp);
+            assertThat(f.instructions()).containsExactly(Instruction.ApplyActions.of(new Action.Resubmit(FlowTables.SCTP_SEEN)),
+                    new Instruction.GotoTable(FlowTables.EGRESS));
+        });
+        FlowMod skipEgress = adds.stream().filter(f -> f.tableId() == FlowTables.EGRESS).findFirst().orElseThrow();
+        assertThat(skipEgress.match().fields()).containsExactly(known);
+        assertThat(skipEgress.priority()).isGreaterThan(PolicyFlows.DENY_TOP);
+        // table 6: known flows are delivered (above the +est shortcut at 200), new ones take the ingress check
+        assertThat(adds).filteredOn(f -> f.tableId() == FlowTables.DELIVER && f.match().fields().contains(known)).hasSize(2)
+                .allSatisfy(f -> assertThat(f.priority()).isGreaterThan(200));
+        assertThat(adds).filteredOn(f -> f.tableId() == FlowTables.DELIVER && !f.match().fields().contains(known)).hasSize(2)
+                .allSatisfy(f -> assertThat(f.instructions()).containsExactly(new Instruction.GotoTable(FlowTables.INGRESS)));
+        // table 9: both directions learned, the reverse with addresses and ports swapped
+        FlowMod learnV4 = adds.stream().filter(f -> f.tableId() == FlowTables.SCTP_LEARN && f.match().fields().contains(new Oxm.EthType(0x0800)))
+                .findFirst().orElseThrow();
+        assertThat(learnV4.instructions()).containsExactly(Instruction.ApplyActions.of(PolicyFlows.learn(0x0800, false), PolicyFlows.learn(0x0800, true)));
+        Action.Learn reverse = PolicyFlows.learn(0x0800, true);
+        assertThat(reverse.tableId()).isEqualTo(FlowTables.SCTP_SEEN);
+        assertThat(reverse.idleTimeout()).isEqualTo(60);
+        assertThat(reverse.cookie()).isEqualTo(FlowTables.kindOf(FlowTables.Kind.SCTP_FLOW));
+        assertThat(reverse.specs()).contains(new LearnSpec.MatchField(Nxm.IPV4_DST_HEADER, Nxm.IPV4_SRC_HEADER, 32),
+                new LearnSpec.MatchField(Nxm.SCTP_SRC_HEADER, Nxm.SCTP_DST_HEADER, 16));
+        // an allow at ingress learns (after the commit, before the output)
+        FlowMod allow = adds.stream().filter(f -> f.cookie() == FlowTables.cookie(FlowTables.Kind.POLICY_ALLOW, 1L << 12 | 3)).findFirst().orElseThrow();
+        assertThat(allow.instructions()).containsExactly(Instruction.ApplyActions.of(Action.Conntrack.commit(9),
+                new Action.Resubmit(FlowTables.SCTP_LEARN), Action.Output.to(3)));
+        assertThat(((FlowMod) PolicyFlows.forgetSctpFlows().message()).cookie()).isEqualTo(FlowTables.kindOf(FlowTables.Kind.SCTP_FLOW));
     }
 }

@@ -134,9 +134,16 @@ public final class Traffic {
      * verification tag). {@code packetsSent}/{@code bytesSent} are exact (one packet; IP header + INIT).
      */
     public static ProbeResult sctp(Host client, IpAddress source, IpAddress destination, int port, Duration timeout) {
-        String what = "sctp " + client.name() + " -> " + hostPort(destination, port);
+        return sctp(client, source, java.util.concurrent.ThreadLocalRandom.current().nextInt(49152, 65536), destination, port, timeout);
+    }
+
+    /**
+     * Same, from a chosen {@code sourcePort}: e.g. a server's own port, to send what looks like a reply of one of its
+     * flows but belongs to none (a different destination port).
+     */
+    public static ProbeResult sctp(Host client, IpAddress source, int sourcePort, IpAddress destination, int port, Duration timeout) {
+        String what = "sctp " + client.name() + " :" + sourcePort + " -> " + hostPort(destination, port);
         long start = System.nanoTime();
-        int sourcePort = java.util.concurrent.ThreadLocalRandom.current().nextInt(49152, 65536);
         int tag = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
         byte[] init = SctpPackets.init(sourcePort, port, tag);
         long ipBytes = init.length + (destination.family() == IpFamily.IPV4 ? 20 : 40);

@@ -94,6 +94,31 @@ public sealed interface Action {
         }
     }
 
+    /** {@code NXAST_LEARN} subtype. */
+    int NXAST_LEARN = 16;
+
+    /**
+     * Nicira {@code learn} ({@code nx_action_learn}, 32 bytes + flow_mod_specs, padded to 8): adds (or refreshes) a flow
+     * in {@code tableId} built from the packet by {@code specs}, with these timeouts (seconds, 0 = none), priority,
+     * cookie and {@code flags} ({@code NX_LEARN_F_*}). OVS checks the learned match's prerequisites in spec order, so
+     * {@code eth_type} and {@code ip_proto} come before addresses and ports.
+     */
+    record Learn(int tableId, int priority, int idleTimeout, int hardTimeout, long cookie, int flags, List<LearnSpec> specs)
+            implements Action {
+        /** Copies the specs; timeouts, priority and table must fit their wire fields. */
+        public Learn {
+            specs = List.copyOf(specs);
+            for (int v : new int[] {idleTimeout, hardTimeout, priority}) {
+                if (v < 0 || v > 0xffff) {
+                    throw new IllegalArgumentException("learn timeout or priority " + v + " outside 0..65535");
+                }
+            }
+            if (tableId < 0 || tableId > 253) {
+                throw new IllegalArgumentException("learn tableId " + tableId + " outside 0..253");
+            }
+        }
+    }
+
     static void write(Action action, ByteBuffer out) {
         switch (action) {
             case Output o -> out.putShort((short) 0).putShort((short) 16).putInt((int) o.port()).putShort((short) o.maxLen())
@@ -118,7 +143,87 @@ public sealed interface Action {
                     .putShort((short) NXAST_RESUBMIT_TABLE).putShort((short) 0xfff8).put((byte) r.table()).put(new byte[3]);
             case Conjunction c -> out.putShort((short) 0xffff).putShort((short) 16).putInt(NX_VENDOR)
                     .putShort((short) NXAST_CONJUNCTION).put((byte) (c.clause() - 1)).put((byte) c.nClauses()).putInt((int) c.id());
+            case Learn l -> writeLearn(l, out);
         }
+    }
+
+    private static void writeLearn(Learn l, ByteBuffer out) {
+        int start = out.position();
+        out.putShort((short) 0xffff).putShort((short) 0).putInt(NX_VENDOR).putShort((short) NXAST_LEARN)
+                .putShort((short) l.idleTimeout()).putShort((short) l.hardTimeout()).putShort((short) l.priority()).putLong(l.cookie())
+                .putShort((short) l.flags()).put((byte) l.tableId()).put((byte) 0).putShort((short) 0).putShort((short) 0);
+        for (LearnSpec spec : l.specs()) {
+            switch (spec) {
+                case LearnSpec.MatchField m -> out.putShort((short) m.nBits()).putInt(m.srcField()).putShort((short) 0);
+                case LearnSpec.MatchValue m -> putImmediate(out.putShort((short) (LearnSpec.SRC_IMMEDIATE | m.nBits())), m.value(), m.nBits());
+                case LearnSpec.LoadValue m -> putImmediate(out.putShort((short) (LearnSpec.SRC_IMMEDIATE | LearnSpec.DST_LOAD | m.nBits())),
+                        m.value(), m.nBits());
+            }
+            out.putInt(spec.dstField()).putShort((short) 0);
+        }
+        int length = Codec.pad8(out.position() - start);
+        out.put(new byte[start + length - out.position()]);
+        out.putShort(start + 2, (short) length);
+    }
+
+    /** An immediate: 2 bytes per started 16 bits, the value right-aligned. */
+    private static void putImmediate(ByteBuffer out, long value, int nBits) {
+        int bytes = 2 * ((nBits + 15) / 16);
+        for (int i = bytes - 1; i >= 0; i--) {
+            out.put((byte) (i < 8 ? value >>> (8 * i) : 0));
+        }
+    }
+
+    /** A learn action whose specs this codec models (whole fields, match or immediate load), or null. */
+    private static Learn readLearn(ByteBuffer in, int start, int len) {
+        if (len < 32) {
+            return null;
+        }
+        if (in.getShort(start + 28) != 0 || in.getShort(start + 30) != 0) {
+            return null; // fin timeouts
+        }
+        List<LearnSpec> specs = new ArrayList<>();
+        int p = start + 32;
+        while (p + 2 <= start + len) {
+            int header = in.getShort(p) & 0xffff;
+            if (header == 0) {
+                break;
+            }
+            p += 2;
+            int nBits = header & 0x7ff;
+            boolean immediate = (header & LearnSpec.SRC_IMMEDIATE) != 0;
+            int dstType = header & (3 << 11);
+            int srcField = 0;
+            long value = 0;
+            if (immediate) {
+                int bytes = 2 * ((nBits + 15) / 16);
+                if (bytes > 8) {
+                    return null;
+                }
+                for (int i = 0; i < bytes; i++) {
+                    value = value << 8 | (in.get(p + i) & 0xff);
+                }
+                p += bytes;
+            } else {
+                srcField = in.getInt(p);
+                if (in.getShort(p + 4) != 0) {
+                    return null;
+                }
+                p += 6;
+            }
+            if (dstType != 0 && dstType != LearnSpec.DST_LOAD || p + 6 > start + len || in.getShort(p + 4) != 0) {
+                return null;
+            }
+            int dstField = in.getInt(p);
+            p += 6;
+            if (dstType == LearnSpec.DST_LOAD && !immediate) {
+                return null;
+            }
+            specs.add(dstType == LearnSpec.DST_LOAD ? new LearnSpec.LoadValue(value, dstField, nBits)
+                    : immediate ? new LearnSpec.MatchValue(value, dstField, nBits) : new LearnSpec.MatchField(srcField, dstField, nBits));
+        }
+        return new Learn(in.get(start + 26) & 0xff, in.getShort(start + 14) & 0xffff, in.getShort(start + 10) & 0xffff,
+                in.getShort(start + 12) & 0xffff, in.getLong(start + 16), in.getShort(start + 24) & 0xffff, specs);
     }
 
     /** The Nicira actions this codec knows, or null (then read as {@link Other}). */
@@ -132,6 +237,9 @@ public sealed interface Action {
         }
         if (subtype == NXAST_RESUBMIT_TABLE && len == 16 && (in.getShort(start + 10) & 0xffff) == 0xfff8) {
             return new Resubmit(in.get(start + 12) & 0xff);
+        }
+        if (subtype == NXAST_LEARN) {
+            return readLearn(in, start, len);
         }
         if (subtype == NXAST_CONJUNCTION && len == 16) {
             return new Conjunction(in.getInt(start + 12) & 0xffff_ffffL, (in.get(start + 10) & 0xff) + 1, in.get(start + 11) & 0xff);

@@ -31,7 +31,27 @@ public final class Nxm {
     /** OpenFlow basic UDP destination port field. */
     public static final int OFB_UDP_DST = 16;
 
+    /** Field headers as OVS writes them in learn specs (NXM where the field has one, else OXM). */
+    public static final int ETH_TYPE_HEADER = header(0x0000, 3, 2);
+    public static final int IP_PROTO_HEADER = header(0x0000, 6, 1);
+    public static final int IPV4_SRC_HEADER = header(0x0000, 7, 4);
+    public static final int IPV4_DST_HEADER = header(0x0000, 8, 4);
+    public static final int IPV6_SRC_HEADER = header(CLASS_NX, 19, 16);
+    public static final int IPV6_DST_HEADER = header(CLASS_NX, 20, 16);
+    public static final int SCTP_SRC_HEADER = header(Oxm.CLASS_OPENFLOW_BASIC, 17, 2);
+    public static final int SCTP_DST_HEADER = header(Oxm.CLASS_OPENFLOW_BASIC, 18, 2);
+
     private Nxm() {
+    }
+
+    /** A 32-bit NXM/OXM field header without mask: class, field, value length in bytes. */
+    public static int header(int oxmClass, int field, int lengthBytes) {
+        return oxmClass << 16 | field << 9 | lengthBytes;
+    }
+
+    /** The header of {@code reg<n>} (NXM_NX_REG0..15). */
+    public static int regHeader(int n) {
+        return header(CLASS_NX, n, 4);
     }
 
     /** {@code ct_state=value/mask}: e.g. {@code +trk+est} is {@code (CS_TRACKED|CS_ESTABLISHED, same)}. */

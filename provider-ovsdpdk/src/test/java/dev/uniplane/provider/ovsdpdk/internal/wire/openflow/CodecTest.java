@@ -289,4 +289,36 @@ class CodecTest {
         assertThatThrownBy(() -> new Action.Conjunction(1, 3, 2)).hasMessageContaining("clause 3");
         assertThatThrownBy(() -> new Action.Conjunction(-1, 1, 2)).hasMessageContaining("id -1");
     }
+
+    @Test
+    void learnEncodesAsNxActionLearnWithItsFlowModSpecsPaddedTo8AndDecodesBack() {
+        Action.Learn learn = new Action.Learn(13, 100, 60, 0, 0x1122334455667788L, 0, List.of(
+                new LearnSpec.MatchValue(0x0800, Nxm.ETH_TYPE_HEADER, 16),
+                new LearnSpec.MatchField(Nxm.IPV4_DST_HEADER, Nxm.IPV4_SRC_HEADER, 32),
+                new LearnSpec.LoadValue(1, Nxm.regHeader(4), 32)));
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(128);
+        Action.write(learn, out);
+
+        String expected = "ffff0048" + "00002320" + "0010" + "003c" + "0000" + "0064" + "1122334455667788" + "0000" + "0d00" + "00000000"
+                + "2010" + "0800" + "00000602" + "0000"             // eth_type=0x800 (immediate -> match)
+                + "0020" + "00001004" + "0000" + "00000e04" + "0000" // NXM_OF_IP_SRC[]=NXM_OF_IP_DST[]
+                + "2820" + "00000001" + "00010804" + "0000"         // load:1->NXM_NX_REG4[]
+                + "00000000";                                       // padding to 72
+        assertThat(HexFormat.of().formatHex(out.array(), 0, out.position())).isEqualTo(expected);
+        out.flip();
+        assertThat(Action.readList(out, out.limit())).containsExactly(learn);
+    }
+
+    @Test
+    void aLearnWithSpecsThisCodecDoesNotModelStaysOtherAndRoundTrips() {
+        // an output spec (dst type 2): kept as raw bytes, re-encoded unchanged
+        String hex = "ffff0030" + "00002320" + "0010" + "0000000000000000000000000000" + "00000000" + "00000000"
+                + "1010" + "00000002" + "0000" + "0000000000000000";
+        byte[] raw = HexFormat.of().parseHex(hex);
+        List<Action> read = Action.readList(java.nio.ByteBuffer.wrap(raw), raw.length);
+        assertThat(read).singleElement().isInstanceOf(Action.Other.class);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(64);
+        Action.write(read.getFirst(), out);
+        assertThat(HexFormat.of().formatHex(out.array(), 0, out.position())).isEqualTo(hex);
+    }
 }

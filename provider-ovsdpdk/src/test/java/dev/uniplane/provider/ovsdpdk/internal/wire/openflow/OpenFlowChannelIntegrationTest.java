@@ -291,6 +291,41 @@ class OpenFlowChannelIntegrationTest {
         assertThat(readConj.match().fields()).containsExactlyInAnyOrderElementsOf(conj.match().fields());
     }
 
+    /** The reverse-direction learn of an SCTP 5-tuple, as the provider installs it. */
+    static Action.Learn reverseSctpLearn(long cookie) {
+        return new Action.Learn(13, 100, 60, 0, cookie, 0, List.of(
+                new LearnSpec.MatchValue(0x0800, Nxm.ETH_TYPE_HEADER, 16),
+                new LearnSpec.MatchValue(132, Nxm.IP_PROTO_HEADER, 8),
+                new LearnSpec.MatchField(Nxm.IPV4_DST_HEADER, Nxm.IPV4_SRC_HEADER, 32),
+                new LearnSpec.MatchField(Nxm.IPV4_SRC_HEADER, Nxm.IPV4_DST_HEADER, 32),
+                new LearnSpec.MatchField(Nxm.SCTP_DST_HEADER, Nxm.SCTP_SRC_HEADER, 16),
+                new LearnSpec.MatchField(Nxm.SCTP_SRC_HEADER, Nxm.SCTP_DST_HEADER, 16),
+                new LearnSpec.LoadValue(1, Nxm.regHeader(4), 32)));
+    }
+
+    @Test
+    void learnFromOurCodecDumpsLikeOvsOfctlsAndReadsBackEqual() throws Exception {
+        Action.Learn learn = reverseSctpLearn(TEST_COOKIE | 0x77);
+        FlowMod ours = FlowMod.add(0, 10, 300, TEST_COOKIE | 70, Match.of(new Oxm.EthType(0x0800), new Oxm.IpProto(132)),
+                List.of(ApplyActions.of(learn, Action.Output.to(2))));
+        of.applyBundle(List.of(new Labeled("learn", ours)));
+        ofctl("add-flow", "table=11,priority=300,cookie=0x" + Long.toHexString(TEST_COOKIE | 71) + ",sctp,actions=learn(table=13,"
+                + "idle_timeout=60,priority=100,cookie=0x" + Long.toHexString(TEST_COOKIE | 0x77) + ",eth_type=0x800,nw_proto=132,"
+                + "NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],OXM_OF_SCTP_SRC[]=OXM_OF_SCTP_DST[],"
+                + "OXM_OF_SCTP_DST[]=OXM_OF_SCTP_SRC[],load:1->NXM_NX_REG4[]),output:2");
+
+        List<String> dumped = dumpTable(10);
+        System.out.println("ours:   " + dumped);
+        assertThat(dumped).hasSize(1).allMatch(l -> l.contains("learn(idle_timeout=60,priority=100,eth_type=0x800,nw_proto=132,"));
+        assertThat(ofctl("dump-flows", "table=10")).contains("learn(table=13,").contains("cookie=0x" + Long.toHexString(TEST_COOKIE | 0x77));
+        assertThat(dumped).isEqualTo(dumpTable(11));
+        FlowStats readOurs = of.flowStats().stream().filter(f -> f.cookie() == (TEST_COOKIE | 70)).findFirst().orElseThrow();
+        assertThat(readOurs.instructions()).as("our flow read back").isEqualTo(ours.instructions());
+        FlowStats readOfctls = of.flowStats().stream().filter(f -> f.cookie() == (TEST_COOKIE | 71)).findFirst().orElseThrow();
+        assertThat(((ApplyActions) readOfctls.instructions().getFirst()).actions().getFirst()).as("ovs-ofctl's learn read back")
+                .isEqualTo(learn);
+    }
+
     @Test
     void aCompletedConjunctionActsThroughItsConjIdFlowAndAPartialOneFallsThrough() throws Exception {
         // a -> b IP only when in_port in {1} and nw_dst in {10.78.0.2, 10.78.0.99}; ARP of a matches dimension 1 only
