@@ -401,14 +401,7 @@ final class DpdkDataplane extends AbstractDataplane {
             WorkloadSide.disableTxOffload(workload, spec.interfaceName());
             nodeLinks.setUp(hostName, true);
             port = plug(eal, node, hostName);
-            counters.reset(slot);
-            Wiring wiring = new Wiring(slot, hostName, port, mac, spec, kind, null);
-            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
-            next.put(spec.id(), wiring);
-            publish(build(routes, next));
-            wirings.put(spec.id(), wiring);
-            slots.set(slot);
-            persist();
+            install(new Wiring(slot, hostName, port, mac, spec, kind, null));
             return new Endpoint(spec, kind, hostName, mac, GATEWAY_MAC);
         } catch (RuntimeException e) {
             if (port != null) {
@@ -419,6 +412,17 @@ final class DpdkDataplane extends AbstractDataplane {
             }
             throw translate("attach " + spec.id(), e);
         }
+    }
+
+    /** Publishes a table with the new endpoint's port (fresh counters), then records it and saves the state. */
+    private void install(Wiring wiring) {
+        counters.reset(wiring.slot());
+        Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
+        next.put(wiring.spec().id(), wiring);
+        publish(build(routes, next));
+        wirings.put(wiring.spec().id(), wiring);
+        slots.set(wiring.slot());
+        persist();
     }
 
     /**
@@ -436,14 +440,7 @@ final class DpdkDataplane extends AbstractDataplane {
             prepared = true;
             port = plugDevice(eal, node, side.devargs(GATEWAY_MAC));
             MacAddress mac = workloadMac(spec, slot);
-            counters.reset(slot);
-            Wiring wiring = new Wiring(slot, side.deviceName(), port, mac, spec, kind, side);
-            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
-            next.put(spec.id(), wiring);
-            publish(build(routes, next));
-            wirings.put(spec.id(), wiring);
-            slots.set(slot);
-            persist();
+            install(new Wiring(slot, side.deviceName(), port, mac, spec, kind, side));
             LOG.info("endpoint {} of {}: {} on port {} ({}), socket {}", spec.id(), name(), kind, port.id(), side.deviceName(), side.socket());
             return new Endpoint(spec, kind, side.socket().toString(), mac, GATEWAY_MAC);
         } catch (RuntimeException e) {
@@ -498,17 +495,10 @@ final class DpdkDataplane extends AbstractDataplane {
         try {
             nodeLinks.setUp(hostName, true);
             port = plug(eal, node, hostName);
-            counters.reset(slot);
-            Wiring wiring = new Wiring(slot, hostName, port, previous.mac(), spec, kind, null);
-            Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
-            next.put(spec.id(), wiring);
-            publish(build(routes, next));
-            wirings.put(spec.id(), wiring);
-            slots.set(slot);
+            install(new Wiring(slot, hostName, port, previous.mac(), spec, kind, null));
             readopted++;
             LOG.info("endpoint {} of {}: took over veth {} (port {}); the workload keeps its interface", spec.id(), name(),
                     hostName, port.id());
-            persist();
             return Optional.of(new Endpoint(spec, kind, hostName, previous.mac(), GATEWAY_MAC));
         } catch (RuntimeException e) {
             if (port != null) {

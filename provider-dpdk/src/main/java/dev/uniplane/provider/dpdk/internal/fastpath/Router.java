@@ -799,18 +799,8 @@ public final class Router implements LcoreJob {
             return;
         }
         ALL.set(U16_BE, l4 + field, (short) 0);
-        long sum = u16(ip + 12) + u16(ip + 14) + u16(ip + 16) + u16(ip + 18) + protocol + l4Length;
-        int words = l4Length >>> 1;
-        for (int i = 0; i < words; i++) {
-            sum += u16(l4 + 2L * i);
-        }
-        if ((l4Length & 1) != 0) {
-            sum += u8(l4 + l4Length - 1) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        int checksum = (int) ~sum & 0xffff;
+        long pseudo = u16(ip + 12) + u16(ip + 14) + u16(ip + 16) + u16(ip + 18) + protocol + l4Length;
+        int checksum = onesComplement(pseudo, l4, l4Length);
         if (checksum == 0 && protocol == UDP) {
             checksum = 0xffff;
         }
@@ -863,10 +853,16 @@ public final class Router implements LcoreJob {
 
     /** The IPv6 upper-layer checksum (RFC 8200 8.1 pseudo-header) of {@code l4} with its checksum field zeroed. */
     static int l4Checksum6(long ip, long l4, int l4Length, int protocol) {
-        long sum = (l4Length >>> 16) + (l4Length & 0xffff) + protocol;
+        long pseudo = (l4Length >>> 16) + (l4Length & 0xffff) + protocol;
         for (int i = 0; i < 16; i++) {
-            sum += u16(ip + 8 + 2L * i);
+            pseudo += u16(ip + 8 + 2L * i);
         }
+        return onesComplement(pseudo, l4, l4Length);
+    }
+
+    /** RFC 1071: the one's complement of the one's complement sum of {@code pseudo} and the 16-bit words at {@code l4}. */
+    private static int onesComplement(long pseudo, long l4, int l4Length) {
+        long sum = pseudo;
         int words = l4Length >>> 1;
         for (int i = 0; i < words; i++) {
             sum += u16(l4 + 2L * i);
