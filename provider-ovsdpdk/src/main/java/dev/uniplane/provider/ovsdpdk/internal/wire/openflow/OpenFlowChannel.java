@@ -137,8 +137,8 @@ public final class OpenFlowChannel implements AutoCloseable {
     private volatile Runnable lostListener;
 
     /**
-     * Runs {@code listener} once (on the reader thread) when the switch closes the connection or reading fails; not
-     * after {@link #close()}. If the connection is lost already, runs it at once.
+     * Runs {@code listener} once (on the reader thread) when the switch closes the connection, reading fails or a request
+     * times out; not after {@link #close()}. If the connection is lost already, runs it at once.
      */
     public void onLost(Runnable listener) {
         this.lostListener = listener;
@@ -303,6 +303,9 @@ public final class OpenFlowChannel implements AutoCloseable {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // A switch that does not answer is treated as gone (like OVS's inactivity probe): the channel closes and the
+            // owner's onLost listener reconnects and reconciles, instead of reusing a channel with replies still in flight.
+            connectionLost("no reply to " + label + " within " + timeout, null);
             throw new OpenFlowException(label, "timeout", "no reply from " + socket + " within " + timeout, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
