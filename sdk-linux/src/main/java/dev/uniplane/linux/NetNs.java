@@ -6,9 +6,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A network namespace handle (an open fd on an nsfs file). Create named namespaces like iproute2 ({@code /run/netns/NAME}
@@ -62,6 +64,18 @@ public final class NetNs implements AutoCloseable {
     /** Opens a namespace file (e.g. {@code /run/netns/x}, {@code /proc/123/ns/net}). */
     public static NetNs open(Path nsFile) {
         return new NetNs(LibC.open(nsFile.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC, 0), nsFile);
+    }
+
+    /**
+     * Opens a namespace file, or the calling thread's namespace when {@code nsFile} is empty; a failure becomes the
+     * exception {@code onFailure} makes of it (a provider's, naming the field of the spec that gave the path).
+     */
+    public static NetNs open(Optional<Path> nsFile, Function<LinuxException, ? extends RuntimeException> onFailure) {
+        try {
+            return nsFile.map(NetNs::open).orElseGet(NetNs::current);
+        } catch (LinuxException e) {
+            throw onFailure.apply(e);
+        }
     }
 
     /** Opens the named namespace {@code /run/netns/NAME}. */

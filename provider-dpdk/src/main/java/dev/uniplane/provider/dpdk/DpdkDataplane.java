@@ -21,6 +21,8 @@ import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.StatsSnapshot;
 import dev.uniplane.spi.AbstractDataplane;
+import dev.uniplane.spi.HostInterfaceNames;
+import dev.uniplane.spi.NamespaceErrors;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
@@ -42,13 +44,11 @@ import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
 import dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler;
 import dev.uniplane.provider.dpdk.internal.eal.StaleRuntimeDirectories;
 import dev.uniplane.provider.dpdk.internal.state.SavedState;
-import dev.uniplane.spi.StateFiles;
 import dev.uniplane.api.Action;
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.RuleStats;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Optional;
@@ -61,7 +61,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +79,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After every change the configuration and the veths it uses are written to a {@link SavedState} file; when the JVM
  * dies without closing, forwarding stops, and the next open of the name restores the configuration from it, taking the
- * workloads' veths over ({@link #restore}). {@link #close()} and {@link #destroy()} delete it.
+ * workloads' veths over ({@link CrashRestore}). {@link #close()} and {@link #destroy()} delete it. Ports are plugged
+ * by {@link NodePorts}; DPDK-native workloads attach through {@link SocketAttacher}.
  */
 final class DpdkDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplane.class);
-    /** The workloads' default gateway. */
     /** The MAC the workloads' permanent neighbour entry gives the gateway: "upk" in a locally administered unicast MAC. */
     static final MacAddress GATEWAY_MAC = MacAddress.parse("02:75:70:6b:00:01");
     static final String OPTION_MEMORY = "dpdk.memory";
@@ -96,54 +95,43 @@ final class DpdkDataplane extends AbstractDataplane {
     static final int MAX_RULE_COUNTERS = 65536;
     /** Connection-tracker entries (64 bytes each). */
     static final int FLOW_ENTRIES = 1 << 16;
-    private static final AtomicInteger VDEVS = new AtomicInteger();
     private static DpdkDataplane open;
     private static PacketPool pool;
 
-    /**
-     * What attach made for one endpoint: a veth ({@code hostName} is its host end, {@code socket} null) or a socket
-     * attachment ({@code hostName} is the vdev name, {@code socket} the memif/vhost-user server socket).
-     */
-    private record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, AttachKind kind,
-                          SocketAttachment socket) {
-    }
-
+    // The bookkeeping of what is in force; CrashRestore reads it to save it and replays the saved one through attach.
     private final NetNs node;
-    private final RtNetlink nodeLinks;
+    final RtNetlink nodeLinks;
     private final Eal eal;
+    private final NodePorts ports;
     private final dev.uniplane.linux.NeighbourResolver gateways;
     private final EndpointCounters counters = new EndpointCounters(MAX_ENDPOINTS);
     private final EthPort uplinkPort;
     private final long uplinkMac;
-    private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
-    private final BitSet slots = new BitSet();
-    private Map<IpPrefix, Route> routes = Map.of();
+    final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
+    final BitSet slots = new BitSet();
+    Map<IpPrefix, Route> routes = Map.of();
     private final RuleCounters ruleCounters = new RuleCounters(MAX_RULE_COUNTERS);
-    private PolicySet policySet = PolicySet.empty();
-    private List<RemoteEndpoint> remoteList = List.of();
+    PolicySet policySet = PolicySet.empty();
+    List<RemoteEndpoint> remoteList = List.of();
     private Map<PolicyCompiler.RuleKey, Integer> ruleSlots = Map.of();
     private long revisions;
     private Router router;
     private boolean released;
-    /** {@code /run/uniplane/dpdk-<name>.json}: the configuration after the last change, for the next open after a crash. */
-    private final Path stateFile;
-    private final SavedState.Owner owner = SavedState.Owner.current();
-    /** While {@link #restore} runs: the saved endpoints (by id) whose veths may be taken over, and their slots. */
-    private Map<EndpointId, SavedState.SavedEndpoint> restoring = Map.of();
-    private final BitSet reservedSlots = new BitSet();
-    private boolean restoringNow;
-    private int readopted;
+    private final CrashRestore crashRestore;
+    private final SocketAttacher socketAttacher;
 
     private DpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, Eal eal,
-                          EthPort uplinkPort, long uplinkMac) {
+                          NodePorts ports, EthPort uplinkPort, long uplinkMac) {
         super(DpdkProvider.NAME, config, capabilities);
         this.node = node;
         this.nodeLinks = nodeLinks;
         this.eal = eal;
+        this.ports = ports;
         this.gateways = new dev.uniplane.linux.NeighbourResolver(node, nodeLinks, 0, java.time.Duration.ofSeconds(3));
         this.uplinkPort = uplinkPort;
         this.uplinkMac = uplinkMac;
-        this.stateFile = SavedState.file(config.name());
+        this.crashRestore = new CrashRestore(this, ports);
+        this.socketAttacher = new SocketAttacher(this, ports);
     }
 
     static DpdkDataplane open(DataplaneConfig config, Capabilities capabilities) {
@@ -153,12 +141,13 @@ final class DpdkDataplane extends AbstractDataplane {
                 throw new ConflictException("dataplane " + open.name() + " of provider dpdk is open in this JVM; EAL is one per "
                         + "process and its lcore runs one router, so close it before opening " + config.name());
             }
-            Optional<SavedState> saved = readSavedState(config.name());
+            Optional<SavedState> saved = CrashRestore.readSavedState(config.name());
             StaleRuntimeDirectories.remove(); // of JVMs killed before their shutdown hook: EAL never removes them
             Eal eal = startEal(config);
             NetNs node = openNode(config);
             RtNetlink links = null;
             EthPort uplink = null;
+            NodePorts ports = new NodePorts(eal, node, pool);
             try {
                 links = RtNetlink.open(node);
                 long uplinkMac = 0;
@@ -167,20 +156,20 @@ final class DpdkDataplane extends AbstractDataplane {
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
                     uplinkMac = MacAddress.ofBytes(link.mac().bytes()).value();
-                    uplink = plug(eal, node, name);
+                    uplink = ports.plugInterface(name);
                 }
-                DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, uplink, uplinkMac);
+                DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
                 dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
                         new FlowTable(FLOW_ENTRIES, config.flowTimeouts()), dp.build(Map.of(), Map.of()));
                 open = dp;
                 LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
                         config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
                         uplink == null ? "-" : uplink.id());
-                saved.ifPresentOrElse(dp::restore, dp::persist);
+                saved.ifPresentOrElse(dp.crashRestore::restore, dp::persist);
                 return dp;
             } catch (RuntimeException e) {
                 if (uplink != null) {
-                    unplugQuietly(eal, node, uplink, false);
+                    ports.unplugQuietly(uplink, false);
                 }
                 if (links != null) {
                     links.close();
@@ -221,55 +210,7 @@ final class DpdkDataplane extends AbstractDataplane {
     }
 
     private static NetNs openNode(DataplaneConfig config) {
-        try {
-            return config.hostNetnsPath().map(p -> NetNs.open(Path.of(p))).orElseGet(NetNs::current);
-        } catch (LinuxException e) {
-            throw new InvalidSpecException("hostNetns", config.hostNetns(), "cannot open: " + e.errnoName());
-        }
-    }
-
-    /**
-     * Hot-plugs {@code iface} as an AF_PACKET port and starts it, all on a thread inside the node namespace
-     * ({@link NetNs#run}). The af_packet driver works in the calling thread's namespace twice: {@code rte_dev_probe}
-     * opens the packet socket and resolves the interface name there, and {@code rte_eth_dev_start}/{@code _stop}/
-     * promiscuous mode open a fresh AF_INET socket for {@code SIOC[GS]IFFLAGS} by interface name (measured: a start
-     * from the root namespace fails with ENODEV). The packet socket stays in the node namespace afterwards, whatever
-     * thread (the lcore) polls it.
-     */
-    private static EthPort plug(Eal eal, NetNs node, String iface) {
-        return plugDevice(eal, node, "net_af_packet" + VDEVS.getAndIncrement() + ",iface=" + iface + ",framecnt=4096");
-    }
-
-    /** Probes {@code devargs} and opens its port in the node namespace; a port that does not open is removed again. */
-    private static EthPort plugDevice(Eal eal, NetNs node, String devargs) {
-        return node.run(() -> {
-            int id = eal.hotplug(devargs);
-            try {
-                return eal.openPort(id, pool);
-            } catch (RuntimeException e) {
-                int rc = dev.uniplane.provider.dpdk.internal.ffm.RteEal.devRemove(
-                        dev.uniplane.provider.dpdk.internal.ffm.RteEthDev.device((short) id));
-                if (rc < 0) {
-                    e.addSuppressed(new IllegalStateException("rte_dev_remove(" + devargs + ") returned " + rc));
-                }
-                throw e;
-            }
-        });
-    }
-
-    /** Unplugs in the node namespace too: stopping the port clears IFF_UP/promiscuous through an ioctl by name. */
-    private static void unplugQuietly(Eal eal, NetNs node, EthPort port, boolean retired) {
-        try {
-            node.execute(() -> {
-                if (retired) {
-                    eal.unplugRetired(port);
-                } else {
-                    eal.unplug(port);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("cannot unplug {}: {}", port, e.getMessage());
-        }
+        return NetNs.open(config.hostNetnsPath().map(Path::of), e -> NamespaceErrors.node(config, e.errnoName()));
     }
 
     // --- tables ---------------------------------------------------------------------------------------------------
@@ -370,26 +311,18 @@ final class DpdkDataplane extends AbstractDataplane {
 
     @Override
     protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
-        SavedState.SavedEndpoint previous = restoring.get(spec.id());
-        if (previous != null && previous.spec().equals(spec) && (kind == AttachKind.VETH || kind == AttachKind.AF_PACKET)) {
-            Optional<Endpoint> adopted = readopt(spec, kind, previous);
-            if (adopted.isPresent()) {
-                return adopted.get();
-            }
+        Optional<Endpoint> takenOver = crashRestore.takeOver(spec, kind);
+        if (takenOver.isPresent()) {
+            return takenOver.get();
         }
         int slot = freeSlot();
         if (slot >= MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
         if (kind == AttachKind.MEMIF || kind == AttachKind.VHOST_USER) {
-            return attachSocket(spec, kind, slot);
+            return socketAttacher.attach(spec, kind, slot);
         }
-        NetNs workload;
-        try {
-            workload = NetNs.open(Path.of(spec.netns()));
-        } catch (LinuxException e) {
-            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
-        }
+        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(slot);
         EthPort port = null;
         boolean linked = false;
@@ -400,12 +333,12 @@ final class DpdkDataplane extends AbstractDataplane {
             WorkloadSide.configure(workload, spec, mac, GATEWAY_MAC);
             WorkloadSide.disableTxOffload(workload, spec.interfaceName());
             nodeLinks.setUp(hostName, true);
-            port = plug(eal, node, hostName);
+            port = ports.plugInterface(hostName);
             install(new Wiring(slot, hostName, port, mac, spec, kind, null));
             return new Endpoint(spec, kind, hostName, mac, GATEWAY_MAC);
         } catch (RuntimeException e) {
             if (port != null) {
-                unplugQuietly(eal, node, port, true);
+                ports.unplugQuietly(port, true);
             }
             if (linked) {
                 nodeLinks.deleteLinkIfPresent(hostName);
@@ -415,7 +348,7 @@ final class DpdkDataplane extends AbstractDataplane {
     }
 
     /** Publishes a table with the new endpoint's port (fresh counters), then records it and saves the state. */
-    private void install(Wiring wiring) {
+    void install(Wiring wiring) {
         counters.reset(wiring.slot());
         Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
         next.put(wiring.spec().id(), wiring);
@@ -426,100 +359,19 @@ final class DpdkDataplane extends AbstractDataplane {
     }
 
     /**
-     * Attaches a DPDK-native workload: a memif or vhost-user vdev in server mode whose socket
-     * ({@link SocketAttachment}) the endpoint reports as {@link Endpoint#hostInterface()}. The workload's namespace
-     * and {@code interfaceName} are not touched (nothing is created there); the workload connects whenever it starts
-     * (and may reconnect), sends to {@link #GATEWAY_MAC} and must use {@link Endpoint#mac()} as its own MAC.
-     */
-    private Endpoint attachSocket(AttachSpec spec, AttachKind kind, int slot) {
-        SocketAttachment side = SocketAttachment.of(kind, name(), spec.id(), VDEVS.getAndIncrement());
-        EthPort port = null;
-        boolean prepared = false;
-        try {
-            side.prepare();
-            prepared = true;
-            port = plugDevice(eal, node, side.devargs(GATEWAY_MAC));
-            MacAddress mac = workloadMac(spec, slot);
-            install(new Wiring(slot, side.deviceName(), port, mac, spec, kind, side));
-            LOG.info("endpoint {} of {}: {} on port {} ({}), socket {}", spec.id(), name(), kind, port.id(), side.deviceName(), side.socket());
-            return new Endpoint(spec, kind, side.socket().toString(), mac, GATEWAY_MAC);
-        } catch (RuntimeException e) {
-            if (port != null) {
-                unplugQuietly(eal, node, port, true);
-            }
-            if (prepared) { // before, the file may be another live dataplane's
-                removeSocketQuietly(side);
-            }
-            if (prepared && port == null && e instanceof dev.uniplane.provider.dpdk.internal.ffm.DpdkException d) {
-                throw new BackendException("attach " + spec.id(), d.errnoName(), d.getMessage() + " (is the PMD installed? "
-                        + side.packageHint() + ")", d);
-            }
-            throw translate("attach " + spec.id(), e);
-        }
-    }
-
-    /**
-     * The lowest free slot whose host veth name is not taken: slots of veths that {@link #restore} may still take over
+     * The lowest free slot whose host veth name is not taken: slots of veths that {@link CrashRestore} may still take over
      * are skipped, and so are names a dead process left behind without a usable state file.
      */
     private int freeSlot() {
         int slot = slots.nextClearBit(0);
-        while (slot < MAX_ENDPOINTS && (reservedSlots.get(slot) || nodeLinks.findLink(hostInterfaceName(slot)).isPresent())) {
+        while (slot < MAX_ENDPOINTS && (crashRestore.reserved(slot) || nodeLinks.findLink(hostInterfaceName(slot)).isPresent())) {
             slot = slots.nextClearBit(slot + 1);
         }
         return slot;
     }
 
-    /**
-     * Takes over the veth a previous process of this dataplane made for this endpoint (restart after a crash): when its
-     * host end still exists in the node namespace and its peer in the workload namespace, only the AF_PACKET port is
-     * plugged again, so the workload keeps its interface, addresses, routes and the pinned gateway neighbour. Otherwise
-     * (or when plugging fails) the leftover host end is deleted and empty is returned: the caller creates a new veth.
-     */
-    private Optional<Endpoint> readopt(AttachSpec spec, AttachKind kind, SavedState.SavedEndpoint previous) {
-        String hostName = previous.hostName();
-        int slot = previous.slot();
-        reservedSlots.clear(slot);
-        Optional<LinkInfo> host = nodeLinks.findLink(hostName);
-        if (host.isEmpty() || slot < 0 || slot >= MAX_ENDPOINTS || slots.get(slot) || !hostName.equals(hostInterfaceName(slot))) {
-            LOG.warn("endpoint {} of {}: its veth {} is gone; creating a new one", spec.id(), name(), hostName);
-            return Optional.empty();
-        }
-        if (!"veth".equals(host.get().kind()) || !workloadHasInterface(spec)) {
-            LOG.warn("endpoint {} of {}: {} is not a veth whose peer {} is in {}; replacing it", spec.id(), name(), hostName,
-                    spec.interfaceName(), spec.netns());
-            nodeLinks.deleteLinkIfPresent(hostName);
-            return Optional.empty();
-        }
-        EthPort port = null;
-        try {
-            nodeLinks.setUp(hostName, true);
-            port = plug(eal, node, hostName);
-            install(new Wiring(slot, hostName, port, previous.mac(), spec, kind, null));
-            readopted++;
-            LOG.info("endpoint {} of {}: took over veth {} (port {}); the workload keeps its interface", spec.id(), name(),
-                    hostName, port.id());
-            return Optional.of(new Endpoint(spec, kind, hostName, previous.mac(), GATEWAY_MAC));
-        } catch (RuntimeException e) {
-            if (port != null) {
-                unplugQuietly(eal, node, port, true);
-            }
-            LOG.warn("endpoint {} of {}: cannot take over veth {} ({}); replacing it", spec.id(), name(), hostName, e.getMessage());
-            nodeLinks.deleteLinkIfPresent(hostName);
-            return Optional.empty();
-        }
-    }
-
-    private static boolean workloadHasInterface(AttachSpec spec) {
-        try (NetNs workload = NetNs.open(Path.of(spec.netns())); RtNetlink links = RtNetlink.open(workload)) {
-            return links.findLink(spec.interfaceName()).isPresent();
-        } catch (LinuxException e) {
-            return false;
-        }
-    }
-
     /** The spec's MAC, or a locally administered one derived from the dataplane, the slot and the endpoint id. */
-    private MacAddress workloadMac(AttachSpec spec, int slot) {
+    MacAddress workloadMac(AttachSpec spec, int slot) {
         return spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                 ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
     }
@@ -527,23 +379,14 @@ final class DpdkDataplane extends AbstractDataplane {
     /** Deletes a socket attachment's socket file (the vdev is unplugged already), or a veth's host end. */
     private void removeHostSide(Wiring w) {
         if (w.socket() != null) {
-            removeSocketQuietly(w.socket());
+            SocketAttacher.removeSocketQuietly(w.socket());
         } else {
             nodeLinks.deleteLinkIfPresent(w.hostName());
         }
     }
 
-    private static void removeSocketQuietly(SocketAttachment side) {
-        try {
-            side.removeSocket();
-        } catch (RuntimeException e) {
-            LOG.warn("cannot remove {}: {}", side.socket(), e.getMessage());
-        }
-    }
-
-    private String hostInterfaceName(int slot) {
-        String base = name().length() > 9 ? name().substring(0, 9) : name();
-        return base + "d" + slot;
+    String hostInterfaceName(int slot) {
+        return HostInterfaceNames.of(name(), "d", slot);
     }
 
     @Override
@@ -554,7 +397,7 @@ final class DpdkDataplane extends AbstractDataplane {
         boolean quiesced = publish(build(routes, next));
         wirings.remove(endpoint.id());
         if (quiesced) {
-            unplugQuietly(eal, node, w.port(), true);
+            ports.unplugQuietly(w.port(), true);
         }
         removeHostSide(w);
         slots.clear(w.slot());
@@ -681,14 +524,14 @@ final class DpdkDataplane extends AbstractDataplane {
             }
         }
         for (Wiring w : wirings.values()) {
-            unplugQuietly(eal, node, w.port(), false);
+            ports.unplugQuietly(w.port(), false);
             removeHostSide(w);
         }
         wirings.clear();
-        deleteStateFile();
+        crashRestore.deleteStateFile();
         SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
-            unplugQuietly(eal, node, uplinkPort, false);
+            ports.unplugQuietly(uplinkPort, false);
         }
         router.table().free();
         nodeLinks.close();
@@ -706,121 +549,12 @@ final class DpdkDataplane extends AbstractDataplane {
 
     // --- restart after a crash --------------------------------------------------------------------------------------
 
-    /**
-     * The state a previous process of this name left. Empty when there is none, and also when it cannot be used (does
-     * not parse, another format version): then a warning says so and this open starts empty and replaces the file.
-     *
-     * @throws ConflictException when the process that wrote it still runs (the same name is open there)
-     */
-    static Optional<SavedState> readSavedState(String name) {
-        Path file = SavedState.file(name);
-        Optional<SavedState> saved;
-        try {
-            saved = SavedState.read(file);
-        } catch (UncheckedIOException | IllegalStateException e) {
-            LOG.warn("DPDK dataplane {}: its state file cannot be used ({}); starting empty and replacing it. Veths it named "
-                    + "are not taken over (they go with their workload namespaces)", name, e.getMessage());
-            return Optional.empty();
-        }
-        SavedState.Owner writer = saved.map(SavedState::owner).orElse(null);
-        if (writer != null && writer.pid() != ProcessHandle.current().pid() && writer.alive()) {
-            throw new ConflictException("dataplane " + name + " of provider dpdk is open in process " + writer.pid()
-                    + " (state file " + file + "); close it there before opening it here");
-        }
-        return saved;
-    }
-
-    /**
-     * Restores what a process that died without closing had configured ({@code saved}): every endpoint through
-     * {@link #attach} (its veth taken over when it is still there, see {@link #readopt}, else made again), then the
-     * remotes, the routes in one batch and the policy set, all through the same path as a user's calls, so the tables
-     * and {@link #currentState()} equal the saved ones. What cannot be restored (an endpoint whose namespace is gone, a
-     * route naming it, a gateway that does not answer) is dropped with a warning, never failing the open. The state
-     * file is written once at the end: a crash in between leaves the previous one.
-     */
-    private void restore(SavedState saved) {
-        restoringNow = true;
-        Map<EndpointId, SavedState.SavedEndpoint> byId = new LinkedHashMap<>();
-        saved.endpoints().forEach(e -> byId.put(e.spec().id(), e));
-        restoring = byId;
-        // keep the slots (names) of veths still there, so an endpoint re-created before them does not take one
-        saved.endpoints().stream().filter(e -> e.slot() >= 0 && nodeLinks.findLink(e.hostName()).isPresent())
-                .forEach(e -> reservedSlots.set(e.slot()));
-        List<String> dropped = new ArrayList<>();
-        try {
-            for (SavedState.SavedEndpoint e : saved.endpoints()) {
-                restoreStep(dropped, "endpoint " + e.spec().id(), () -> attach(e.spec()));
-            }
-            for (RemoteEndpoint r : saved.remotes()) {
-                restoreStep(dropped, "remote endpoint " + r.id(), () -> registerRemote(r));
-            }
-            List<Route> restorable = new ArrayList<>();
-            for (Route r : saved.routes()) {
-                boolean dangling = r.nextHops().stream().anyMatch(h -> h instanceof NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
-                if (dangling) {
-                    dropped.add("route " + r.prefix() + " (its endpoint was not restored)");
-                } else {
-                    restorable.add(r);
-                }
-            }
-            try {
-                updateRoutes(restorable, List.of());
-            } catch (RuntimeException batch) {
-                LOG.warn("DPDK dataplane {}: the saved routes do not apply as one batch ({}); trying one by one", name(), batch.getMessage());
-                for (Route r : restorable) {
-                    restoreStep(dropped, "route " + r.prefix(), () -> addRoute(r));
-                }
-            }
-            restoreStep(dropped, "policy set", () -> applyPolicies(saved.policies()));
-        } catch (RuntimeException e) {
-            // a bug, not a bad file: keep what was restored rather than fail an open whose router runs already
-            LOG.error("DPDK dataplane {}: restoring stopped early", name(), e);
-            dropped.add("the rest (" + e + ")");
-        } finally {
-            restoring = Map.of();
-            reservedSlots.clear();
-            restoringNow = false;
-        }
-        persist();
-        LOG.info("DPDK dataplane {} restored from {}: {} of {} endpoints ({} veths taken over), {} routes, {} policies, "
-                + "{} remotes; dropped: {}", name(), stateFile, wirings.size(), saved.endpoints().size(), readopted,
-                routes.size(), policySet.policies().size(), remoteList.size(), dropped.isEmpty() ? "nothing" : dropped);
-    }
-
-    private void restoreStep(List<String> dropped, String what, Runnable step) {
-        try {
-            step.run();
-        } catch (dev.uniplane.api.DataplaneException e) {
-            LOG.warn("DPDK dataplane {}: cannot restore {}: {}; dropping it", name(), what, e.getMessage());
-            dropped.add(what);
-        }
-    }
-
-    /** Writes the configuration now in force (not while {@link #restore} runs); a failure is logged, not thrown. */
+    /** Saves the configuration now in force for a restart after a crash ({@link CrashRestore#persist}). */
     private void persist() {
-        if (restoringNow) {
-            return;
-        }
-        List<SavedState.SavedEndpoint> endpoints = wirings.values().stream()
-                .map(w -> new SavedState.SavedEndpoint(w.spec(), w.kind(), w.slot(), w.hostName(), w.mac())).toList();
-        try {
-            new SavedState(SavedState.VERSION, owner, endpoints, List.copyOf(routes.values()), policySet, remoteList).write(stateFile);
-        } catch (RuntimeException e) {
-            // the change is in force already; failing it now would leave the backend and the bookkeeping apart
-            LOG.error("DPDK dataplane {}: cannot write its state file ({}); a restart after a crash would miss this change",
-                    name(), e.getMessage());
-        }
+        crashRestore.persist();
     }
 
-    private void deleteStateFile() {
-        try {
-            StateFiles.delete(stateFile);
-        } catch (UncheckedIOException e) {
-            LOG.warn("DPDK dataplane {}: {}", name(), e.getMessage());
-        }
-    }
-
-    private static RuntimeException translate(String operation, RuntimeException e) {
+    static RuntimeException translate(String operation, RuntimeException e) {
         if (e instanceof dev.uniplane.api.DataplaneException) {
             return e;
         }

@@ -11,7 +11,6 @@ import dev.uniplane.api.Endpoint;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.api.EndpointStats;
 import dev.uniplane.api.InvalidSpecException;
-import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.api.PolicySet;
@@ -35,6 +34,8 @@ import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
 import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
 import dev.uniplane.provider.ebpf.internal.state.SavedState;
 import dev.uniplane.spi.AbstractDataplane;
+import dev.uniplane.spi.HostInterfaceNames;
+import dev.uniplane.spi.NamespaceErrors;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything runs in the node namespace ({@link DataplaneConfig#hostNetns()}): links are made through a netlink
  * socket opened there, and tc attachments happen on a thread that entered it.
+ *
+ * <p>{@link #close()} leaves programs, pinned maps and the state file in force; the next open of the name adopts them
+ * ({@link RestartSurvival}).
  */
 final class EbpfDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfDataplane.class);
@@ -63,33 +67,26 @@ final class EbpfDataplane extends AbstractDataplane {
     private static final int MAX_ENDPOINTS = 4095;
     private static final int TC_HANDLE = 1;
     private static final int TC_PRIORITY = 1;
-    /** Pinned maps of dataplane NAME live in PIN_ROOT/NAME; what it was told, in STATE_ROOT/NAME.json. */
-    static final Path PIN_ROOT = Path.of("/sys/fs/bpf/uniplane");
-    static final Path STATE_ROOT = Path.of("/run/uniplane");
 
-    /** What attach made for one endpoint. */
-    private record Wiring(int index, String hostName, int hostIfindex, MacAddress mac, MacAddress hostMac,
-                          List<PolicyCompiler.AddressIdentity> identities, AttachSpec spec) {
-    }
-
+    // The bookkeeping of what is in force; RestartSurvival fills it when a later open adopts the dataplane.
     private final NetNs node;
-    private final RtNetlink nodeLinks;
-    private final DatapathMaps maps;
+    final RtNetlink nodeLinks;
+    final DatapathMaps maps;
     private final PolicyCompiler compiler;
-    private Identities.Allocator identities = new Identities.Allocator();
-    private final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
-    private final BitSet usedIndexes = new BitSet();
-    private final Map<IpPrefix, Integer> routeGroups = new HashMap<>();
+    Identities.Allocator identities = new Identities.Allocator();
+    final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
+    final BitSet usedIndexes = new BitSet();
+    final Map<IpPrefix, Integer> routeGroups = new HashMap<>();
     /** Per routed prefix, the host ifindexes of its endpoint next hops (they may send from that prefix). */
-    private final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
-    private final NextHopGroups groups;
-    private final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
-    private final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
-    private final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
-    private final int uplinkIfindex;
+    final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
+    final NextHopGroups groups;
+    final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
+    final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
+    final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
+    final int uplinkIfindex;
     private final Path pinDir;
     private final Path stateFile;
-    private PolicySet policySet = PolicySet.empty();
+    PolicySet policySet = PolicySet.empty();
     private CompiledPolicy compiled;
     private boolean released;
 
@@ -136,19 +133,14 @@ final class EbpfDataplane extends AbstractDataplane {
                 uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
             }
-            Path pins = PIN_ROOT.resolve(config.name());
-            Path state = STATE_ROOT.resolve(config.name() + ".json");
-            boolean adopt = java.nio.file.Files.exists(state) && java.nio.file.Files.isDirectory(pins);
-            if (!adopt) {
-                // Leftovers of a dataplane that was never cleanly recorded: start from scratch.
-                DatapathMaps.unpin(pins);
-                java.nio.file.Files.deleteIfExists(state);
-            }
+            Path pins = RestartSurvival.pinDirOf(config.name());
+            Path state = RestartSurvival.stateFileOf(config.name());
+            boolean adopt = RestartSurvival.adoptable(pins, state);
             maps = DatapathMaps.load(sizes, pins);
             maps.setConfig(new DatapathConfig(config.flowTimeouts(), uplink, 0));
             EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink, pins, state);
             if (adopt) {
-                dp.adopt(SavedState.read(state));
+                dp.adoptSaved(SavedState.read(state));
                 LOG.info("eBPF dataplane {} adopted its pinned state in {}", config.name(), node.path());
                 return dp;
             }
@@ -180,11 +172,7 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     private static NetNs openNode(DataplaneConfig config) {
-        try {
-            return config.hostNetnsPath().map(p -> NetNs.open(Path.of(p))).orElseGet(NetNs::current);
-        } catch (LinuxException e) {
-            throw new InvalidSpecException("hostNetns", config.hostNetns(), "cannot open: " + e.errnoName());
-        }
+        return NetNs.open(config.hostNetnsPath().map(Path::of), e -> NamespaceErrors.node(config, e.errnoName()));
     }
 
     // --- attach ---------------------------------------------------------------------------------------------------
@@ -195,12 +183,7 @@ final class EbpfDataplane extends AbstractDataplane {
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints (up_ep_stats)");
         }
-        NetNs workload;
-        try {
-            workload = NetNs.open(Path.of(spec.netns()));
-        } catch (LinuxException e) {
-            throw new InvalidSpecException("netns", spec.netns(), "cannot open the workload namespace: " + e.errnoName());
-        }
+        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(index);
         Wiring wiring = null;
         try (workload) {
@@ -238,8 +221,7 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     private String hostInterfaceName(int index) {
-        String base = name().length() > 9 ? name().substring(0, 9) : name();
-        return base + "e" + index;
+        return HostInterfaceNames.of(name(), "e", index);
     }
 
     private void attachProgram(int ifindex, boolean uplink) {
@@ -247,7 +229,7 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     /** With {@code replace}, swaps the program of our existing filter atomically (adoption after a restart). */
-    private void attachProgram(int ifindex, boolean uplink, boolean replace) {
+    void attachProgram(int ifindex, boolean uplink, boolean replace) {
         node.execute(() -> {
             TcAttachment.createHook(ifindex);
             TcAttachment.attach(ifindex, TcAttachment.Point.INGRESS, uplink ? maps.fromUplink() : maps.fromEndpoint(),
@@ -266,11 +248,11 @@ final class EbpfDataplane extends AbstractDataplane {
         persist();
     }
 
-    private static Endpoint endpointOf(Wiring w, AttachKind kind) {
+    static Endpoint endpointOf(Wiring w, AttachKind kind) {
         return new Endpoint(w.spec(), kind, w.hostName(), w.mac(), w.hostMac());
     }
 
-    private void removeFromMaps(Wiring w) {
+    void removeFromMaps(Wiring w) {
         w.identities().forEach(id -> maps.removeEndpointAddress(id.address()));
         maps.removeIfindex(w.hostIfindex());
     }
@@ -329,7 +311,7 @@ final class EbpfDataplane extends AbstractDataplane {
         persist();
     }
 
-    private NextHopGroup encode(Route r) {
+    NextHopGroup encode(Route r) {
         return RouteEncoder.group(r, uplinkIfindex, id -> Optional.ofNullable(wirings.get(id))
                 .map(w -> new RouteEncoder.LocalHop(w.index(), w.hostIfindex(), w.mac(), w.hostMac())));
     }
@@ -371,7 +353,7 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     /** Compiles against the current endpoints and remotes and flips it in atomically; a failure changes nothing. */
-    private void compilePolicy(PolicySet set) {
+    void compilePolicy(PolicySet set) {
         List<PolicyCompiler.LocalEndpoint> locals = new ArrayList<>();
         wirings.values().forEach(w -> locals.add(new PolicyCompiler.LocalEndpoint(w.index(), w.spec().labels(), w.identities())));
         List<PolicyCompiler.RemoteEndpoint> remotes = new ArrayList<>();
@@ -483,82 +465,13 @@ final class EbpfDataplane extends AbstractDataplane {
 
     /** Writes what a restarted process needs to adopt this dataplane. */
     private void persist() {
-        new SavedState(SavedState.VERSION,
-                wirings.values().stream().map(w -> new SavedState.SavedEndpoint(w.spec(), w.index(), w.hostName(),
-                        w.hostIfindex(), w.mac(), w.hostMac(), w.identities())).toList(),
-                routes.values().stream().map(r -> new SavedState.SavedRoute(r, routeGroups.get(r.prefix()))).toList(),
-                policySet,
-                remoteIdentities.entrySet().stream().map(e -> new SavedState.SavedRemote(
-                        new RemoteEndpoint(e.getKey(), e.getValue().stream().map(PolicyCompiler.AddressIdentity::address).toList(),
-                                remoteLabels.get(e.getKey())), e.getValue())).toList())
-                .write(stateFile);
+        RestartSurvival.persist(this, stateFile);
     }
 
-    /**
-     * Takes over what a previous process left: re-attaches the programs of this process to the same filters (an atomic
-     * replace, so packets never miss a program), rebuilds the bookkeeping and recompiles the policy. Endpoints whose
-     * veth vanished meanwhile (their namespace was deleted) are dropped, with the routes that pointed at them.
-     */
-    private void adopt(SavedState saved) {
-        int maxIdentity = Identities.FIRST_ENDPOINT - 1;
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (SavedState.SavedEndpoint e : saved.endpoints()) {
-            Optional<dev.uniplane.linux.LinkInfo> link = nodeLinks.findLink(e.hostName());
-            Wiring w = new Wiring(e.index(), e.hostName(), e.hostIfindex(), e.mac(), e.hostMac(), e.identities(), e.spec());
-            if (link.isEmpty() || link.get().index() != e.hostIfindex()) {
-                LOG.warn("endpoint {} vanished while {} was closed (no {}); dropping it", e.spec().id(), name(), e.hostName());
-                removeFromMaps(w);
-                continue;
-            }
-            attachProgram(e.hostIfindex(), false, true);
-            wirings.put(e.spec().id(), w);
-            usedIndexes.set(e.index());
-            endpoints.add(endpointOf(w, AttachKind.VETH));
-            for (PolicyCompiler.AddressIdentity id : e.identities()) {
-                maxIdentity = Math.max(maxIdentity, id.identity());
-            }
-        }
-        if (uplinkIfindex != 0) {
-            attachProgram(uplinkIfindex, true, true);
-        }
-        List<Route> kept = new ArrayList<>();
-        Set<Integer> danglingGroups = new java.util.HashSet<>();
-        for (SavedState.SavedRoute r : saved.routes()) {
-            boolean dangling = r.route().nextHops().stream()
-                    .anyMatch(h -> h instanceof dev.uniplane.api.NextHop.ToEndpoint t && !wirings.containsKey(t.endpoint()));
-            if (dangling) {
-                LOG.warn("route {} pointed at a vanished endpoint; removing it", r.prefix());
-                maps.removeRoute(r.prefix());
-                danglingGroups.add(r.group());
-                continue;
-            }
-            routeGroups.put(r.prefix(), r.group());
-            groups.adopt(r.group(), encode(r.route()));
-            routes.put(r.prefix(), r.route());
-            kept.add(r.route());
-            Set<Integer> owners = new java.util.HashSet<>();
-            r.route().nextHops().forEach(h -> {
-                if (h instanceof dev.uniplane.api.NextHop.ToEndpoint t) {
-                    owners.add(wirings.get(t.endpoint()).hostIfindex());
-                }
-            });
-            if (!owners.isEmpty()) {
-                sourceRoutes.put(r.prefix(), Set.copyOf(owners));
-            }
-        }
-        danglingGroups.stream().filter(g -> !groups.isReferenced(g)).forEach(maps::clearNextHopGroup);
-        List<RemoteEndpoint> remotes = new ArrayList<>();
-        for (SavedState.SavedRemote r : saved.remotes()) {
-            remoteIdentities.put(r.remote().id(), r.identities());
-            remoteLabels.put(r.remote().id(), r.remote().labels());
-            remotes.add(r.remote());
-            for (PolicyCompiler.AddressIdentity id : r.identities()) {
-                maxIdentity = Math.max(maxIdentity, id.identity());
-            }
-        }
-        identities = new Identities.Allocator(maxIdentity + 1);
-        compilePolicy(saved.policies());
-        adopt(endpoints, kept, saved.policies(), remotes);
+    /** Takes over what a previous process left ({@link RestartSurvival#adopt}) and records it. */
+    private void adoptSaved(SavedState saved) {
+        RestartSurvival.Adopted adopted = RestartSurvival.adopt(this, saved);
+        adopt(adopted.endpoints(), adopted.routes(), saved.policies(), adopted.remotes());
         persist();
     }
 

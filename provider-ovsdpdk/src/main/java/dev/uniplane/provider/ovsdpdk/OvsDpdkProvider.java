@@ -86,6 +86,6 @@ public final class OvsDpdkProvider extends ProbingProvider {
 
     @Override
     protected Dataplane openAvailable(DataplaneConfig config) {
-        return OvsDpdkDataplane.open(config, capabilities());
+        return OvsDpdkOpener.open(config, capabilities());
     }
 }

@@ -1,0 +1,89 @@
+package dev.uniplane.provider.ovsdpdk;
+
+import dev.uniplane.api.AttachKind;
+import dev.uniplane.api.AttachSpec;
+import dev.uniplane.api.MacAddress;
+import dev.uniplane.linux.LinuxException;
+import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
+import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
+import dev.uniplane.spi.HostInterfaceNames;
+import dev.uniplane.spi.NamespaceErrors;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything of an endpoint but its flows: the veth pair (host end {@code <name>e<index>}), the workload side, and the
+ * host end as a DPDK af_packet port of the bridge with {@code ofport = index}; and taking them away again.
+ */
+final class EndpointWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointWiring.class);
+
+    private final String bridge;
+    private final NetNs node;
+    private final RtNetlink nodeLinks;
+    private final OvsInstance ovs;
+    private final MacAddress gatewayMac;
+
+    EndpointWiring(String bridge, NetNs node, RtNetlink nodeLinks, OvsInstance ovs, MacAddress gatewayMac) {
+        this.bridge = bridge;
+        this.node = node;
+        this.nodeLinks = nodeLinks;
+        this.ovs = ovs;
+        this.gatewayMac = gatewayMac;
+    }
+
+    /** Wires the endpoint with this index; undone on failure. */
+    Wiring wire(AttachSpec spec, AttachKind kind, int index) {
+        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
+        String hostName = hostInterfaceName(index);
+        try (workload) {
+            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
+            WorkloadSide.quietHostEnd(node, hostName);
+            nodeLinks.setUp(hostName, true);
+            MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
+                    ((long) bridge.hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
+            WorkloadSide.configure(workload, spec, mac, gatewayMac);
+            InterfaceRow row = ovs.ovsdb().addPort(bridge, PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
+            return new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec, kind);
+        } catch (RuntimeException e) {
+            nodeLinks.deleteLinkIfPresent(hostName);
+            throw e;
+        }
+    }
+
+    /** The veth's host end: {@code <stem>e<index>} (index up to 4095). */
+    private String hostInterfaceName(int index) {
+        return HostInterfaceNames.of(bridge, "e", index);
+    }
+
+    /** Deletes the port if the bridge has it; a failure is added to {@code failure} (or logged when that is null). */
+    void deletePortQuietly(String port, RuntimeException failure) {
+        try {
+            if (ovs.ovsdb().iface(port).isPresent()) {
+                ovs.ovsdb().deletePort(bridge, port);
+            }
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.warn("cannot delete port {}: {}", port, e.getMessage());
+            }
+        }
+    }
+
+    /** Deletes a host end that a restart left behind; a failure is logged. */
+    void deleteLeftoverLink(String name) {
+        try {
+            if (nodeLinks.findLink(name).isPresent()) {
+                nodeLinks.deleteLink(name);
+            }
+        } catch (LinuxException e) {
+            LOG.warn("cannot delete leftover {}: {}", name, e.getMessage());
+        }
+    }
+}
