@@ -44,7 +44,8 @@ import java.util.Map;
  * {@code ThreadMXBean}), medians over the rounds and their ratios; the machine is shared, so wall-clock Mpps is printed
  * only as context.
  *
- * <p>Usage: {@code DpdkBench [rounds=5] [seconds=2] [memory=hugepages|no-huge]}. Root. Prefixes {@code uph6<random>}.
+ * <p>Usage: {@code DpdkBench [rounds=5] [seconds=2] [memory=hugepages|no-huge] [suite=all|fullpath]}
+ * ({@code fullpath}: only the full-path comparison, e.g. for profiling the router). Root. Prefixes {@code uph6<random>}.
  */
 public final class DpdkBench {
     private static final int CPU = 1;
@@ -58,6 +59,7 @@ public final class DpdkBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
         boolean hugepages = !(args.length > 2 && args[2].equals("no-huge"));
+        boolean forwarding = !(args.length > 3 && args[3].equals("fullpath"));
         byte[] random = new byte[2];
         new SecureRandom().nextBytes(random);
         String prefix = "uph6" + HexFormat.of().formatHex(random);
@@ -68,7 +70,7 @@ public final class DpdkBench {
         Files.deleteIfExists(testpmdSocket);
         FullPath.writePcap(pcap);
         try {
-            run(rounds, seconds, hugepages, prefix, javaSocket, testpmdSocket, pcap);
+            run(rounds, seconds, hugepages, forwarding, prefix, javaSocket, testpmdSocket, pcap);
         } finally {
             Files.deleteIfExists(javaSocket);
             Files.deleteIfExists(testpmdSocket);
@@ -77,8 +79,8 @@ public final class DpdkBench {
         }
     }
 
-    private static void run(int rounds, double seconds, boolean hugepages, String prefix, Path javaSocket, Path testpmdSocket, Path pcap)
-            throws Exception {
+    private static void run(int rounds, double seconds, boolean hugepages, boolean forwarding, String prefix, Path javaSocket,
+                            Path testpmdSocket, Path pcap) throws Exception {
         List<String> nullVdevs = List.of("net_null0", "net_null1");
         List<String> memifVdevs = memif(javaSocket);
         List<String> vdevs = new ArrayList<>(nullVdevs);
@@ -115,7 +117,7 @@ public final class DpdkBench {
             loop(new int[] {pcapPort}, Rewrite.NONE, warm);
             for (int round = 1; round <= rounds; round++) {
                 boolean javaFirst = round % 2 == 0;
-                for (String device : List.of("null", "memif")) {
+                for (String device : forwarding ? List.of("null", "memif") : List.<String>of()) {
                     for (String mode : List.of("io", "macswap")) {
                         String key = device + " " + mode;
                         List<String> tpVdevs = device.equals("null") ? nullVdevs : memif(testpmdSocket);
@@ -147,7 +149,7 @@ public final class DpdkBench {
             System.out.printf(Locale.ROOT, "# router: %d received from A, %d delivered, %d live flows; C loop drops: %d%n", txRx[0], txRx[1],
                     full.routerFlows(), full.cDrops());
         }
-        summary(results, rounds, seconds, hugepages);
+        summary(results, rounds, seconds, hugepages, forwarding);
     }
 
     private static List<String> memif(Path socket) {
@@ -225,11 +227,11 @@ public final class DpdkBench {
                 m.mppsPerCpuSecond(), m.mppsWall(), m.cpuShare(), m.packets());
     }
 
-    private static void summary(Map<String, List<Double>> results, int rounds, double seconds, boolean hugepages) {
+    private static void summary(Map<String, List<Double>> results, int rounds, double seconds, boolean hugepages, boolean forwarding) {
         System.out.printf(Locale.ROOT, "%n# medians over %d rounds of %.1f s, %s, forwarding thread on CPU %d, Mpps per CPU-second%n", rounds,
                 seconds, hugepages ? "hugepages (--in-memory)" : "--no-huge", CPU);
         System.out.printf("%-16s %12s %12s %8s%n", "setup", "testpmd (C)", "Java loop", "ratio");
-        for (String key : List.of("null io", "null macswap", "memif io", "memif macswap")) {
+        for (String key : forwarding ? List.of("null io", "null macswap", "memif io", "memif macswap") : List.<String>of()) {
             double c = median(results.get(key + " testpmd"));
             double j = median(results.get(key + " java"));
             System.out.printf(Locale.ROOT, "%-16s %12.2f %12.2f %8.2f%n", key, c, j, j / c);

@@ -16,6 +16,10 @@ import java.lang.foreign.MemorySegment;
  * of the opener (egress re-check after an apply) and of the receiver when the flow opened (the re-check routes the
  * opening 5-tuple again instead). Expired entries are dead: a lookup treats them
  * as absent and an insert reuses them, like tombstones. Only the lcore thread touches it; nothing is allocated.
+ *
+ * <p>Entries are read through a global-scope view of the address space at {@code base + offset}: the index is masked, so
+ * it stays inside the allocation, and the global scope spares the per-access liveness check of the auto arena (the
+ * {@code memory} field keeps the allocation reachable as long as the table is).
  */
 public final class FlowTable {
     static final int MAX_PROBE = 32;
@@ -45,7 +49,11 @@ public final class FlowTable {
     private static final long OPENER = 60;
     private static final long RECEIVER = 64;
 
+    @SuppressWarnings("restricted")
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private final MemorySegment memory;
+    private final long base;
     private final int mask;
     private final long tcpEstablished;
     private final long tcpOther;
@@ -60,6 +68,7 @@ public final class FlowTable {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
         this.memory = Arena.ofAuto().allocate((long) capacity * ENTRY, 64);
+        this.base = memory.address();
         this.mask = capacity - 1;
         this.tcpEstablished = timeouts.tcpEstablished().toNanos();
         this.tcpOther = timeouts.tcpOther().toNanos();
@@ -101,9 +110,9 @@ public final class FlowTable {
     }
 
     private boolean matches(long at, long aHigh, long aLow, long bHigh, long bLow, long k1) {
-        return memory.get(JAVA_LONG, at + A_LOW) == aLow && memory.get(JAVA_LONG, at + B_LOW) == bLow
-                && memory.get(JAVA_LONG, at + K1) == k1 && memory.get(JAVA_LONG, at + A_HIGH) == aHigh
-                && memory.get(JAVA_LONG, at + B_HIGH) == bHigh;
+        return ALL.get(JAVA_LONG, base + at + A_LOW) == aLow && ALL.get(JAVA_LONG, base + at + B_LOW) == bLow
+                && ALL.get(JAVA_LONG, base + at + K1) == k1 && ALL.get(JAVA_LONG, base + at + A_HIGH) == aHigh
+                && ALL.get(JAVA_LONG, base + at + B_HIGH) == bHigh;
     }
 
     /** The live entry for the key (lower end a, higher end b) at {@code now}, or -1 (an expired match is marked dead). */
@@ -111,7 +120,7 @@ public final class FlowTable {
         int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
             long at = (long) i * ENTRY;
-            byte status = memory.get(JAVA_BYTE, at + STATUS);
+            byte status = ALL.get(JAVA_BYTE, base + at + STATUS);
             if (status == EMPTY) {
                 return -1;
             }
@@ -132,25 +141,25 @@ public final class FlowTable {
         int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
             long at = (long) i * ENTRY;
-            byte status = memory.get(JAVA_BYTE, at + STATUS);
+            byte status = ALL.get(JAVA_BYTE, base + at + STATUS);
             if (status == LIVE && !expired(at, now)) {
                 continue;
             }
             if (status != LIVE) {
                 live++;
             }
-            memory.set(JAVA_LONG, at + A_HIGH, aHigh);
-            memory.set(JAVA_LONG, at + A_LOW, aLow);
-            memory.set(JAVA_LONG, at + B_HIGH, bHigh);
-            memory.set(JAVA_LONG, at + B_LOW, bLow);
-            memory.set(JAVA_LONG, at + K1, k1);
-            memory.set(JAVA_LONG, at + SEEN, now);
-            memory.set(JAVA_LONG, at + REVISION, revision);
-            memory.set(JAVA_BYTE, at + STATE, state);
-            memory.set(JAVA_BYTE, at + OPENER_LOW, (byte) (openerLow ? 1 : 0));
-            memory.set(JAVA_INT, at + OPENER, opener);
-            memory.set(JAVA_INT, at + RECEIVER, receiver);
-            memory.set(JAVA_BYTE, at + STATUS, LIVE);
+            ALL.set(JAVA_LONG, base + at + A_HIGH, aHigh);
+            ALL.set(JAVA_LONG, base + at + A_LOW, aLow);
+            ALL.set(JAVA_LONG, base + at + B_HIGH, bHigh);
+            ALL.set(JAVA_LONG, base + at + B_LOW, bLow);
+            ALL.set(JAVA_LONG, base + at + K1, k1);
+            ALL.set(JAVA_LONG, base + at + SEEN, now);
+            ALL.set(JAVA_LONG, base + at + REVISION, revision);
+            ALL.set(JAVA_BYTE, base + at + STATE, state);
+            ALL.set(JAVA_BYTE, base + at + OPENER_LOW, (byte) (openerLow ? 1 : 0));
+            ALL.set(JAVA_INT, base + at + OPENER, opener);
+            ALL.set(JAVA_INT, base + at + RECEIVER, receiver);
+            ALL.set(JAVA_BYTE, base + at + STATUS, LIVE);
             return true;
         }
         full++;
@@ -158,10 +167,10 @@ public final class FlowTable {
     }
 
     private boolean expired(long at, long now) {
-        long idle = now - memory.get(JAVA_LONG, at + SEEN);
-        int protocol = (int) (memory.get(JAVA_LONG, at + K1) >>> 32);
+        long idle = now - ALL.get(JAVA_LONG, base + at + SEEN);
+        int protocol = (int) (ALL.get(JAVA_LONG, base + at + K1) >>> 32);
         long timeout = switch (protocol) {
-            case 6 -> memory.get(JAVA_BYTE, at + STATE) == ESTABLISHED ? tcpEstablished : tcpOther;
+            case 6 -> ALL.get(JAVA_BYTE, base + at + STATE) == ESTABLISHED ? tcpEstablished : tcpOther;
             case 1, 58 -> icmp;
             default -> udp;
         };
@@ -169,61 +178,61 @@ public final class FlowTable {
     }
 
     void kill(int i) {
-        memory.set(JAVA_BYTE, (long) i * ENTRY + STATUS, DEAD);
+        ALL.set(JAVA_BYTE, base + (long) i * ENTRY + STATUS, DEAD);
         live--;
     }
 
     long revision(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + REVISION);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + REVISION);
     }
 
     void revision(int i, long revision) {
-        memory.set(JAVA_LONG, (long) i * ENTRY + REVISION, revision);
+        ALL.set(JAVA_LONG, base + (long) i * ENTRY + REVISION, revision);
     }
 
     byte state(int i) {
-        return memory.get(JAVA_BYTE, (long) i * ENTRY + STATE);
+        return ALL.get(JAVA_BYTE, base + (long) i * ENTRY + STATE);
     }
 
     boolean openerLow(int i) {
-        return memory.get(JAVA_BYTE, (long) i * ENTRY + OPENER_LOW) != 0;
+        return ALL.get(JAVA_BYTE, base + (long) i * ENTRY + OPENER_LOW) != 0;
     }
 
     int opener(int i) {
-        return memory.get(JAVA_INT, (long) i * ENTRY + OPENER);
+        return ALL.get(JAVA_INT, base + (long) i * ENTRY + OPENER);
     }
 
     int receiver(int i) {
-        return memory.get(JAVA_INT, (long) i * ENTRY + RECEIVER);
+        return ALL.get(JAVA_INT, base + (long) i * ENTRY + RECEIVER);
     }
 
     long aHigh(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + A_HIGH);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + A_HIGH);
     }
 
     long aLow(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + A_LOW);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + A_LOW);
     }
 
     long bHigh(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + B_HIGH);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + B_HIGH);
     }
 
     long bLow(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + B_LOW);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + B_LOW);
     }
 
     long key1(int i) {
-        return memory.get(JAVA_LONG, (long) i * ENTRY + K1);
+        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + K1);
     }
 
     /** A packet of the flow passed: last seen and the TCP state machine of the reference model. */
     void seen(int i, long now, boolean fromOpener, int tcpFlags) {
         long at = (long) i * ENTRY;
-        memory.set(JAVA_LONG, at + SEEN, now);
-        byte state = memory.get(JAVA_BYTE, at + STATE);
+        ALL.set(JAVA_LONG, base + at + SEEN, now);
+        byte state = ALL.get(JAVA_BYTE, base + at + STATE);
         if (state != NOT_TCP) {
-            memory.set(JAVA_BYTE, at + STATE, nextState(state, fromOpener, tcpFlags));
+            ALL.set(JAVA_BYTE, base + at + STATE, nextState(state, fromOpener, tcpFlags));
         }
     }
 

@@ -32,6 +32,8 @@ public final class ForwardingTable {
     /** Indexed by port id: the endpoint slot behind it, {@link PortBinding#UPLINK} or {@link #NO_PORT}. */
     final int[] endpointOfPort;
     final MemorySegment lpm;
+    /** Whether there is an IPv4 LPM (any IPv4 route). */
+    final boolean hasLpm;
     final Lpm6 lpm6;
     /** Which sources each endpoint slot may send from. */
     final SourceFilter sources;
@@ -76,6 +78,7 @@ public final class ForwardingTable {
             endpointOfPort[b.portId()] = b.endpointSlot();
         }
         this.lpm = lpm;
+        this.hasLpm = !lpm.equals(MemorySegment.NULL);
         this.groupStart = groupStart;
         this.groupLength = groupLength;
         this.slots = slots;

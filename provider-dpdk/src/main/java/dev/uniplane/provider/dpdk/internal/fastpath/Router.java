@@ -39,6 +39,11 @@ import java.util.concurrent.locks.LockSupport;
  * traffic, the endpoint it was for). Addresses are handled as 128 bits, IPv4 as IPv4-mapped IPv6
  * ({@link FlowTable#v4}). Nothing is allocated per packet.
  *
+ * <p>Per burst rather than per packet: the IPv4 destinations are looked up in one {@code rte_lpm_lookup_bulk} downcall
+ * before the packets are routed (a packet whose destination differs from what was looked up, which cannot happen with
+ * one mbuf per frame, falls back to a single lookup), the sender's tx counters are added once, and the receivers' rx
+ * counters once per output port, before the tx burst.
+ *
  * <p>Table changes are RCU-style: {@link #publish} swaps the reference, then waits until the loop finishes the round
  * it was in ({@link #epoch} advanced), after which no reader holds the old table and its LPM can be freed.
  *
@@ -99,15 +104,27 @@ public final class Router implements LcoreJob {
     private final FlowTable flows;
     private long now;
     private final MemorySegment burst;
+    private final long burstAddress;
     private final MemorySegment stage;
+    private final long stageAddress;
     private final MemorySegment[] stageTails;
     private final int[] staged = new int[Layouts.MAX_ETHPORTS];
+    private final long[] stagedBytes = new long[Layouts.MAX_ETHPORTS];
     private final int[] touched = new int[Layouts.MAX_ETHPORTS];
     private int touchedCount;
     private final MemorySegment drops;
     private int dropCount;
     private final MemorySegment nextHop;
     private final MemorySegment single;
+    // this burst's IPv4 destinations (host order, 0 for other frames) and their rte_lpm_lookup_bulk results
+    private final MemorySegment lpmIps;
+    private final long lpmIpsAddress;
+    private final MemorySegment lpmHops;
+    private final long lpmHopsAddress;
+    private boolean lpmLookedUp;
+    // the sender's tx counters of this burst, added to EndpointCounters once per burst
+    private long txPackets;
+    private long txBytes;
     // the packet being routed (lcore only): addresses as 128 bits, IPv4-mapped for IPv4
     private boolean v6;
     private long srcHigh;
@@ -140,7 +157,9 @@ public final class Router implements LcoreJob {
         this.table = initial;
         Arena arena = Arena.ofAuto();
         this.burst = arena.allocate(ADDRESS, BURST);
+        this.burstAddress = burst.address();
         this.stage = arena.allocate(ADDRESS.byteSize() * BURST * Layouts.MAX_ETHPORTS, 64);
+        this.stageAddress = stage.address();
         this.stageTails = new MemorySegment[Layouts.MAX_ETHPORTS * (BURST + 1)];
         for (int p = 0; p < Layouts.MAX_ETHPORTS; p++) {
             for (int i = 0; i <= BURST; i++) {
@@ -150,6 +169,10 @@ public final class Router implements LcoreJob {
         this.drops = arena.allocate(ADDRESS, BURST);
         this.nextHop = arena.allocate(JAVA_INT);
         this.single = arena.allocate(ADDRESS);
+        this.lpmIps = arena.allocate(JAVA_INT, BURST);
+        this.lpmIpsAddress = lpmIps.address();
+        this.lpmHops = arena.allocate(JAVA_INT, BURST);
+        this.lpmHopsAddress = lpmHops.address();
     }
 
     /** Starts a router on the lcore of {@code eal} with {@code initial} as its first table. */
@@ -273,26 +296,73 @@ public final class Router implements LcoreJob {
         int source = t.portEndpoint[index];
         boolean uplink = t.portUplink[index];
         long own = t.portMac[index];
+        lookUpDestinations(t, n);
         for (int k = 0; k < n; k++) {
-            long m = burst.getAtIndex(JAVA_LONG, k);
-            if (!uplink && answeredSolicitation(m, own)) {
+            long m = ALL.get(JAVA_LONG, burstAddress + 8L * k);
+            int length = dataLength(m);
+            long f = frame(m);
+            int etherType = length < 14 ? 0 : u16(f + 12);
+            if (!uplink && etherType == ETH_IPV6 && answeredSolicitation(m, f, length, own)) {
                 advertisements.lazySet(advertisements.get() + 1);
                 reply(port, m);
-            } else if (!uplink && answeredArp(m, own)) {
+            } else if (!uplink && etherType == ETH_ARP && answeredArp(m, f, length, own)) {
                 arpReplies.lazySet(arpReplies.get() + 1);
                 reply(port, m);
             } else {
-                route(t, m, source, uplink, own);
+                route(t, m, f, length, etherType, k, source, uplink, own);
             }
         }
+        countSent(source);
         flush(t);
         return n;
     }
 
+    /**
+     * One {@code rte_lpm_lookup_bulk} for the IPv4 destinations of the burst's first {@code n} frames (0 for frames
+     * that are not IPv4, whose result is never used); skipped when the table has no IPv4 routes or no frame is IPv4.
+     */
+    private void lookUpDestinations(ForwardingTable t, int n) {
+        lpmLookedUp = false;
+        if (!t.hasLpm) {
+            return;
+        }
+        int v4 = 0;
+        for (int k = 0; k < n; k++) {
+            long m = ALL.get(JAVA_LONG, burstAddress + 8L * k);
+            long f = frame(m);
+            int ip = 0;
+            if (dataLength(m) >= 34 && u16(f + 12) == ETH_IPV4) {
+                ip = ALL.get(U32_BE, f + 30);
+                v4++;
+            }
+            ALL.set(JAVA_INT, lpmIpsAddress + 4L * k, ip);
+        }
+        if (v4 > 0) {
+            RteLpm.lookupBulk(t.lpm, lpmIps, lpmHops, n);
+            lpmLookedUp = true;
+        }
+    }
+
+    private static int dataLength(long m) {
+        return Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_LEN));
+    }
+
+    private static long frame(long m) {
+        return ALL.get(JAVA_LONG, m + Layouts.MBUF_BUF_ADDR) + Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_OFF));
+    }
+
+    /** Adds this burst's tx counters to the sender ({@code source}, not the uplink: nothing is pending for it). */
+    private void countSent(int source) {
+        if (txPackets != 0) {
+            counters.add(source, EndpointCounters.TX_PACKETS, txPackets);
+            counters.add(source, EndpointCounters.TX_BYTES, txBytes);
+            txPackets = 0;
+            txBytes = 0;
+        }
+    }
+
     /** A Neighbour Solicitation for the gateway rewritten in place into the Advertisement (not counted anywhere). */
-    private static boolean answeredSolicitation(long m, long own) {
-        int length = Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_LEN));
-        long f = ALL.get(JAVA_LONG, m + Layouts.MBUF_BUF_ADDR) + Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_OFF));
+    private static boolean answeredSolicitation(long m, long f, int length, long own) {
         if (length < NA_LENGTH - 8 || u16(f + 12) != ETH_IPV6 || (mac(f) != own && mac(f) != GATEWAY_SOLICITED_MAC)) {
             return false;
         }
@@ -306,9 +376,7 @@ public final class Router implements LcoreJob {
     }
 
     /** An ARP request for the gateway rewritten in place into the reply (not counted anywhere). */
-    private static boolean answeredArp(long m, long own) {
-        int length = Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_LEN));
-        long f = ALL.get(JAVA_LONG, m + Layouts.MBUF_BUF_ADDR) + Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_OFF));
+    private static boolean answeredArp(long m, long f, int length, long own) {
         if (length < ARP_LENGTH || u16(f + 12) != ETH_ARP || (mac(f) != own && mac(f) != BROADCAST_MAC)) {
             return false;
         }
@@ -400,10 +468,19 @@ public final class Router implements LcoreJob {
         return (high >>> 56) == 0xff || (high >>> 54) == (0xfe80L >>> 6);
     }
 
+    /** Routes one frame outside a burst (tests): single LPM lookups, the sender's tx counters added at once. */
     void route(ForwardingTable t, long m, int source, boolean uplink, long own) {
-        int length = Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_LEN));
-        long f = ALL.get(JAVA_LONG, m + Layouts.MBUF_BUF_ADDR) + Short.toUnsignedInt(ALL.get(JAVA_SHORT, m + Layouts.MBUF_DATA_OFF));
-        int etherType = length < 34 ? 0 : u16(f + 12);
+        int length = dataLength(m);
+        long f = frame(m);
+        route(t, m, f, length, length < 14 ? 0 : u16(f + 12), -1, source, uplink, own);
+        countSent(source);
+    }
+
+    /**
+     * Routes frame {@code f} ({@code length} bytes, {@code etherType}) of mbuf {@code m}, entry {@code k} of the burst
+     * whose IPv4 destinations {@link #lookUpDestinations} looked up (-1: none).
+     */
+    private void route(ForwardingTable t, long m, long f, int length, int etherType, int k, int source, boolean uplink, long own) {
         if (length < 34 || mac(f + 6) == own || mac(f) != own || (etherType != ETH_IPV4 && etherType != ETH_IPV6)) {
             ignore(m);
             return;
@@ -415,8 +492,8 @@ public final class Router implements LcoreJob {
         }
         int packetLength = ALL.get(JAVA_INT, m + Layouts.MBUF_PKT_LEN);
         if (!uplink) {
-            counters.add(source, EndpointCounters.TX_PACKETS, 1);
-            counters.add(source, EndpointCounters.TX_BYTES, packetLength);
+            txPackets++;
+            txBytes += packetLength;
         }
         int charge = uplink ? counters.unattributed() : source;
         if (!valid) {
@@ -479,7 +556,7 @@ public final class Router implements LcoreJob {
                 return;
             }
         }
-        int group = lookup(t, dstHigh, dstLow);
+        int group = v6 ? t.lpm6.lookup(dstHigh, dstLow) : lookup4(t, (int) dstLow, k);
         if (group < 0) {
             drop(m, charge, NO_ROUTE);
             return;
@@ -559,8 +636,9 @@ public final class Router implements LcoreJob {
         if (count == 0) {
             touched[touchedCount++] = out;
         }
-        stage.setAtIndex(JAVA_LONG, (long) out * BURST + count, m);
+        ALL.set(JAVA_LONG, stageAddress + 8L * ((long) out * BURST + count), m);
         staged[out] = count + 1;
+        stagedBytes[out] += packetLength;
     }
 
     private static int icmpKind(boolean ipv6, int type) {
@@ -576,10 +654,19 @@ public final class Router implements LcoreJob {
         if (!FlowTable.isV4(high, low)) {
             return t.lpm6.lookup(high, low);
         }
-        if (t.lpm.equals(MemorySegment.NULL) || RteLpm.lookup(t.lpm, (int) low, nextHop) != 0) {
+        return lookup4(t, (int) low, -1);
+    }
+
+    /** As {@link #lookup} for IPv4 {@code ip}: the burst's bulk result when entry {@code k} looked up that address. */
+    private int lookup4(ForwardingTable t, int ip, int k) {
+        if (!t.hasLpm) {
             return -1;
         }
-        return nextHop.get(JAVA_INT, 0);
+        if (k >= 0 && lpmLookedUp && ALL.get(JAVA_INT, lpmIpsAddress + 4L * k) == ip) {
+            int result = ALL.get(JAVA_INT, lpmHopsAddress + 4L * k);
+            return (result & Layouts.LPM_LOOKUP_SUCCESS) != 0 ? result & 0xff_ffff : -1;
+        }
+        return RteLpm.lookup(t.lpm, ip, nextHop) != 0 ? -1 : nextHop.get(JAVA_INT, 0);
     }
 
     /** Counts the deciding rule; true when the verdict drops the packet. */
@@ -719,16 +806,18 @@ public final class Router implements LcoreJob {
             staged[port] = 0;
             // Counted before the tx burst: once sent, the workload may see the packet (and a test read the counters)
             // before this thread gets back from tx; what tx refuses is taken off again below.
+            long bytes = stagedBytes[port];
+            stagedBytes[port] = 0;
             int slot = t.endpointOfPort[port];
             if (slot >= 0) {
                 counters.add(slot, EndpointCounters.RX_PACKETS, count);
-                counters.add(slot, EndpointCounters.RX_BYTES, stagedBytes(port, 0, count));
+                counters.add(slot, EndpointCounters.RX_BYTES, bytes);
             }
             int sent = RteEthDev.txBurst((short) port, QUEUE, stageTails[port * (BURST + 1)], (short) count);
             if (sent < count) {
                 if (slot >= 0) {
                     counters.add(slot, EndpointCounters.RX_PACKETS, sent - count);
-                    counters.add(slot, EndpointCounters.RX_BYTES, -stagedBytes(port, sent, count));
+                    counters.add(slot, EndpointCounters.RX_BYTES, -bytesOfStaged(port, sent, count));
                 }
                 RteMbuf.freeBulk(stageTails[port * (BURST + 1) + sent], count - sent);
                 counters.add(slot >= 0 ? slot : counters.unattributed(), OTHER, count - sent);
@@ -741,10 +830,10 @@ public final class Router implements LcoreJob {
         }
     }
 
-    private long stagedBytes(int port, int from, int to) {
+    private long bytesOfStaged(int port, int from, int to) {
         long bytes = 0;
         for (int k = from; k < to; k++) {
-            bytes += ALL.get(JAVA_INT, stage.getAtIndex(JAVA_LONG, (long) port * BURST + k) + Layouts.MBUF_PKT_LEN);
+            bytes += ALL.get(JAVA_INT, ALL.get(JAVA_LONG, stageAddress + 8L * ((long) port * BURST + k)) + Layouts.MBUF_PKT_LEN);
         }
         return bytes;
     }
@@ -768,6 +857,7 @@ public final class Router implements LcoreJob {
     void forgetPending() {
         for (int i = 0; i < touchedCount; i++) {
             staged[touched[i]] = 0;
+            stagedBytes[touched[i]] = 0;
         }
         touchedCount = 0;
         dropCount = 0;

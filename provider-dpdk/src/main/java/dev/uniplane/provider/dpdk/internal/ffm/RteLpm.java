@@ -18,9 +18,11 @@ public final class RteLpm {
     private static final MethodHandle ADD = Downcalls.bind("rte_lpm_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_BYTE, JAVA_INT));
     private static final MethodHandle DELETE = Downcalls.bind("rte_lpm_delete", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_BYTE));
     private static final MethodHandle FREE = Downcalls.bind("rte_lpm_free", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle LOOKUP = Downcalls.bind("uniplane_lpm_lookup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    // the lookups are short, never block and never upcall: critical downcalls (NOTES 3.5), off-heap arguments only
+    private static final MethodHandle LOOKUP = Downcalls.bind("uniplane_lpm_lookup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS),
+            Downcalls.CRITICAL);
     private static final MethodHandle LOOKUP_BULK = Downcalls.bind("uniplane_lpm_lookup_bulk",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), Downcalls.CRITICAL);
 
     private RteLpm() {
     }
@@ -69,7 +71,7 @@ public final class RteLpm {
         }
     }
 
-    /** {@code rte_lpm_lookup(lpm, ip, &next_hop)} (shim): 0 on a hit, -ENOENT on a miss. */
+    /** {@code rte_lpm_lookup(lpm, ip, &next_hop)} (shim, critical; {@code nextHop} off-heap): 0 on a hit, -ENOENT on a miss. */
     public static int lookup(MemorySegment lpm, int ip, MemorySegment nextHop) {
         try {
             return (int) LOOKUP.invokeExact(lpm, ip, nextHop);
@@ -78,7 +80,10 @@ public final class RteLpm {
         }
     }
 
-    /** {@code rte_lpm_lookup_bulk(lpm, ips, next_hops, n)} (shim): u32 arrays of {@code n} entries. */
+    /**
+     * {@code rte_lpm_lookup_bulk(lpm, ips, next_hops, n)} (shim, critical): off-heap u32 arrays of {@code n} entries; a
+     * result is the table entry, a hit when {@link Layouts#LPM_LOOKUP_SUCCESS} is set, the next hop in its low 24 bits.
+     */
     public static int lookupBulk(MemorySegment lpm, MemorySegment ips, MemorySegment nextHops, int n) {
         try {
             return (int) LOOKUP_BULK.invokeExact(lpm, ips, nextHops, n);
