@@ -3,7 +3,6 @@ package dev.uniplane.provider.dpdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
 import dev.uniplane.tck.harness.EchoServer;
@@ -37,6 +36,7 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DpdkDataplaneTrafficTest {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplaneTrafficTest.class);
+    private DataplaneOnTopology fixture;
     private Topology topology;
     private Dataplane dataplane;
     private Workload a;
@@ -46,9 +46,9 @@ class DpdkDataplaneTrafficTest {
     void open() {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
-        topology = Topology.create();
-        dataplane = new DpdkProvider().open(DataplaneConfig.builder().provider(DpdkProvider.NAME).name(topology.prefix())
-                .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build());
+        fixture = DataplaneOnTopology.open(true, c -> c);
+        topology = fixture.topology;
+        dataplane = fixture.dataplane;
         a = topology.workload("tr-a", false);
         b = topology.workload("tr-b", false);
         dataplane.attach(a.spec());
@@ -57,14 +57,8 @@ class DpdkDataplaneTrafficTest {
 
     @AfterAll
     void close() {
-        try {
-            if (dataplane != null) {
-                dataplane.destroy();
-            }
-        } finally {
-            if (topology != null) {
-                topology.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

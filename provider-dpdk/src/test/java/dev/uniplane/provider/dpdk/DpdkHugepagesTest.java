@@ -3,7 +3,6 @@ package dev.uniplane.provider.dpdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
 import dev.uniplane.provider.dpdk.internal.eal.Eal;
@@ -47,6 +46,7 @@ class DpdkHugepagesTest {
     private long originalNrHugepages = -1;
     private long raisedTo = -1;
     private long freeBefore;
+    private DataplaneOnTopology fixture;
     private Topology topology;
     private Dataplane dataplane;
     private Workload a;
@@ -58,10 +58,9 @@ class DpdkHugepagesTest {
         Prerequisites.dpdkLibraries();
         reserveHugepages();
         freeBefore = EalArguments.freeHugePages(MEMINFO);
-        topology = Topology.create();
-        dataplane = new DpdkProvider().open(DataplaneConfig.builder().provider(DpdkProvider.NAME).name(topology.prefix())
-                .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink())
-                .option(DpdkDataplane.OPTION_MEMORY, "hugepages").build());
+        fixture = DataplaneOnTopology.open(true, c -> c.option(DpdkDataplane.OPTION_MEMORY, "hugepages"));
+        topology = fixture.topology;
+        dataplane = fixture.dataplane;
         a = topology.workload("hp-a", false);
         b = topology.workload("hp-b", false);
         dataplane.attach(a.spec());
@@ -71,17 +70,11 @@ class DpdkHugepagesTest {
     @AfterAll
     void close() throws IOException {
         try {
-            if (dataplane != null) {
-                dataplane.destroy();
+            if (fixture != null) {
+                fixture.close();
             }
         } finally {
-            try {
-                if (topology != null) {
-                    topology.close();
-                }
-            } finally {
-                restoreHugepages();
-            }
+            restoreHugepages();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.DropReason;
 import dev.uniplane.api.Endpoint;
 import dev.uniplane.api.EndpointStats;
@@ -37,6 +36,7 @@ import org.slf4j.LoggerFactory;
 class DpdkSocketAttachTest {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkSocketAttachTest.class);
     private static final Duration LINK_DEADLINE = Duration.ofSeconds(20);
+    private DataplaneOnTopology fixture;
     private Topology topology;
     private Dataplane dataplane;
     private Workload pinger;
@@ -46,25 +46,17 @@ class DpdkSocketAttachTest {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
         Prerequisites.commands("dpdk-testpmd", "ip");
-        topology = Topology.create();
-        dataplane = new DpdkProvider().open(DataplaneConfig.builder().provider(DpdkProvider.NAME).name(topology.prefix())
-                .hostNetns(topology.nodeNetnsPath()).build());
+        fixture = DataplaneOnTopology.open(false, c -> c);
+        topology = fixture.topology;
+        dataplane = fixture.dataplane;
         pinger = topology.workload("pinger", false, "app", "pinger");
         dataplane.attach(pinger.spec());
     }
 
     @AfterAll
     void close() {
-        try {
-            if (dataplane != null) {
-                dataplane.destroy();
-            }
-        } finally {
-            if (topology != null) {
-                topology.close();
-            }
-        }
-        if (topology != null) {
+        if (fixture != null) {
+            fixture.close();
             assertThat(SocketAttachment.directory(topology.prefix())).as("the dataplane's socket directory after destroy").doesNotExist();
         }
     }
