@@ -100,6 +100,11 @@ final class FullPath implements AutoCloseable {
         writeMac(ownMac, 0, GATEWAY);
     }
 
+    /** The replay port both loops poll and send back out of. */
+    int port() {
+        return port;
+    }
+
     /** The table and C structures for the pcap port {@code port} (already open). */
     static FullPath create(Eal eal, int port) {
         if (port >= BenchPath.MAX_PORTS) {
