@@ -1,13 +1,14 @@
 package dev.uniplane.bench.dpdk;
 
+import dev.uniplane.provider.dpdk.internal.eal.Eal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -167,16 +168,10 @@ final class Testpmd {
     }
 
     static void removeRuntimeDirectory(String filePrefix) {
-        Path dir = Path.of("/var/run/dpdk", filePrefix);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path f : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            System.err.println("cleanup: " + dir + ": " + e);
+        try {
+            Eal.removeRuntimeDirectory(filePrefix);
+        } catch (UncheckedIOException e) {
+            System.err.println("cleanup: " + filePrefix + ": " + e.getMessage());
         }
     }
 }

@@ -1,17 +1,16 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.provider.dpdk.internal.eal.Eal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code dpdk-testpmd} as a DPDK-native workload in its own process, in a network namespace (which it does not use:
@@ -89,7 +88,7 @@ final class Testpmd implements AutoCloseable {
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs already
             }
-            deleteTree(Path.of("/var/run/dpdk", filePrefix));
+            Eal.removeRuntimeDirectory(filePrefix);
             try {
                 Files.deleteIfExists(log);
             } catch (IOException ignored) {
@@ -98,16 +97,4 @@ final class Testpmd implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
-        }
-    }
 }

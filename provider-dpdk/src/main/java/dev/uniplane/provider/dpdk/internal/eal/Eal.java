@@ -360,8 +360,18 @@ public final class Eal {
         return base.resolve(filePrefix);
     }
 
-    private static void removeRuntimeDirectory(String filePrefix) {
-        Path dir = runtimeDirectory(filePrefix);
+    /**
+     * Removes the runtime directory EAL made for {@code filePrefix} under {@code /var/run/dpdk} (EAL leaves it behind
+     * after a kill, and testpmd after any exit); nothing when it does not exist.
+     *
+     * @throws UncheckedIOException when a file in it cannot be removed
+     */
+    public static void removeRuntimeDirectory(String filePrefix) {
+        deleteTree(runtimeDirectory(filePrefix));
+    }
+
+    /** Deletes {@code dir} and everything in it; nothing when it does not exist. */
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,12 +52,10 @@ public final class StaleRuntimeDirectories {
     }
 
     private static boolean deleteTree(Path dir) {
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Eal.deleteTree(dir);
             return true;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             LOG.warn("cannot remove the stale EAL runtime directory {}: {}", dir, e.getMessage());
             return false;
         }
