@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * The state file a provider keeps so that the next {@code open} of the same dataplane name, in another process, can
@@ -71,6 +72,24 @@ public final class StateFiles {
             // a model constructor refused a value (InvalidSpecException): the file is as unusable as a syntax error
             throw new UncheckedIOException("cannot read the dataplane state " + file + ": " + e.getMessage(), new IOException(e));
         }
+    }
+
+    /**
+     * Reads {@code file} as a {@code type} written in format version {@code expected}.
+     *
+     * @param version the format version a read value carries
+     * @return empty when the file does not exist
+     * @throws UncheckedIOException naming the file when it exists but cannot be read or does not parse as {@code type}
+     * @throws IllegalStateException naming the file and both versions when it has another format version
+     */
+    public static <T> Optional<T> read(Path file, Class<T> type, ToIntFunction<T> version, int expected) {
+        Optional<T> state = read(file, type);
+        state.ifPresent(s -> {
+            if (version.applyAsInt(s) != expected) {
+                throw new IllegalStateException(file + " has format version " + version.applyAsInt(s) + ", expected " + expected);
+            }
+        });
+        return state;
     }
 
     /**

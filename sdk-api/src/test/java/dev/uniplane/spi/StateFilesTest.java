@@ -105,6 +105,21 @@ class StateFilesTest {
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining(invalid.toString());
     }
 
+    record Versioned(int version, String name) {
+    }
+
+    @Test
+    void anotherFormatVersionIsAnErrorNamingTheFileAndBothVersions() {
+        Path file = dir.resolve("versioned.json");
+        StateFiles.write(file, new Versioned(2, "dp"));
+
+        assertThat(StateFiles.read(file, Versioned.class, Versioned::version, 2)).contains(new Versioned(2, "dp"));
+        assertThatThrownBy(() -> StateFiles.read(file, Versioned.class, Versioned::version, 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("format version 2, expected 1");
+        assertThat(StateFiles.read(dir.resolve("none.json"), Versioned.class, Versioned::version, 1)).isEmpty();
+    }
+
     @Test
     void deleteReportsWhetherThereWasAFile() {
         Path file = dir.resolve("dp.json");

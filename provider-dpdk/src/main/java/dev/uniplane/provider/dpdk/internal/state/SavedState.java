@@ -78,13 +78,7 @@ public record SavedState(int version, Owner owner, List<SavedEndpoint> endpoints
      * @throws IllegalStateException when it has another format version
      */
     public static Optional<SavedState> read(Path file) {
-        Optional<SavedState> saved = StateFiles.read(file, SavedState.class);
-        saved.ifPresent(s -> {
-            if (s.version() != VERSION) {
-                throw new IllegalStateException(file + " has format version " + s.version() + ", expected " + VERSION);
-            }
-        });
-        return saved;
+        return StateFiles.read(file, SavedState.class, SavedState::version, VERSION);
     }
 
     /** Replaces {@code file} atomically. */

@@ -42,12 +42,8 @@ public record SavedState(int version, String dbSocket, String runDir, List<Saved
 
     /** Reads the state {@link #write} wrote; a missing, unreadable or other-version file is an error naming it. */
     public static SavedState read(Path file) {
-        SavedState s = StateFiles.read(file, SavedState.class)
+        return StateFiles.read(file, SavedState.class, SavedState::version, VERSION)
                 .orElseThrow(() -> new UncheckedIOException(new NoSuchFileException(file + " (the dataplane state)")));
-        if (s.version() != VERSION) {
-            throw new IllegalStateException(file + " has format version " + s.version() + ", expected " + VERSION);
-        }
-        return s;
     }
 
     /** Replaces {@code file} atomically ({@link StateFiles#write}). */
