@@ -1,5 +1,6 @@
 package dev.uniplane.bench.dpdk;
 
+import dev.uniplane.bench.Stats;
 import dev.uniplane.provider.dpdk.internal.eal.Eal;
 import dev.uniplane.provider.dpdk.internal.eal.EalConfig;
 import dev.uniplane.provider.dpdk.internal.eal.EthPort;
@@ -180,13 +181,13 @@ public final class DpdkBench {
             for (String key : List.of("null io", "null macswap", "memif io", "memif macswap")) {
                 List<Double> c = results.get(key + " testpmd");
                 List<Double> j = results.get(key + " java");
-                System.out.printf(Locale.ROOT, "%-16s %22s %22s %8.2f%n", key, spread(c), spread(j), median(j) / median(c));
+                System.out.printf(Locale.ROOT, "%-16s %22s %22s %8.2f%n", key, spread(c), spread(j), Stats.median(j) / Stats.median(c));
             }
         }
         if (fullPath) {
-            double router = median(results.get("fullpath java-router"));
-            double cLoop = median(results.get("fullpath c-loop"));
-            double io = median(results.get("fullpath io-baseline"));
+            double router = Stats.median(results.get("fullpath java-router"));
+            double cLoop = Stats.median(results.get("fullpath c-loop"));
+            double io = Stats.median(results.get("fullpath io-baseline"));
             System.out.printf(Locale.ROOT, "%nfull path (pcap replay, %d flows): Java Router %s, C loop %s, ratio %.2f; io baseline %s%n",
                     FullPath.FLOWS, spread(results.get("fullpath java-router")), spread(results.get("fullpath c-loop")), router / cLoop,
                     spread(results.get("fullpath io-baseline")));
@@ -196,13 +197,7 @@ public final class DpdkBench {
     }
 
     private static String spread(List<Double> values) {
-        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median(values), values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Stats.median(values), values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
                 values.stream().mapToDouble(Double::doubleValue).max().orElse(0));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -161,22 +160,6 @@ final class BenchSupport {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // after "(comm)": state is index 0, cutime (field 16) index 13, cstime index 14; USER_HZ = 100
         return (long) ((Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0 * 1e9);
-    }
-
-    static double min(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    static double median(List<Double> xs) {
-        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (s.length == 0) {
-            return Double.NaN;
-        }
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    static double max(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
     /** The 1-minute load average and the CPU count, for the report. */

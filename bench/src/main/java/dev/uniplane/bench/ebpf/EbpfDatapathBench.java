@@ -1,5 +1,6 @@
 package dev.uniplane.bench.ebpf;
 
+import dev.uniplane.bench.Stats;
 import static dev.uniplane.bench.ebpf.BenchSupport.addr;
 import static dev.uniplane.bench.ebpf.BenchSupport.len;
 
@@ -221,9 +222,9 @@ public final class EbpfDatapathBench {
         }
         double prev = Double.NaN;
         for (int i = 0; i < progs.size(); i++) {
-            double best = BenchSupport.min(ns.get(i));
+            double best = Stats.min(ns.get(i));
             String what = i < ABLATION.size() ? ABLATION.get(i)[1] + " (`" + ABLATION.get(i)[0] + "`)" : "ours (`from_endpoint`)";
-            String line = String.format(Locale.ROOT, "| %,d | %s | %.0f | %.0f | %s |", n, what, best, BenchSupport.median(ns.get(i)),
+            String line = String.format(Locale.ROOT, "| %,d | %s | %.0f | %.0f | %s |", n, what, best, Stats.median(ns.get(i)),
                     Double.isNaN(prev) ? "" : String.format(Locale.ROOT, "%+.0f", best - prev));
             System.out.println(line + "   raw " + ns.get(i));
             out.add(line);
@@ -326,10 +327,10 @@ public final class EbpfDatapathBench {
                 List<Double> m = minNs.get(key(c));
                 String verdict = c.expected() == LibBpf.TC_ACT_REDIRECT ? "REDIRECT" : "SHOT";
                 String line = String.format(Locale.ROOT, "| %,d | %s | %s | %,d | %.0f | %.0f | %s | %s | %s |", n, c.name(), verdict, c.repeat(),
-                        BenchSupport.min(o), BenchSupport.median(o),
-                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.0f", BenchSupport.min(m)),
-                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.0f", BenchSupport.median(m)),
-                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f", BenchSupport.min(o) / BenchSupport.min(m)));
+                        Stats.min(o), Stats.median(o),
+                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.0f", Stats.min(m)),
+                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.0f", Stats.median(m)),
+                        m.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f", Stats.min(o) / Stats.min(m)));
                 System.out.println(line + "   raw ours " + o + " minimal " + m);
                 table.add(line);
             }

@@ -1,9 +1,8 @@
 package dev.uniplane.bench.ebpf;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.uniplane.bench.Commands;
+import dev.uniplane.bench.Iperf;
+import dev.uniplane.bench.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.Dataplane;
@@ -32,19 +29,7 @@ import dev.uniplane.api.Dataplanes;
  * <p>Usage: {@code EbpfIperfBench [seconds=8] [rounds=6]}
  */
 public final class EbpfIperfBench {
-    private static final Pattern BPS = Pattern.compile("\"bits_per_second\":\\s*([0-9.eE+]+)");
-    private static final Pattern RETR = Pattern.compile("\"retransmits\":\\s*([0-9]+)");
-    private static final Pattern HOST_CPU = Pattern.compile("\"host_total\":\\s*([0-9.eE+]+)");
-    private static final Pattern REMOTE_CPU = Pattern.compile("\"remote_total\":\\s*([0-9.eE+]+)");
-
     private EbpfIperfBench() {
-    }
-
-    /** One iperf3 run: receiver Gbit/s, sender retransmits, client and server CPU utilisation (%). */
-    record Result(double gbps, long retransmits, double hostCpu, double remoteCpu) {
-        double gbitPerCpuSecond() {
-            return gbps / ((hostCpu + remoteCpu) / 100.0);
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,22 +56,22 @@ public final class EbpfIperfBench {
         System.out.printf(Locale.ROOT, "# EbpfIperfBench %d s x %d rounds, prefix %s, %s%n", seconds, rounds, p, BenchSupport.load());
         try {
             for (String ns : namespaces) {
-                ip("netns", "add", ns);
-                ip("-n", ns, "link", "set", "lo", "up");
+                Commands.ip("netns", "add", ns);
+                Commands.ip("-n", ns, "link", "set", "lo", "up");
             }
             // ---- kernel forwarding
-            ip("-n", kCli, "link", "add", p + "kx", "type", "veth", "peer", "name", p + "ka", "netns", kRtr);
-            ip("-n", kSrv, "link", "add", p + "ky", "type", "veth", "peer", "name", p + "kb", "netns", kRtr);
-            ip("-n", kCli, "addr", "add", "10.251.1.2/24", "dev", p + "kx");
-            ip("-n", kRtr, "addr", "add", "10.251.1.1/24", "dev", p + "ka");
-            ip("-n", kRtr, "addr", "add", "10.251.2.1/24", "dev", p + "kb");
-            ip("-n", kSrv, "addr", "add", "10.251.2.2/24", "dev", p + "ky");
+            Commands.ip("-n", kCli, "link", "add", p + "kx", "type", "veth", "peer", "name", p + "ka", "netns", kRtr);
+            Commands.ip("-n", kSrv, "link", "add", p + "ky", "type", "veth", "peer", "name", p + "kb", "netns", kRtr);
+            Commands.ip("-n", kCli, "addr", "add", "10.251.1.2/24", "dev", p + "kx");
+            Commands.ip("-n", kRtr, "addr", "add", "10.251.1.1/24", "dev", p + "ka");
+            Commands.ip("-n", kRtr, "addr", "add", "10.251.2.1/24", "dev", p + "kb");
+            Commands.ip("-n", kSrv, "addr", "add", "10.251.2.2/24", "dev", p + "ky");
             for (String[] l : new String[][] {{kCli, p + "kx"}, {kRtr, p + "ka"}, {kRtr, p + "kb"}, {kSrv, p + "ky"}}) {
-                ip("-n", l[0], "link", "set", l[1], "up");
+                Commands.ip("-n", l[0], "link", "set", l[1], "up");
             }
-            ip("-n", kCli, "route", "add", "default", "via", "10.251.1.1");
-            ip("-n", kSrv, "route", "add", "default", "via", "10.251.2.1");
-            run(List.of("ip", "netns", "exec", kRtr, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+            Commands.ip("-n", kCli, "route", "add", "default", "via", "10.251.1.1");
+            Commands.ip("-n", kSrv, "route", "add", "default", "via", "10.251.2.1");
+            Commands.run(List.of("ip", "netns", "exec", kRtr, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
 
             // ---- eBPF dataplane
             dp[0] = Dataplanes.open("ebpf", DataplaneConfig.builder().provider("ebpf").name(p).hostNetns("/run/netns/" + node).build());
@@ -95,20 +80,20 @@ public final class EbpfIperfBench {
             dp[0].attach(AttachSpec.builder(p + "-srv").netns("/run/netns/" + ebpfSrv).interfaceName(p + "w")
                     .address("10.250.0.2").build());
 
-            servers.add(server(kSrv));
-            servers.add(server(ebpfSrv));
+            servers.add(Iperf.server(kSrv));
+            servers.add(Iperf.server(ebpfSrv));
             Thread.sleep(500);
             // connectivity first (and ARP / CT warm-up)
-            run(List.of("ip", "netns", "exec", kCli, "ping", "-c", "1", "-W", "2", "10.251.2.2"));
-            run(List.of("ip", "netns", "exec", ebpfCli, "ping", "-c", "1", "-W", "2", "10.250.0.2"));
+            Commands.run(List.of("ip", "netns", "exec", kCli, "ping", "-c", "1", "-W", "2", "10.251.2.2"));
+            Commands.run(List.of("ip", "netns", "exec", ebpfCli, "ping", "-c", "1", "-W", "2", "10.250.0.2"));
 
-            Map<String, List<Result>> results = new LinkedHashMap<>();
+            Map<String, List<Iperf.Result>> results = new LinkedHashMap<>();
             results.put("kernel", new ArrayList<>());
             results.put("ebpf", new ArrayList<>());
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < 2; k++) {
                     boolean kernel = (k == 0) == (r % 2 == 0);
-                    Result res = kernel ? iperf(kCli, "10.251.2.2", seconds) : iperf(ebpfCli, "10.250.0.2", seconds);
+                    Iperf.Result res = kernel ? Iperf.client(kCli, "10.251.2.2", seconds) : Iperf.client(ebpfCli, "10.250.0.2", seconds);
                     results.get(kernel ? "kernel" : "ebpf").add(res);
                     System.out.printf(Locale.ROOT, "# round %d %-6s %6.2f Gbit/s  retr %6d  cpu client %5.1f%% server %5.1f%%  %5.2f Gbit/cpu-s%n",
                             r + 1, kernel ? "kernel" : "ebpf", res.gbps(), res.retransmits(), res.hostCpu(), res.remoteCpu(),
@@ -123,14 +108,14 @@ public final class EbpfIperfBench {
             Map<String, Double> med = new LinkedHashMap<>();
             Map<String, Double> medCpu = new LinkedHashMap<>();
             results.forEach((name, list) -> {
-                List<Double> g = list.stream().map(Result::gbps).toList();
+                List<Double> g = list.stream().map(Iperf.Result::gbps).toList();
                 List<Double> retr = list.stream().map(x -> (double) x.retransmits()).toList();
-                List<Double> perCpu = list.stream().map(Result::gbitPerCpuSecond).toList();
-                med.put(name, BenchSupport.median(g));
-                medCpu.put(name, BenchSupport.median(perCpu));
+                List<Double> perCpu = list.stream().map(Iperf.Result::gbitPerCpuSecond).toList();
+                med.put(name, Stats.median(g));
+                medCpu.put(name, Stats.median(perCpu));
                 System.out.printf(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.0f | %.2f |%n", name.equals("kernel")
                                 ? "kernel ip_forward (client ns → router ns → server ns)" : "Uniplane eBPF (from_endpoint + bpf_redirect_peer)",
-                        BenchSupport.median(g), BenchSupport.min(g), BenchSupport.max(g), BenchSupport.median(retr), BenchSupport.median(perCpu));
+                        Stats.median(g), Stats.min(g), Stats.max(g), Stats.median(retr), Stats.median(perCpu));
             });
             List<Double> paired = new ArrayList<>();
             List<Double> pairedCpu = new ArrayList<>();
@@ -142,7 +127,7 @@ public final class EbpfIperfBench {
                     med.get("ebpf") / med.get("kernel"), medCpu.get("ebpf") / medCpu.get("kernel"),
                     paired.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
             System.out.printf(Locale.ROOT, "ebpf / kernel, median of the per-round ratios: %.2fx (Gbit/s), %.2fx (per iperf3 CPU-second)%n",
-                    BenchSupport.median(paired), BenchSupport.median(pairedCpu));
+                    Stats.median(paired), Stats.median(pairedCpu));
         } finally {
             cleanup.run();
             try {
@@ -151,52 +136,6 @@ public final class EbpfIperfBench {
                 // shutting down already
             }
         }
-    }
-
-    private static Process server(String ns) throws IOException {
-        return new ProcessBuilder("ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static Result iperf(String ns, String server, int seconds) throws IOException, InterruptedException {
-        String json = run(List.of("ip", "netns", "exec", ns, "iperf3", "-c", server, "-p", "5201", "-t", Integer.toString(seconds),
-                "-O", "1", "-A", "0,0", "-J"));
-        int received = json.indexOf("\"sum_received\"");
-        int sent = json.indexOf("\"sum_sent\"");
-        if (received < 0 || sent < 0) {
-            throw new IllegalStateException("iperf3 output without sums: " + json);
-        }
-        return new Result(number(BPS, json, received) / 1e9, (long) number(RETR, json, sent), number(HOST_CPU, json, 0),
-                number(REMOTE_CPU, json, 0));
-    }
-
-    private static double number(Pattern p, String text, int from) {
-        Matcher m = p.matcher(text);
-        if (!m.find(from)) {
-            throw new IllegalStateException("no " + p + " in iperf3 output");
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("ip");
-        cmd.addAll(List.of(args));
-        run(cmd);
-    }
-
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = proc.getInputStream().readAllBytes();
-        if (!proc.waitFor(120, TimeUnit.SECONDS)) {
-            proc.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", cmd) + ": timed out");
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (proc.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " exited " + proc.exitValue() + ": " + text.strip());
-        }
-        return text;
     }
 
     private static synchronized void cleanup(List<Process> servers, Dataplane[] dp, List<String> namespaces) {
@@ -219,15 +158,6 @@ public final class EbpfIperfBench {
             }
             dp[0] = null;
         }
-        for (String ns : namespaces) {
-            if (Files.exists(Path.of("/run/netns", ns))) {
-                try {
-                    new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
-                } catch (IOException | InterruptedException e) {
-                    System.err.println("cleanup: ip netns del " + ns + ": " + e);
-                }
-            }
-        }
+        Commands.deleteNetns(namespaces);
     }
 }

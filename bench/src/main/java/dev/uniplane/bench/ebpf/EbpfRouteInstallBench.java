@@ -1,5 +1,6 @@
 package dev.uniplane.bench.ebpf;
 
+import dev.uniplane.bench.Stats;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -124,10 +125,10 @@ public final class EbpfRouteInstallBench {
             List<Double> w = list.stream().map(s -> count / (s.wallNanos() / 1e9)).toList();
             List<Double> c = list.stream().map(s -> count / (s.cpuNanos() / 1e9)).toList();
             List<Double> secs = list.stream().map(s -> s.wallNanos() / 1e9).toList();
-            wall.put(m, BenchSupport.median(w));
-            perCpu.put(m, BenchSupport.median(c));
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f–%.2f |%n", m, BenchSupport.median(w), BenchSupport.median(c),
-                    BenchSupport.min(secs), BenchSupport.max(secs));
+            wall.put(m, Stats.median(w));
+            perCpu.put(m, Stats.median(c));
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f–%.2f |%n", m, Stats.median(w), Stats.median(c),
+                    Stats.min(secs), Stats.max(secs));
         });
         for (String m : List.of("java-batch", "java-single")) {
             System.out.printf(Locale.ROOT, "%s / bpftool-batch: %.1fx (wall), %.1fx (per CPU-second)%n", m,

@@ -1,5 +1,7 @@
 package dev.uniplane.bench.ovs;
 
+import dev.uniplane.bench.Commands;
+import dev.uniplane.bench.Stats;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.Inet4Address;
@@ -71,7 +73,7 @@ public final class OvsFlowProgramBench {
                 }
                 inst[0] = null;
             }
-            OvsBenchSupport.deleteNetns(namespaces);
+            Commands.deleteNetns(namespaces);
             try {
                 Files.deleteIfExists(file);
             } catch (java.io.IOException e) {
@@ -83,13 +85,13 @@ public final class OvsFlowProgramBench {
         System.out.printf(Locale.ROOT, "# OvsFlowProgramBench %d flows x %d rounds, prefix %s, %s%n", flows, rounds, p,
                 OvsBenchSupport.load());
         try {
-            OvsBenchSupport.ip("netns", "add", node);
-            OvsBenchSupport.ip("-n", node, "link", "set", "lo", "up");
+            Commands.ip("netns", "add", node);
+            Commands.ip("-n", node, "link", "set", "lo", "up");
             long t0 = System.nanoTime();
             inst[0] = OvsInstance.start(OvsInstance.Options.defaults().inNetns(Path.of("/run/netns", node)));
             Map<String, String> env = inst[0].environment();
             String db = "--db=unix:" + inst[0].dbSocket();
-            OvsBenchSupport.run(List.of("ovs-vsctl", db, "add-br", bridge, "--", "set", "bridge", bridge,
+            Commands.run(List.of("ovs-vsctl", db, "add-br", bridge, "--", "set", "bridge", bridge,
                     "datapath_type=netdev", "protocols=OpenFlow10,OpenFlow13"), env);
             Path mgmt = inst[0].mgmtSocket(bridge);
             for (int i = 0; i < 100 && !Files.exists(mgmt); i++) {
@@ -120,7 +122,7 @@ public final class OvsFlowProgramBench {
                 ch[0].applyBundle(flowMods(flows));
                 check(env, bridge, flows);
                 ch[0].apply(List.of(new Labeled("delete", OfMessage.FlowMod.deleteByCookie(0, COOKIE_JAVA, -1L))));
-                OvsBenchSupport.run(ofctl, env);
+                Commands.run(ofctl, env);
                 check(env, bridge, flows);
                 ch[0].apply(List.of(new Labeled("delete", OfMessage.FlowMod.deleteByCookie(0, COOKIE_OFCTL, -1L))));
                 check(env, bridge, 0);
@@ -144,7 +146,7 @@ public final class OvsFlowProgramBench {
                         processCpu.add((os.getProcessCpuTime() - proc0) / 1e9);
                     } else {
                         long w0 = System.nanoTime();
-                        String out = OvsBenchSupport.run(ofctl, env);
+                        String out = Commands.run(ofctl, env);
                         long w1 = System.nanoTime();
                         s = new Sample((w1 - w0) / 1e9, childCpu(out));
                     }
@@ -164,19 +166,19 @@ public final class OvsFlowProgramBench {
             results.forEach((name, list) -> {
                 List<Double> w = list.stream().map(Sample::wallS).toList();
                 List<Double> c = list.stream().map(Sample::cpuS).toList();
-                System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f–%.3f) | %.0f | %.3f |%n", name, OvsBenchSupport.median(w),
-                        OvsBenchSupport.min(w), OvsBenchSupport.max(w), flows / OvsBenchSupport.median(w), OvsBenchSupport.median(c));
+                System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f–%.3f) | %.0f | %.3f |%n", name, Stats.median(w),
+                        Stats.min(w), Stats.max(w), flows / Stats.median(w), Stats.median(c));
             });
             List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 ratios.add(results.get("ovs-ofctl").get(r).wallS() / results.get("java-bundle").get(r).wallS());
             }
-            double jw = OvsBenchSupport.median(results.get("java-bundle").stream().map(Sample::wallS).toList());
-            double ow = OvsBenchSupport.median(results.get("ovs-ofctl").stream().map(Sample::wallS).toList());
+            double jw = Stats.median(results.get("java-bundle").stream().map(Sample::wallS).toList());
+            double ow = Stats.median(results.get("ovs-ofctl").stream().map(Sample::wallS).toList());
             System.out.printf(Locale.ROOT, "ovs-ofctl wall / java wall: %.2fx (medians), per round %s, median of per-round %.2fx%n", ow / jw,
-                    ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), OvsBenchSupport.median(ratios));
+                    ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), Stats.median(ratios));
             System.out.printf(Locale.ROOT, "java: calling thread CPU is the 'client CPU' column; whole-JVM CPU during the bundle (median) %.3f s%n",
-                    OvsBenchSupport.median(processCpu));
+                    Stats.median(processCpu));
         } finally {
             cleanup.run();
             try {
@@ -201,7 +203,7 @@ public final class OvsFlowProgramBench {
     }
 
     private static void check(Map<String, String> env, String bridge, int expected) throws Exception {
-        String out = OvsBenchSupport.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-aggregate", bridge), env);
+        String out = Commands.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-aggregate", bridge), env);
         Matcher m = FLOW_COUNT.matcher(out);
         if (!m.find() || Integer.parseInt(m.group(1)) != expected) {
             throw new IllegalStateException("expected " + expected + " flows, got: " + out.strip());

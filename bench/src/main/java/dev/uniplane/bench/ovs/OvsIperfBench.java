@@ -1,6 +1,8 @@
 package dev.uniplane.bench.ovs;
 
-import java.io.IOException;
+import dev.uniplane.bench.Commands;
+import dev.uniplane.bench.Iperf;
+import dev.uniplane.bench.Stats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.Dataplane;
@@ -36,18 +36,7 @@ import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
  * <p>Usage: {@code OvsIperfBench [seconds=6] [rounds=4]}
  */
 public final class OvsIperfBench {
-    private static final Pattern BPS = Pattern.compile("\"bits_per_second\":\\s*([0-9.eE+]+)");
-    private static final Pattern RETR = Pattern.compile("\"retransmits\":\\s*([0-9]+)");
-    private static final Pattern HOST_CPU = Pattern.compile("\"host_total\":\\s*([0-9.eE+]+)");
-    private static final Pattern REMOTE_CPU = Pattern.compile("\"remote_total\":\\s*([0-9.eE+]+)");
-
     private OvsIperfBench() {
-    }
-
-    record Result(double gbps, long retransmits, double hostCpu, double remoteCpu) {
-        double gbitPerCpuSecond() {
-            return gbps / ((hostCpu + remoteCpu) / 100.0);
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,8 +61,8 @@ public final class OvsIperfBench {
         String uplinkNote = "";
         try {
             for (String ns : namespaces) {
-                OvsBenchSupport.ip("netns", "add", ns);
-                OvsBenchSupport.ip("-n", ns, "link", "set", "lo", "up");
+                Commands.ip("netns", "add", ns);
+                Commands.ip("-n", ns, "link", "set", "lo", "up");
             }
             // ---- hand-made bridge
             long t0 = System.nanoTime();
@@ -82,14 +71,14 @@ public final class OvsIperfBench {
             String db = "--db=unix:" + hand[0].dbSocket();
             String[][] legs = {{hCli, p + "ha", "10.251.0.1/24"}, {hSrv, p + "hz", "10.251.0.2/24"}};
             for (String[] leg : legs) {
-                OvsBenchSupport.ip("-n", hNode, "link", "add", leg[1], "type", "veth", "peer", "name", p + "w", "netns", leg[0]);
-                OvsBenchSupport.run(List.of("ip", "netns", "exec", hNode, "sysctl", "-q", "-w", "net.ipv6.conf." + leg[1] + ".disable_ipv6=1"));
-                OvsBenchSupport.ip("-n", hNode, "link", "set", leg[1], "up");
-                OvsBenchSupport.ip("-n", leg[0], "addr", "add", leg[2], "dev", p + "w");
-                OvsBenchSupport.ip("-n", leg[0], "link", "set", p + "w", "up");
-                OvsBenchSupport.run(List.of("ip", "netns", "exec", leg[0], "ethtool", "-K", p + "w", "tx", "off", "tso", "off", "gso", "off"));
+                Commands.ip("-n", hNode, "link", "add", leg[1], "type", "veth", "peer", "name", p + "w", "netns", leg[0]);
+                Commands.run(List.of("ip", "netns", "exec", hNode, "sysctl", "-q", "-w", "net.ipv6.conf." + leg[1] + ".disable_ipv6=1"));
+                Commands.ip("-n", hNode, "link", "set", leg[1], "up");
+                Commands.ip("-n", leg[0], "addr", "add", leg[2], "dev", p + "w");
+                Commands.ip("-n", leg[0], "link", "set", p + "w", "up");
+                Commands.run(List.of("ip", "netns", "exec", leg[0], "ethtool", "-K", p + "w", "tx", "off", "tso", "off", "gso", "off"));
             }
-            OvsBenchSupport.run(List.of("ovs-vsctl", db, "add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev",
+            Commands.run(List.of("ovs-vsctl", db, "add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev",
                     "--", "add-port", bridge, p + "ha", "--", "set", "interface", p + "ha", "type=dpdk",
                     "options:dpdk-devargs=net_af_packet_" + p + "ha,iface=" + p + "ha,framecnt=4096",
                     "--", "add-port", bridge, p + "hz", "--", "set", "interface", p + "hz", "type=dpdk",
@@ -105,13 +94,13 @@ public final class OvsIperfBench {
             dp[0].attach(AttachSpec.builder(p + "-srv").netns("/run/netns/" + uSrv).interfaceName(p + "w").address("10.250.0.2").build());
             System.out.printf(Locale.ROOT, "# Uniplane dataplane %sd open + 2 attaches in %.2f s%n", p, (System.nanoTime() - t0) / 1e9);
 
-            servers.add(server(hSrv));
-            servers.add(server(uSrv));
+            servers.add(Iperf.server(hSrv));
+            servers.add(Iperf.server(uSrv));
             Thread.sleep(500);
-            OvsBenchSupport.run(List.of("ip", "netns", "exec", hCli, "ping", "-c", "2", "-W", "3", "10.251.0.2"));
-            OvsBenchSupport.run(List.of("ip", "netns", "exec", uCli, "ping", "-c", "2", "-W", "3", "10.250.0.2"));
+            Commands.run(List.of("ip", "netns", "exec", hCli, "ping", "-c", "2", "-W", "3", "10.251.0.2"));
+            Commands.run(List.of("ip", "netns", "exec", uCli, "ping", "-c", "2", "-W", "3", "10.250.0.2"));
 
-            Map<String, List<Result>> results = new LinkedHashMap<>();
+            Map<String, List<Iperf.Result>> results = new LinkedHashMap<>();
             results.put("hand", new ArrayList<>());
             results.put("hand-ct", new ArrayList<>());
             results.put("uniplane", new ArrayList<>());
@@ -119,12 +108,12 @@ public final class OvsIperfBench {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < order.size(); k++) {
                     String path = order.get((k + r) % order.size());
-                    Result res;
+                    Iperf.Result res;
                     if (path.equals("uniplane")) {
-                        res = iperf(uCli, "10.250.0.2", seconds);
+                        res = Iperf.client(uCli, "10.250.0.2", seconds);
                     } else {
                         setFlows(hand[0], bridge, path.equals("hand-ct"));
-                        res = iperf(hCli, "10.251.0.2", seconds);
+                        res = Iperf.client(hCli, "10.251.0.2", seconds);
                     }
                     results.get(path).add(res);
                     System.out.printf(Locale.ROOT, "# round %d %-8s %6.2f Gbit/s  retr %6d  cpu client %5.1f%% server %5.1f%%  %5.2f Gbit/cpu-s%n",
@@ -139,18 +128,18 @@ public final class OvsIperfBench {
             Map<String, Double> med = new LinkedHashMap<>();
             Map<String, Double> medCpu = new LinkedHashMap<>();
             results.forEach((name, list) -> {
-                List<Double> g = list.stream().map(Result::gbps).toList();
+                List<Double> g = list.stream().map(Iperf.Result::gbps).toList();
                 List<Double> retr = list.stream().map(x -> (double) x.retransmits()).toList();
-                List<Double> perCpu = list.stream().map(Result::gbitPerCpuSecond).toList();
-                med.put(name, OvsBenchSupport.median(g));
-                medCpu.put(name, OvsBenchSupport.median(perCpu));
+                List<Double> perCpu = list.stream().map(Iperf.Result::gbitPerCpuSecond).toList();
+                med.put(name, Stats.median(g));
+                medCpu.put(name, Stats.median(perCpu));
                 System.out.printf(Locale.ROOT, "| %s | %.2f (%.2f–%.2f) | %.0f | %.2f |%n", switch (name) {
                             case "hand" -> "hand-made netdev bridge, 2 DPDK af_packet ports, actions=NORMAL";
                             case "hand-ct" -> "same bridge, ct(zone=1) + ct(commit) on new, then NORMAL";
                             default -> "Uniplane OVS-DPDK dataplane (OvsDpdkProvider)";
                         },
-                        OvsBenchSupport.median(g), OvsBenchSupport.min(g), OvsBenchSupport.max(g), OvsBenchSupport.median(retr),
-                        OvsBenchSupport.median(perCpu));
+                        Stats.median(g), Stats.min(g), Stats.max(g), Stats.median(retr),
+                        Stats.median(perCpu));
             });
             List<Double> paired = new ArrayList<>();
             List<Double> pairedCt = new ArrayList<>();
@@ -160,10 +149,10 @@ public final class OvsIperfBench {
             }
             System.out.printf(Locale.ROOT, "uniplane / hand-ct: %.2fx (median Gbit/s), %.2fx (median per iperf3 CPU-second); per round %s, median %.2fx%n",
                     med.get("uniplane") / med.get("hand-ct"), medCpu.get("uniplane") / medCpu.get("hand-ct"),
-                    pairedCt.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), OvsBenchSupport.median(pairedCt));
+                    pairedCt.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), Stats.median(pairedCt));
             System.out.printf(Locale.ROOT, "uniplane / hand: %.2fx (median Gbit/s), %.2fx (median per iperf3 CPU-second); per round %s, median %.2fx%n",
                     med.get("uniplane") / med.get("hand"), medCpu.get("uniplane") / medCpu.get("hand"),
-                    paired.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), OvsBenchSupport.median(paired));
+                    paired.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), Stats.median(paired));
             System.out.print(uplinkNote);
         } finally {
             cleanup.run();
@@ -178,41 +167,16 @@ public final class OvsIperfBench {
     /** Replaces the hand-made bridge's flows: plain NORMAL, or conntrack first (like the dataplane's pipeline) then NORMAL. */
     private static void setFlows(OvsInstance instance, String bridge, boolean conntrack) throws Exception {
         Map<String, String> env = instance.environment();
-        OvsBenchSupport.run(List.of("ovs-ofctl", "del-flows", bridge), env);
+        Commands.run(List.of("ovs-ofctl", "del-flows", bridge), env);
         if (conntrack) {
             for (String f : List.of("table=0,priority=10,ip,actions=ct(zone=1,table=1)", "table=0,priority=0,actions=NORMAL",
                     "table=1,priority=10,ip,ct_state=+trk+new,actions=ct(commit,zone=1),NORMAL", "table=1,priority=0,actions=NORMAL")) {
-                OvsBenchSupport.run(List.of("ovs-ofctl", "add-flow", bridge, f), env);
+                Commands.run(List.of("ovs-ofctl", "add-flow", bridge, f), env);
             }
         } else {
-            OvsBenchSupport.run(List.of("ovs-ofctl", "add-flow", bridge, "priority=0,actions=NORMAL"), env);
+            Commands.run(List.of("ovs-ofctl", "add-flow", bridge, "priority=0,actions=NORMAL"), env);
         }
         instance.appctl("revalidator/purge");
-    }
-
-    private static Process server(String ns) throws IOException {
-        return new ProcessBuilder("ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static Result iperf(String ns, String server, int seconds) throws IOException, InterruptedException {
-        String json = OvsBenchSupport.run(List.of("ip", "netns", "exec", ns, "iperf3", "-c", server, "-p", "5201", "-t",
-                Integer.toString(seconds), "-O", "1", "-A", "0,0", "-J"));
-        int received = json.indexOf("\"sum_received\"");
-        int sent = json.indexOf("\"sum_sent\"");
-        if (received < 0 || sent < 0) {
-            throw new IllegalStateException("iperf3 output without sums: " + json);
-        }
-        return new Result(number(BPS, json, received) / 1e9, (long) number(RETR, json, sent), number(HOST_CPU, json, 0),
-                number(REMOTE_CPU, json, 0));
-    }
-
-    private static double number(Pattern p, String text, int from) {
-        Matcher m = p.matcher(text);
-        if (!m.find(from)) {
-            throw new IllegalStateException("no " + p + " in iperf3 output");
-        }
-        return Double.parseDouble(m.group(1));
     }
 
     private static synchronized void cleanup(List<Process> servers, Dataplane[] dp, OvsInstance[] hand, List<String> namespaces) {
@@ -243,6 +207,6 @@ public final class OvsIperfBench {
             }
             hand[0] = null;
         }
-        OvsBenchSupport.deleteNetns(namespaces);
+        Commands.deleteNetns(namespaces);
     }
 }
