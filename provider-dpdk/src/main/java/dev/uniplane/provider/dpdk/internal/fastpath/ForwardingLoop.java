@@ -17,9 +17,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A minimal Java forwarding loop on the EAL lcore thread: for each {@link PortPair}, rx burst (queue 0) → optional
@@ -109,17 +106,7 @@ public final class ForwardingLoop implements LcoreJob, AutoCloseable {
      * @throws IllegalStateException when the loop does not end in time or ended with an error
      */
     public void stop() {
-        requestStop();
-        try {
-            done.get(Eal.STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(name() + " did not stop within " + Eal.STOP_TIMEOUT, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(name() + " failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping " + name(), e);
-        }
+        LcoreJob.stop(this, done);
     }
 
     /** Same as {@link #stop()}. */

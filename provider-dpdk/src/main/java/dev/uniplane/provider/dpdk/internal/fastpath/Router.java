@@ -22,9 +22,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -247,17 +244,7 @@ public final class Router implements LcoreJob {
 
     /** Asks the loop to stop and waits for the lcore to leave it. */
     public void stop() {
-        requestStop();
-        try {
-            done.get(Eal.STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the router did not stop within " + Eal.STOP_TIMEOUT, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the router failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping the router", e);
-        }
+        LcoreJob.stop(this, done);
     }
 
     @Override
