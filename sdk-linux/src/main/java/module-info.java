@@ -3,6 +3,7 @@
  * {@code --enable-native-access=dev.uniplane.linux} (or {@code ALL-UNNAMED} on the class path).
  */
 module dev.uniplane.linux {
+    requires transitive dev.uniplane.api;
     requires org.slf4j;
 
     exports dev.uniplane.linux;

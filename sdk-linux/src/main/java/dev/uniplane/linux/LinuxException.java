@@ -4,7 +4,7 @@ package dev.uniplane.linux;
  * A Linux call failed: names the operation, the object it acted on (link name/index, prefix, path), the errno (name and
  * number) and, for netlink, the kernel's extended ACK text.
  */
-public class LinuxException extends RuntimeException {
+public class LinuxException extends RuntimeException implements dev.uniplane.spi.BackendFailure {
     private static final long serialVersionUID = 1L;
     private final String operation;
     private final String object;
@@ -54,6 +54,12 @@ public class LinuxException extends RuntimeException {
     /** The symbolic errno name, e.g. {@code ENOENT}. */
     public String errnoName() {
         return Errno.name(errno);
+    }
+
+    /** The errno name, the code {@link dev.uniplane.spi.BackendErrors} puts into the API's exception. */
+    @Override
+    public String errorCode() {
+        return errnoName();
     }
 
     /** The kernel's extended ACK message (NLMSGERR_ATTR_MSG), or {@code null} when the kernel sent none. */

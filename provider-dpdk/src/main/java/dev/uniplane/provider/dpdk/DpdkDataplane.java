@@ -20,6 +20,7 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.spi.BackendErrors;
 import dev.uniplane.spi.AbstractDataplane;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
@@ -175,7 +176,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     links.close();
                 }
                 node.close();
-                throw translate("open dataplane " + config.name(), e);
+                throw BackendErrors.translate("open dataplane " + config.name(), e);
             }
         }
     }
@@ -276,7 +277,7 @@ final class DpdkDataplane extends AbstractDataplane {
             return ForwardingTable.build(eal.socket(), ports, entries, GATEWAY_MAC.value(), policy, ++revisions,
                     SourceFilter.of(sources));
         } catch (RuntimeException e) {
-            throw translate("build the forwarding table", e);
+            throw BackendErrors.translate("build the forwarding table", e);
         }
     }
 
@@ -343,7 +344,7 @@ final class DpdkDataplane extends AbstractDataplane {
             if (linked) {
                 nodeLinks.deleteLinkIfPresent(hostName);
             }
-            throw translate("attach " + spec.id(), e);
+            throw BackendErrors.translate("attach " + spec.id(), e);
         }
     }
 
@@ -554,15 +555,6 @@ final class DpdkDataplane extends AbstractDataplane {
         crashRestore.persist();
     }
 
-    static RuntimeException translate(String operation, RuntimeException e) {
-        if (e instanceof dev.uniplane.api.DataplaneException) {
-            return e;
-        }
-        if (e instanceof LinuxException le) {
-            return new BackendException(operation, le.errnoName(), le.getMessage(), le);
-        }
-        return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
-    }
 
     /** The gateway's MAC (48-bit value), resolved by the node namespace's kernel. */
     private long gatewayMac(IpAddress gateway) {

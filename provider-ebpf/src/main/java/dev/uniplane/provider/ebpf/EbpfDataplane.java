@@ -33,6 +33,7 @@ import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
 import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
 import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
 import dev.uniplane.provider.ebpf.internal.state.SavedState;
+import dev.uniplane.spi.BackendErrors;
 import dev.uniplane.spi.AbstractDataplane;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
@@ -167,7 +168,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 links.close();
             }
             node.close();
-            throw translate("open dataplane " + config.name(), e instanceof RuntimeException re ? re : new java.io.UncheckedIOException((java.io.IOException) e));
+            throw BackendErrors.translate("open dataplane " + config.name(), e instanceof RuntimeException re ? re : new java.io.UncheckedIOException((java.io.IOException) e));
         }
     }
 
@@ -216,7 +217,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 removeFromMaps(wiring);
             }
             nodeLinks.deleteLinkIfPresent(hostName);
-            throw translate("attach " + spec.id(), e);
+            throw BackendErrors.translate("attach " + spec.id(), e);
         }
     }
 
@@ -301,7 +302,7 @@ final class EbpfDataplane extends AbstractDataplane {
             // Only now that no prefix points at them may unused groups be emptied.
             released.stream().filter(groups::release).forEach(maps::clearNextHopGroup);
         } catch (RuntimeException e) {
-            throw translate("update routes", e);
+            throw BackendErrors.translate("update routes", e);
         }
         routes.clear();
         routes.putAll(all);
@@ -362,7 +363,7 @@ final class EbpfDataplane extends AbstractDataplane {
         try {
             maps.applyPolicy(next);
         } catch (RuntimeException e) {
-            throw translate("apply policies", e);
+            throw BackendErrors.translate("apply policies", e);
         }
         compiled = next;
         policySet = set;
@@ -475,13 +476,4 @@ final class EbpfDataplane extends AbstractDataplane {
         persist();
     }
 
-    private static RuntimeException translate(String operation, RuntimeException e) {
-        if (e instanceof dev.uniplane.api.DataplaneException) {
-            return e;
-        }
-        if (e instanceof LinuxException le) {
-            return new BackendException(operation, le.errnoName(), le.getMessage(), le);
-        }
-        return new BackendException(operation, e.getClass().getSimpleName(), e.getMessage(), e);
-    }
 }

@@ -151,7 +151,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         try {
             wiring = endpointWiring.wire(spec, kind, index);
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("attach " + spec.id(), e);
+            throw dev.uniplane.spi.BackendErrors.translate("attach " + spec.id(), e);
         }
         boolean flowsAdded = false;
         try {
@@ -174,7 +174,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             }
             endpointWiring.deletePortQuietly(wiring.hostName(), e);
             nodeLinks.deleteLinkIfPresent(wiring.hostName());
-            throw BackendErrors.translate("attach " + spec.id(), e);
+            throw dev.uniplane.spi.BackendErrors.translate("attach " + spec.id(), e);
         }
     }
 
@@ -187,7 +187,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             after.remove(endpoint.id());
             installPolicy(policySet, after, remoteEndpoints, false);
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("detach " + endpoint.id(), e);
+            throw dev.uniplane.spi.BackendErrors.translate("detach " + endpoint.id(), e);
         }
         endpointWiring.deletePortQuietly(w.hostName(), null);
         nodeLinks.deleteLinkIfPresent(w.hostName());
@@ -220,7 +220,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             openflow.applyBundle(messages);
             syncDatapath();
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("update routes", e);
+            throw dev.uniplane.spi.BackendErrors.translate("update routes", e);
         }
         routeIds = ids;
         nextRouteId = next;
@@ -274,7 +274,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("policies", policies.policies().size() + " policies", e.getMessage());
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("apply policies", e);
+            throw dev.uniplane.spi.BackendErrors.translate("apply policies", e);
         }
     }
 
@@ -283,7 +283,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         try {
             installPolicy(policySet, wirings, remotes, false);
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("set remote endpoints", e);
+            throw dev.uniplane.spi.BackendErrors.translate("set remote endpoints", e);
         }
         remoteEndpoints = List.copyOf(remotes);
         persist();
@@ -333,7 +333,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         try {
             return new StatsReader(openflow).read(wirings, ruleRefs, ruleActions, beforeFlowCounts);
         } catch (RuntimeException e) {
-            throw BackendErrors.translate("read stats", e);
+            throw dev.uniplane.spi.BackendErrors.translate("read stats", e);
         }
     }
 

@@ -159,7 +159,7 @@ final class OvsDpdkOpener {
             }
             node.close();
             forget(bridge);
-            throw BackendErrors.translate("open dataplane " + bridge, e);
+            throw dev.uniplane.spi.BackendErrors.translate("open dataplane " + bridge, e);
         }
     }
 
