@@ -23,6 +23,7 @@ import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.StatsSnapshot;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Host;
+import dev.uniplane.tck.harness.KitTimeouts;
 import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.ProbeResult;
 import dev.uniplane.tck.harness.Traffic;
@@ -410,16 +411,27 @@ public abstract class PolicyVerification extends DataplaneVerification {
             assertThat(echo(ch)).as("established before the new set").isTrue();
             dataplane().applyPolicies(PolicySet.of(Policy.builder("cut").selectLabels("app", "db")
                     .ingress(Rule.deny(List.of(Peer.labels("app", "client")), List.of())).build()));
-            Thread.sleep(1000);
-            assertThat(echoWithin(ch, Duration.ofMillis(800))).as("the established flow no longer passes 1 s after apply").isFalse();
+            // A readiness check instead of a fixed 1 s sleep: poll the established flow until an echo no longer comes
+            // back, for at most the 1 s the semantics allow; from then on it must stay stopped.
+            boolean stopped = KitTimeouts.await(Duration.ofSeconds(1), () -> !echoWithin(ch, KitTimeouts.scaled(Duration.ofMillis(200))));
+            assertThat(stopped).as("the established flow stops passing within 1 s of the apply").isTrue();
+            assertThat(echoWithin(ch, KitTimeouts.scaled(Duration.ofMillis(800)))).as("the established flow stays stopped").isFalse();
         }
     }
 
-    private static boolean echo(SocketChannel ch) throws Exception {
-        return echoWithin(ch, Duration.ofMillis(1500));
+    private static boolean echo(SocketChannel ch) {
+        return echoWithin(ch, KitTimeouts.scaled(Duration.ofMillis(1500)));
     }
 
-    private static boolean echoWithin(SocketChannel ch, Duration timeout) throws Exception {
+    private static boolean echoWithin(SocketChannel ch, Duration timeout) {
+        try {
+            return echoOrTimeout(ch, timeout);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean echoOrTimeout(SocketChannel ch, Duration timeout) throws java.io.IOException {
         ch.write(ByteBuffer.wrap("ping\n".getBytes()));
         ByteBuffer in = ByteBuffer.allocate(5);
         var stream = ch.socket().getInputStream();
