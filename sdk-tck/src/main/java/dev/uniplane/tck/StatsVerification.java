@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 public abstract class StatsVerification extends DataplaneVerification {
 
     @Test
-    public void required_endpointCountersMatchTheTrafficSent() {
+    public void required_S4_perEndpoint_endpointCountersMatchTheTrafficSent() {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-a1");
         Workload b = attachWorkload("st-a2");
@@ -53,7 +53,7 @@ public abstract class StatsVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_countersAreMonotonic() {
+    public void required_S4_reading_countersAreMonotonic() {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-b1");
         Workload b = attachWorkload("st-b2");
@@ -71,7 +71,7 @@ public abstract class StatsVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_watchEmitsSnapshotsAndDeltas() throws InterruptedException {
+    public void required_S4_reading_watchEmitsSnapshotsAndDeltas() throws InterruptedException {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-c1");
         Workload b = attachWorkload("st-c2");
