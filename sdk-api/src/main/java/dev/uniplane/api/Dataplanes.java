@@ -1,5 +1,6 @@
 package dev.uniplane.api;
 
+import dev.uniplane.spi.ApiVersion;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.DataplaneProvider;
 import java.util.ArrayList;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * Finds providers and opens dataplanes. Discovery uses {@link ServiceLoader}; a provider jar that fails to load is
  * reported by {@link #loadErrors()} and never hides the others. {@code -Duniplane.provider=NAME} (or the
  * {@code UNIPLANE_PROVIDER} environment variable) forces a provider, as SLF4J's {@code slf4j.provider} does.
+ *
+ * <p>As SLF4J 2 does with its providers' requested API version, a provider built for an API this sdk-api cannot run
+ * ({@link DataplaneProvider#apiVersion()}, rule in {@link ApiVersion}) is reported by name: in {@link #loadErrors()},
+ * and as unavailable with both versions in its {@link ProviderStatus}; it is never probed or opened. A provider whose
+ * probe or open fails to link ({@link IncompatibleClassChangeError}: a missing or abstract method) is reported with its
+ * class and declared API version instead of the bare error.
  */
 public final class Dataplanes {
     /** System property that forces the provider used when a config names none. */
@@ -28,10 +35,54 @@ public final class Dataplanes {
     private final Map<String, DataplaneProvider> providers;
     private final List<String> loadErrors;
     private final Map<String, Availability> probed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Providers built for an API this one cannot run, with the availability that says so. */
+    private final Map<String, Availability> incompatible = new LinkedHashMap<>();
 
     private Dataplanes(Map<String, DataplaneProvider> providers, List<String> loadErrors) {
         this.providers = providers;
-        this.loadErrors = List.copyOf(loadErrors);
+        List<String> errors = new ArrayList<>(loadErrors);
+        providers.forEach((name, p) -> incompatibility(p).ifPresent(cause -> {
+            LOG.warn("Uniplane provider {} cannot run here: {}", name, cause);
+            errors.add("provider " + name + ": " + cause);
+            incompatible.put(name, Availability.unavailable(cause,
+                    "use a build of provider-" + name + " made for Uniplane API " + ApiVersion.current()));
+        }));
+        this.loadErrors = List.copyOf(errors);
+    }
+
+    /** Why a provider cannot run on this API, from the version it declares; empty when it can (or declares none). */
+    private static Optional<String> incompatibility(DataplaneProvider provider) {
+        String declared;
+        try {
+            declared = provider.apiVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.of(provider.getClass().getName() + ": apiVersion() failed: " + e);
+        }
+        if (declared == null) {
+            return Optional.empty();
+        }
+        ApiVersion builtFor;
+        try {
+            builtFor = ApiVersion.parse(declared);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(provider.getClass().getName() + " declares API version '" + declared + "', which is not major.minor");
+        }
+        ApiVersion current = ApiVersion.current();
+        return current.accepts(builtFor) ? Optional.empty()
+                : Optional.of(provider.getClass().getName() + " was built for Uniplane API " + builtFor + ", this is " + current);
+    }
+
+    /** A provider's call that failed to link: names the provider class and the API it says it was built for. */
+    private static String linkageFailure(DataplaneProvider provider, String call, LinkageError e) {
+        String declared;
+        try {
+            declared = provider.apiVersion();
+        } catch (RuntimeException | LinkageError again) {
+            declared = null;
+        }
+        return call + " failed: " + e + " (provider class " + provider.getClass().getName() + ", "
+                + (declared == null ? "declares no API version" : "built for Uniplane API " + declared)
+                + "; this is Uniplane API " + ApiVersion.current() + ")";
     }
 
     /** Providers visible to the thread context class loader (or the module layer of this module). */
@@ -87,7 +138,10 @@ public final class Dataplanes {
         }
     }
 
-    /** Why some provider jars could not be loaded (empty when all loaded). */
+    /**
+     * Why some provider jars could not be loaded, and which loaded providers were built for an API this one cannot run
+     * (empty when all loaded and fit).
+     */
     public List<String> loadErrors() {
         return loadErrors;
     }
@@ -99,16 +153,31 @@ public final class Dataplanes {
     /** Every discovered provider with its availability, highest priority first. Probes each provider once. */
     public List<ProviderStatus> list() {
         return providers.values().stream()
-                .map(p -> new ProviderStatus(p.name(), p.description(), p.capabilities(), p.priority(), availability(p)))
+                .map(this::status)
                 .sorted(Comparator.comparingInt(ProviderStatus::priority).reversed().thenComparing(ProviderStatus::name))
                 .toList();
+    }
+
+    private ProviderStatus status(DataplaneProvider p) {
+        if (!incompatible.containsKey(p.name())) {
+            return new ProviderStatus(p.name(), p.description(), p.capabilities(), p.priority(), availability(p));
+        }
+        // Built for another API: its other methods may not even link, so only its name and the reason are shown.
+        return new ProviderStatus(p.name(), p.getClass().getName(), Capabilities.none(), Integer.MIN_VALUE, availability(p));
     }
 
     /** The provider's {@link DataplaneProvider#probe()}, cached per {@code Dataplanes} instance; a throwing probe counts as unavailable. */
     public Availability availability(DataplaneProvider provider) {
         return probed.computeIfAbsent(provider.name(), n -> {
+            Availability unfit = incompatible.get(n);
+            if (unfit != null) {
+                return unfit;
+            }
             try {
                 return provider.probe();
+            } catch (IncompatibleClassChangeError e) {
+                return Availability.unavailable(linkageFailure(provider, "probe", e),
+                        "the provider does not match this Uniplane API: use a build of it made for " + ApiVersion.current());
             } catch (RuntimeException | LinkageError e) {
                 return Availability.unavailable("probe failed: " + e, "report this as a provider bug");
             }
@@ -133,6 +202,7 @@ public final class Dataplanes {
         }
         List<Capability> needs = List.of(required);
         Optional<DataplaneProvider> best = providers.values().stream()
+                .filter(p -> !incompatible.containsKey(p.name()))
                 .filter(p -> p.capabilities().hasAll(needs))
                 .filter(p -> availability(p).available())
                 .max(Comparator.comparingInt(DataplaneProvider::priority));
@@ -146,7 +216,15 @@ public final class Dataplanes {
         DataplaneProvider provider = config.providerName().map(this::require).orElseGet(this::select);
         DataplaneConfig named = config.toBuilder().provider(provider.name()).build();
         LOG.debug("opening dataplane {} on provider {}", named.name(), provider.name());
-        return provider.open(named);
+        try {
+            return provider.open(named);
+        } catch (IncompatibleClassChangeError e) {
+            ProviderUnavailableException unavailable = new ProviderUnavailableException(provider.name(), Availability.unavailable(
+                    linkageFailure(provider, "open", e),
+                    "the provider does not match this Uniplane API: use a build of it made for " + ApiVersion.current()));
+            unavailable.initCause(e);
+            throw unavailable;
+        }
     }
 
     /** {@code Dataplanes.discover().open(config with provider)}. */

@@ -24,6 +24,14 @@ public abstract class ProbingProvider implements DataplaneProvider {
         this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
     }
 
+    /**
+     * The API version this provider was built for: implement it in the provider's own class as
+     * {@code return API_VERSION;} (a compile-time constant, so the compiler writes the version of the sdk-api it built
+     * against into that class; a body here would only ever report the sdk-api that runs it).
+     */
+    @Override
+    public abstract String apiVersion();
+
     /** The first missing prerequisite (library, package, privilege, kernel feature, daemon), or empty. */
     protected abstract Optional<Availability> firstMissing();
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 public abstract class AttachVerification extends DataplaneVerification {
 
     @Test
-    public void required_attachCreatesAnUpInterfaceWithAddressesAndDefaultRoute() {
+    public void required_S1_afterAttach_attachCreatesAnUpInterfaceWithAddressesAndDefaultRoute() {
         Workload w = attachWorkload("att-a", "app", "a");
         try (RtNetlink nl = RtNetlink.open(w.netns())) {
             LinkInfo eth0 = nl.link("eth0");
@@ -49,7 +49,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_attachReturnsTheEndpointAndListsIt() {
+    public void required_S1_attaching_attachReturnsTheEndpointAndListsIt() {
         Workload w = attachWorkload("att-b");
         Endpoint e = dataplane().endpoint(EndpointId.of("att-b")).orElseThrow();
         assertThat(e.spec()).isEqualTo(w.spec());
@@ -58,7 +58,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_attachingTheSameSpecTwiceIsIdempotent() {
+    public void required_S1_identity_attachingTheSameSpecTwiceIsIdempotent() {
         Workload w = attachWorkload("att-c");
         Endpoint again = dataplane().attach(w.spec());
         assertThat(again.spec()).isEqualTo(w.spec());
@@ -69,7 +69,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_attachingTheSameIdWithAnotherSpecConflicts() {
+    public void required_S1_identity_attachingTheSameIdWithAnotherSpecConflicts() {
         Workload w = attachWorkload("att-d");
         AttachSpec other = AttachSpec.builder("att-d").netns(w.spec().netns()).address("10.100.200.9").build();
         assertThatThrownBy(() -> dataplane().attach(other)).isInstanceOf(ConflictException.class);
@@ -77,7 +77,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_twoWorkloadsReachEachOther() {
+    public void required_S1_afterAttach_twoWorkloadsReachEachOther() {
         Workload a = attachWorkload("att-e1");
         Workload b = attachWorkload("att-e2");
         try (EchoServer server = Traffic.serve(b, 7001); EchoServer back = Traffic.serve(a, 7001)) {
@@ -88,7 +88,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void optional_twoWorkloadsReachEachOtherOverIpv6() {
+    public void optional_S1_afterAttach_twoWorkloadsReachEachOtherOverIpv6() {
         requireCapability(Capability.IPV6);
         Workload a = attachWorkload("att-f1");
         Workload b = attachWorkload("att-f2");
@@ -99,14 +99,14 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn() {
+    public void required_S2_sourceAddresses_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn() {
         Workload spoofer = attachWorkload("att-i1");
         Workload victim = attachWorkload("att-i2");
         sendsOnlyFromItsOwnAndRoutedAddresses(spoofer, victim, IpAddress.parse("10.97.0.5"), "10.97.0.0/24", 7004);
     }
 
     @Test
-    public void optional_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn() {
+    public void optional_S2_sourceAddresses_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn() {
         requireCapability(Capability.IPV6);
         Workload spoofer = attachWorkload("att-j1");
         Workload victim = attachWorkload("att-j2");
@@ -157,7 +157,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_detachRemovesTheInterfaceAndTheEndpoint() {
+    public void required_S1_detaching_detachRemovesTheInterfaceAndTheEndpoint() {
         Workload w = attachWorkload("att-g");
         dataplane().detach(EndpointId.of("att-g"));
         assertThat(dataplane().endpoint(EndpointId.of("att-g"))).isEmpty();
@@ -169,7 +169,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aDetachedAddressCanBeAttachedAgain() {
+    public void required_S1_detaching_aDetachedAddressCanBeAttachedAgain() {
         Workload w = attachWorkload("att-h");
         dataplane().detach(EndpointId.of("att-h"));
         dataplane().attach(w.spec());

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (and optionally {@link #configure}); the kit builds a {@link Topology} per class, opens one dataplane on it (daemons
  * are shared per class), resets the dataplane after each test and destroys everything after the class.
  *
- * <p>Test names say the strength: {@code required_} for the Core profile, {@code optional_} for Extended. A test whose
+ * <p>Test names say the strength and the clause of {@code docs/semantics.md} they check:
+ * {@code required_S<section>_<clause>_<what>} for the Core profile, {@code optional_...} for Extended
+ * ({@link dev.uniplane.tck.report.SemanticsClause}). Waits scale with {@link dev.uniplane.tck.harness.KitTimeouts}. A test whose
  * capability the provider does not declare is skipped naming the capability. A missing privilege or an unavailable
  * provider skips too, except under {@code UNIPLANE_REQUIRE_ALL=1}, where it fails ({@link RequireAll}).
  */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 public abstract class DifferentialPolicyVerification extends DataplaneVerification {
 
     @Test
-    public void required_realVerdictsEqualTheReferenceModelOnRandomPolicies() {
+    public void required_S3_verdict_realVerdictsEqualTheReferenceModelOnRandomPolicies() {
         requireCapability(Capability.POLICY);
         int flows = Integer.getInteger("uniplane.tck.differential.flows", 24);
         long seed = Long.getLong("uniplane.tck.differential.seed", System.nanoTime());

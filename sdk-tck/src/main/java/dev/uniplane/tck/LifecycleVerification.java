@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 public abstract class LifecycleVerification extends DataplaneVerification {
 
     @Test
-    public void required_detachWorksAfterTheWorkloadNamespaceIsGone() {
+    public void required_S1_detaching_detachWorksAfterTheWorkloadNamespaceIsGone() {
         Workload w = attachWorkload("lc-a");
         topology().deleteNamespace(w);
         dataplane().detach(EndpointId.of("lc-a"));
@@ -23,7 +23,7 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_detachLeavesNoLinksBehindInTheNodeNamespace() {
+    public void required_S1_detaching_detachLeavesNoLinksBehindInTheNodeNamespace() {
         List<String> before = nodeLinks();
         attachWorkload("lc-b1");
         attachWorkload("lc-b2");
@@ -33,7 +33,7 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_closeIsIdempotentAndLaterCallsFail() {
+    public void required_S5_capabilities_closeIsIdempotentAndLaterCallsFail() {
         // The kit's own dataplane, so that providers with one dataplane per process can run this too.
         Dataplane dp = dataplane();
         dp.close();
@@ -44,7 +44,7 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_destroyRemovesEverythingSoANewOpenStartsEmpty() {
+    public void required_S5_capabilities_destroyRemovesEverythingSoANewOpenStartsEmpty() {
         dataplane().attach(newWorkload("lc-c").spec());
         dataplane().destroy();
         replaceDataplane(openDataplane());

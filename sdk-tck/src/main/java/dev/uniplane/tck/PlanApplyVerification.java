@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 public abstract class PlanApplyVerification extends DataplaneVerification {
 
     @Test
-    public void required_planIsTheExactDiffAndTouchesNothing() {
+    public void required_S5_plan_planIsTheExactDiffAndTouchesNothing() {
         Workload a = newWorkload("pa-a1", "app", "web");
         Workload b = newWorkload("pa-a2", "app", "db");
         boolean policy = dataplane().capabilities().has(dev.uniplane.api.Capability.POLICY);
@@ -40,7 +40,7 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_applyBringsUpWorkingEndpointsAndPolicy() {
+    public void required_S5_apply_applyBringsUpWorkingEndpointsAndPolicy() {
         requireCapability(dev.uniplane.api.Capability.POLICY);
         Workload a = newWorkload("pa-b1", "app", "web");
         Workload b = newWorkload("pa-b2", "app", "db");
@@ -53,7 +53,7 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aPlanMadeAgainstAnotherStateIsRefused() {
+    public void required_S5_apply_aPlanMadeAgainstAnotherStateIsRefused() {
         Workload a = newWorkload("pa-c1");
         Plan stale = dataplane().plan(DesiredState.empty().withEndpoints(List.of(a.spec())));
         attachWorkload("pa-c2");
@@ -61,7 +61,7 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aFailingApplyLeavesTheStateAsItWas() {
+    public void required_S5_apply_aFailingApplyLeavesTheStateAsItWas() {
         Workload a = attachWorkload("pa-d1");
         DesiredState before = dataplane().currentState();
         Workload b = newWorkload("pa-d2");

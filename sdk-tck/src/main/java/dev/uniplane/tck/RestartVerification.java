@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 public abstract class RestartVerification extends DataplaneVerification {
 
     @Test
-    public void required_reopeningAdoptsEverythingAndTrafficNeverStops() {
+    public void required_S5_capabilities_reopeningAdoptsEverythingAndTrafficNeverStops() {
         requireCapability(Capability.RESTART_SURVIVAL);
         Workload client = attachWorkload("rs-a1", "app", "client");
         Workload server = attachWorkload("rs-a2", "app", "db");

@@ -27,7 +27,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     private static final IpPrefix OUTSIDE = dev.uniplane.tck.harness.Topology.OUTSIDE_V4;
 
     @Test
-    public void required_aPacketWithNoRouteIsDroppedWithReasonNoRoute() {
+    public void required_S2_lookup_aPacketWithNoRouteIsDroppedWithReasonNoRoute() {
         Workload w = attachWorkload("rt-a");
         StatsSnapshot before = dataplane().stats();
         assertThat(Traffic.udp(w, IpAddress.parse("198.51.100.7"), 7100).outcome()).isEqualTo(Outcome.TIMED_OUT);
@@ -38,7 +38,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aPacketWhoseTtlRunsOutIsDroppedWithReasonTtlExceeded() {
+    public void required_S2_lookup_aPacketWhoseTtlRunsOutIsDroppedWithReasonTtlExceeded() {
         Workload a = attachWorkload("rt-t1");
         Workload b = attachWorkload("rt-t2");
         StatsSnapshot before = dataplane().stats();
@@ -51,7 +51,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_aGatewayRouteReachesTheOutside() {
+    public void required_S2_routeShape_aGatewayRouteReachesTheOutside() {
         Workload w = attachWorkload("rt-b");
         dataplane().addRoute(new Route(OUTSIDE, List.of(new NextHop.Gateway(GATEWAY, 1))));
         try (EchoServer server = Traffic.serve(topology().outside(), 7101)) {
@@ -61,7 +61,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_theLongestPrefixWins() {
+    public void required_S2_lookup_theLongestPrefixWins() {
         requireCapability(Capability.ROUTE_DROP);
         Workload w = attachWorkload("rt-c");
         dataplane().addRoute(new Route(OUTSIDE, List.of(new NextHop.Gateway(GATEWAY, 1))));
@@ -75,7 +75,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_removedRoutesStopForwarding() {
+    public void required_S2_changingRoutes_removedRoutesStopForwarding() {
         Workload w = attachWorkload("rt-d");
         dataplane().addRoute(new Route(OUTSIDE, List.of(new NextHop.Gateway(GATEWAY, 1))));
         try (EchoServer server = Traffic.serve(topology().outside(), 7103)) {
@@ -86,7 +86,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void optional_ecmpToEndpointsSpreadsFlowsAndKeepsEachFlowOnOneHop() {
+    public void optional_S2_routeShape_ecmpToEndpointsSpreadsFlowsAndKeepsEachFlowOnOneHop() {
         requireCapability(Capability.ECMP);
         requireCapability(Capability.ROUTE_TO_ENDPOINT);
         Workload client = attachWorkload("rt-e0");
@@ -117,7 +117,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
     }
 
     @Test
-    public void optional_anExplicitHostRouteTakesAnEndpointsTrafficUntilRemoved() {
+    public void optional_S2_lookup_anExplicitHostRouteTakesAnEndpointsTrafficUntilRemoved() {
         requireCapability(Capability.ROUTE_TO_ENDPOINT);
         Workload client = attachWorkload("rt-h0");
         Workload target = attachWorkload("rt-h1");

@@ -8,6 +8,7 @@ import dev.uniplane.api.EndpointStats;
 import dev.uniplane.api.StatsSnapshot;
 import dev.uniplane.api.Subscription;
 import dev.uniplane.tck.harness.EchoServer;
+import dev.uniplane.tck.harness.KitTimeouts;
 import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.ProbeResult;
 import dev.uniplane.tck.harness.Traffic;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 public abstract class StatsVerification extends DataplaneVerification {
 
     @Test
-    public void required_endpointCountersMatchTheTrafficSent() {
+    public void required_S4_perEndpoint_endpointCountersMatchTheTrafficSent() {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-a1");
         Workload b = attachWorkload("st-a2");
@@ -52,7 +53,7 @@ public abstract class StatsVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_countersAreMonotonic() {
+    public void required_S4_reading_countersAreMonotonic() {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-b1");
         Workload b = attachWorkload("st-b2");
@@ -70,7 +71,7 @@ public abstract class StatsVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_watchEmitsSnapshotsAndDeltas() throws InterruptedException {
+    public void required_S4_reading_watchEmitsSnapshotsAndDeltas() throws InterruptedException {
         requireCapability(Capability.ENDPOINT_STATS);
         Workload a = attachWorkload("st-c1");
         Workload b = attachWorkload("st-c2");
@@ -84,7 +85,7 @@ public abstract class StatsVerification extends DataplaneVerification {
             for (int i = 0; i < 5; i++) {
                 Traffic.udp(a, b.ipv4(), 7402);
             }
-            assertThat(ticks.await(10, TimeUnit.SECONDS)).as("four watch ticks").isTrue();
+            assertThat(ticks.await(KitTimeouts.scaled(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS)).as("four watch ticks").isTrue();
         }
         long total = deltas.stream().mapToLong(Long::longValue).sum();
         assertThat(total).as("deltas add up to at least the 5 datagrams sent").isGreaterThanOrEqualTo(5);

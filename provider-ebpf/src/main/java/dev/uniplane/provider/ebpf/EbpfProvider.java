@@ -49,6 +49,12 @@ public final class EbpfProvider extends ProbingProvider {
         this.host = Objects.requireNonNull(host, "host");
     }
 
+    /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
     /**
      * Checks, in order: libbpf.so.1, privileges (CAP_BPF or CAP_SYS_ADMIN, and CAP_NET_ADMIN), bpffs at
      * /sys/fs/bpf (mounted here when missing and privileged), kernel >= 5.10 (bpf_redirect_peer).

@@ -71,6 +71,12 @@ public final class OvsDpdkProvider extends ProbingProvider {
         this.host = Objects.requireNonNull(host, "host");
     }
 
+    /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
     /** Checks the binaries, the DPDK plugins, nsenter/ethtool and CAP_NET_ADMIN, in that order. */
     @Override
     protected Optional<Availability> firstMissing() {

@@ -47,6 +47,12 @@ public final class SriovProvider extends ProbingProvider {
         this.host = Objects.requireNonNull(host, "host");
     }
 
+    /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
+    @Override
+    public String apiVersion() {
+        return API_VERSION;
+    }
+
     @Override
     protected Optional<Availability> firstMissing() {
         if (kernelLacksPciIov()) {

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * was created in. Every probe is bounded by its timeout.
  */
 public final class Traffic {
-    /** Default deadline for one probe. */
-    public static final Duration TIMEOUT = Duration.ofMillis(1500);
+    /** Default deadline for one probe: 1.5 s times {@link KitTimeouts#scale()}. */
+    public static final Duration TIMEOUT = KitTimeouts.scaled(Duration.ofMillis(1500));
 
     private Traffic() {
     }

@@ -3,7 +3,8 @@ package dev.uniplane.tck.report;
 /**
  * One test of one provider's conformance run.
  *
- * @param testId  {@code <VerificationClass>.<method>}, e.g. {@code PolicyVerification.required_denyOverridesAllow}
+ * @param testId  {@code <VerificationClass>.<method>}, e.g.
+ *                {@code PolicyVerification.required_S3_verdict_denyOverridesAllowWhateverTheOrder} (see {@link SemanticsClause})
  * @param area    the verification area ({@code Policy}, {@code Routing}, ...)
  * @param profile {@code core} for {@code required_} tests, {@code extended} for {@code optional_}
  * @param result  {@code passed}, {@code failed} or {@code skipped}

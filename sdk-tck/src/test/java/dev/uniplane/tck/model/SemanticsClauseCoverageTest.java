@@ -2,7 +2,10 @@ package dev.uniplane.tck.model;
 
 import org.junit.jupiter.api.Test;
 
+import dev.uniplane.tck.report.SemanticsClause;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *                                                                 ModelTypesTest#ipv6HostRoutesPoliciesEchoAndHopLimit
  * Routes: anti-spoofing: a foreign source → INVALID at the        EndpointSemanticsTest#spoofedSourceIsDroppedAsInvalidAtTheSender,
  *         sender; a prefix routed to the endpoint is its own      #anEndpointMaySendFromPrefixesRoutedToIt;
- *                                                                 provider TCK: AttachVerification#required_aWorkloadCannotSendFrom-
- *                                                                 AnAddressThatIsNotItsOwn, #optional_...Ipv6AddressThatIsNotItsOwn
+ *                                                                 provider TCK: AttachVerification#required_S2_sourceAddresses_a-
+ *                                                                 WorkloadCannotSendFromAnAddressThatIsNotItsOwn, #optional_S2_...Ipv6...
  * (model) order of policy and routing                             RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting,
  *                                                                 #ingressPolicyIsCheckedAfterRouting
  * Policy: apply replaces the whole set                            PolicySemanticsTest#applyReplacesTheWholeSet
@@ -96,7 +99,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *                                                                 #anyProtocolWithoutPortsMeansEveryProtocol, #icmpRuleWithPortsIsInvalid
  * Policy: SCTP port rules (POLICY_SCTP), stateful SCTP replies    PolicySemanticsTest#sctpRuleMatchesSctpOnItsPortsOnly,
  *                                                                 StatefulSemanticsTest#sctpReplyOfAllowedFlowPasses; provider TCK:
- *                                                                 PolicyVerification#optional_sctpPortRulesAllowOnePortAndDenyTheOthers
+ *                                                                 PolicyVerification#optional_S3_rules_sctpPortRulesAllowOnePortAndDenyTheOthers
  * Stats: per endpoint rx/tx packets+bytes, drops by reason        StatsSemanticsTest#endpointCountersFromWorkloadPointOfView,
  *                                                                 #dropsCountedByReasonAtTheEndpointOnWhoseBehalfTheyHappen
  * Stats: per rule, new-flow packets the rule decided, by verdict  StatsSemanticsTest#ruleCountersCountNewFlowPacketsOnly,
@@ -134,8 +137,8 @@ class SemanticsClauseCoverageTest {
                 "ModelTypesTest#ipv6HostRoutesPoliciesEchoAndHopLimit"));
         m.put("anti-spoofing", List.of("EndpointSemanticsTest#spoofedSourceIsDroppedAsInvalidAtTheSender",
                 "EndpointSemanticsTest#anEndpointMaySendFromPrefixesRoutedToIt",
-                "AttachVerification#required_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn",
-                "AttachVerification#optional_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn"));
+                "AttachVerification#required_S2_sourceAddresses_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn",
+                "AttachVerification#optional_S2_sourceAddresses_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn"));
         m.put("order of policy and routing", List.of("RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting",
                 "RoutingSemanticsTest#ingressPolicyIsCheckedAfterRouting"));
         m.put("apply replaces the set", List.of("PolicySemanticsTest#applyReplacesTheWholeSet"));
@@ -182,7 +185,7 @@ class SemanticsClauseCoverageTest {
                 "PolicySemanticsTest#anyProtocolWithoutPortsMeansEveryProtocol", "PolicySemanticsTest#icmpRuleWithPortsIsInvalid"));
         m.put("SCTP port rules", List.of("PolicySemanticsTest#sctpRuleMatchesSctpOnItsPortsOnly",
                 "StatefulSemanticsTest#sctpReplyOfAllowedFlowPasses",
-                "PolicyVerification#optional_sctpPortRulesAllowOnePortAndDenyTheOthers"));
+                "PolicyVerification#optional_S3_rules_sctpPortRulesAllowOnePortAndDenyTheOthers"));
         m.put("endpoint stats", List.of("StatsSemanticsTest#endpointCountersFromWorkloadPointOfView",
                 "StatsSemanticsTest#dropsCountedByReasonAtTheEndpointOnWhoseBehalfTheyHappen"));
         m.put("rule stats", List.of("StatsSemanticsTest#ruleCountersCountNewFlowPacketsOnly", "StatsSemanticsTest#ruleCountersCountEachCheckARuleDecided",
@@ -191,6 +194,43 @@ class SemanticsClauseCoverageTest {
         m.put("monotonic counters", List.of("StatsSemanticsTest#countersAreMonotonicAndDeltasWork",
                 "StatsSemanticsTest#ruleCountersRestartForChangedPoliciesOnly", "EndpointSemanticsTest#reattachStartsCountersFromZero"));
         return m;
+    }
+
+    /** The kit's verification classes: every public {@code required_}/{@code optional_} method is a kit test. */
+    private static final List<Class<?>> KIT = List.of(dev.uniplane.tck.AttachVerification.class, dev.uniplane.tck.RoutingVerification.class,
+            dev.uniplane.tck.PolicyVerification.class, dev.uniplane.tck.DifferentialPolicyVerification.class,
+            dev.uniplane.tck.StatsVerification.class, dev.uniplane.tck.PlanApplyVerification.class,
+            dev.uniplane.tck.RestartVerification.class, dev.uniplane.tck.LifecycleVerification.class);
+
+    @Test
+    void everyKitTestIsNamedAfterAClauseOfSemanticsMd() {
+        List<String> misnamed = new java.util.ArrayList<>();
+        int kitTests = 0;
+        for (Class<?> area : KIT) {
+            for (Method m : area.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(Test.class)) {
+                    kitTests++;
+                    if (SemanticsClause.of(m.getName()).isEmpty()) {
+                        misnamed.add(area.getSimpleName() + "#" + m.getName());
+                    }
+                }
+            }
+        }
+        assertThat(kitTests).as("kit tests found").isGreaterThan(40);
+        assertThat(misnamed).as("kit tests not named required_/optional_S<section>_<clause>_<what> after a clause of SemanticsClause.ALL")
+                .isEmpty();
+    }
+
+    @Test
+    void everyClauseOfTheSchemeIsABoldTitleInItsSectionOfSemanticsMd() throws java.io.IOException {
+        String doc = Files.readString(Path.of("../docs/semantics.md"));
+        for (SemanticsClause clause : SemanticsClause.ALL) {
+            int start = doc.indexOf("\n## " + clause.section() + ". ");
+            assertThat(start).as("section %d in docs/semantics.md", clause.section()).isNotNegative();
+            int end = doc.indexOf("\n## ", start + 1);
+            String section = doc.substring(start, end < 0 ? doc.length() : end);
+            assertThat(section).as("clause %s", clause.id()).contains("**" + clause.title());
+        }
     }
 
     @Test

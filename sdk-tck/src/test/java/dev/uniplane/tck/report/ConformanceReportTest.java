@@ -38,6 +38,20 @@ class ConformanceReportTest {
     }
 
     @Test
+    void eachTestIsShownWithTheClauseOfSemanticsItChecks() {
+        Path dir = root.resolve("provider-y/target/conformance");
+        ConformanceReport.merge(dir, "y", List.of(
+                new ConformanceResult("PolicyVerification.required_S3_noGrandfathering_flowsStop", "Policy", "core", "passed", ""),
+                new ConformanceResult("PolicyVerification.required_unnumbered", "Policy", "core", "passed", "")));
+        String md = ConformanceMatrix.render(ConformanceReport.findAll(root));
+        assertThat(md).contains("| test | clause | profile | result | reason |")
+                .contains("| PolicyVerification.required_S3_noGrandfathering_flowsStop | §3 No grandfathering | core | passed |  |")
+                .contains("| PolicyVerification.required_unnumbered | – | core | passed |  |");
+        assertThat(SemanticsClause.of("optional_S1_afterAttach_x")).map(SemanticsClause::toString).hasValue("§1 What holds once attach returns");
+        assertThat(SemanticsClause.of("required_S9_nothing_x")).isEmpty();
+    }
+
+    @Test
     void profilesFollowTheMethodPrefix() {
         assertThat(ConformanceResult.profileOf("required_x")).isEqualTo("core");
         assertThat(ConformanceResult.profileOf("optional_x")).isEqualTo("extended");

@@ -64,7 +64,7 @@ class KitCatchesBrokenProviderTest {
             List<String> skipped = results.testEvents().aborted().stream().map(Event::toString).toList();
             assertThat(skipped).as("the broken provider must actually be exercised, not skipped").isEmpty();
             assertThat(failed).as("the kit must catch the ignored DENY rules")
-                    .contains("required_denyOverridesAllowWhateverTheOrder()");
+                    .contains("required_S3_verdict_denyOverridesAllowWhateverTheOrder()");
             assertThat(results.testEvents().succeeded().count()).as("tests without DENY rules still pass").isPositive();
         } finally {
             if (previous == null) {

@@ -137,7 +137,7 @@ class OvsInstanceAndOvsdbIntegrationTest {
                 .contains("PMD max sleep request is 10000 usecs");
         long pid = ovs.vswitchdPid().orElseThrow();
         long before = cpuTicks(pid);
-        Thread.sleep(2_000);
+        Thread.sleep(2_000); // the measurement window itself (CPU used while idle), not a synchronisation
         double share = (cpuTicks(pid) - before) / 100.0 / 2.0;
 
         System.out.printf("idle vswitchd CPU: %.1f %% of a core%n", share * 100);
@@ -223,11 +223,13 @@ class OvsInstanceAndOvsdbIntegrationTest {
         int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
         String remote = "ptcp:" + port + ":127.0.0.1";
         assertThat(TestNet.run("ovs-appctl", "-t", ovsdbCtl, "ovsdb-server/add-remote", remote)).isZero();
-        Thread.sleep(200);
+        // add-remote returns before the server listens: wait until the port accepts a connection.
+        assertThat(within(Duration.ofSeconds(5), () -> accepts(new InetSocketAddress("127.0.0.1", port)))).as("ovsdb-server listens on " + remote).isTrue();
         try (OvsdbClient tcp = OvsdbClient.connect(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(10))) {
             assertThat(tcp.cache().root()).isPresent();
-            // The server sends an echo after 5 s idle and drops the connection ~10 s after the last traffic if unanswered.
-            Thread.sleep(6_500);
+            // The server sends an echo after 5 s idle and drops the connection ~10 s after the last traffic if unanswered:
+            // within 6.5 s of going idle the client has answered one (reading the counter sends nothing).
+            assertThat(within(Duration.ofMillis(6_500), () -> tcp.connection().echoesAnswered() > 0)).as("echo answered").isTrue();
             assertThat(tcp.connection().echoesAnswered()).isPositive();
             assertThat(tcp.listDbs()).contains("Open_vSwitch");
 
@@ -241,6 +243,27 @@ class OvsInstanceAndOvsdbIntegrationTest {
                     .hasMessageContaining("connection closed").hasMessageContaining("the server closed the connection");
         } finally {
             TestNet.run("ovs-appctl", "-t", ovsdbCtl, "ovsdb-server/remove-remote", remote);
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} has passed; whether it held. */
+    private static boolean within(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(20); // poll interval
+        }
+        return true;
+    }
+
+    private static boolean accepts(InetSocketAddress address) {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(address, 200);
+            return true;
+        } catch (java.io.IOException notYet) {
+            return false;
         }
     }
 
