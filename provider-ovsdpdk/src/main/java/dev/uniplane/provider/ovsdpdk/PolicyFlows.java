@@ -6,13 +6,9 @@ import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.Labels;
-import dev.uniplane.api.Peer;
-import dev.uniplane.api.Policy;
 import dev.uniplane.api.PolicySet;
-import dev.uniplane.api.PortMatch;
-import dev.uniplane.api.PortRange;
 import dev.uniplane.api.Protocol;
-import dev.uniplane.api.Rule;
+import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.provider.ovsdpdk.FlowTables.Kind;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
@@ -23,9 +19,17 @@ import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Match;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Nxm;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Oxm;
+import dev.uniplane.spi.policy.PolicyEndpoint;
+import dev.uniplane.spi.policy.PolicyResolver;
+import dev.uniplane.spi.policy.PortPrefix;
+import dev.uniplane.spi.policy.ResolvedEndpoint;
+import dev.uniplane.spi.policy.ResolvedPolicy;
+import dev.uniplane.spi.policy.ResolvedPort;
+import dev.uniplane.spi.policy.ResolvedRule;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +41,7 @@ import java.util.TreeMap;
  * RuleRef, else the smallest ALLOW one, which is also the rule the counters charge). One rule = one priority and the
  * cross product of its peer prefixes (selectors resolved to the addresses of matching local and registered remote
  * endpoints; a CIDR minus its excepts split into disjoint prefixes), and its ports (ranges split into masked
- * prefixes). An isolated endpoint gets a default-deny flow below its rules. Cookies: kind POLICY_ALLOW/POLICY_DENY
+ * prefixes), all as {@link PolicyResolver} resolved them. An isolated endpoint gets a default-deny flow below its rules. Cookies: kind POLICY_ALLOW/POLICY_DENY
  * with id {@code ruleNumber << 12 | endpointIndex}, POLICY_DEFAULT with the endpoint index.
  *
  * <p>A rule with more than one value in at least two of its dimensions (endpoints, peers, ports) becomes a conjunctive
@@ -89,30 +93,22 @@ final class PolicyFlows {
      * priority, which conjunctive flows need; restricted to one endpoint's rules the order is the same as before.
      */
     static Compiled compile(PolicySet set, List<Member> members, List<Identity> identities, int zone) {
-        // Rule numbers 1.. in RuleRef order.
-        TreeMap<RuleRef, Rule> all = new TreeMap<>();
-        for (Policy p : set.policies()) {
-            for (Direction d : Direction.values()) {
-                List<Rule> rules = p.rules(d).orElse(List.of());
-                for (int i = 0; i < rules.size(); i++) {
-                    all.put(new RuleRef(p.name(), d, i), rules.get(i));
-                }
-            }
-        }
-        Map<Integer, RuleRef> refs = new TreeMap<>();
-        Map<Integer, dev.uniplane.api.Action> actions = new TreeMap<>();
-        if (all.size() >= 1 << 20) {
+        if (set.ruleCount() >= 1 << 20) {
             throw new IllegalArgumentException("more than " + ((1 << 20) - 1) + " rules");
         }
+        ResolvedPolicy resolved = resolve(set, members, identities);
+        Map<Integer, Member> byIndex = new HashMap<>();
+        members.forEach(m -> byIndex.put(m.index(), m));
+        Map<Integer, RuleRef> refs = new TreeMap<>();
+        Map<Integer, dev.uniplane.api.Action> actions = new TreeMap<>();
         Budget budget = new Budget(new ArrayList<>(deleteAll()));
         sctpFlows(members).forEach(f -> budget.add(null, f));
-        int n = 1;
         int deny = 0;
         int allow = 0;
-        for (var e : all.entrySet()) {
-            RuleRef ref = e.getKey();
-            Rule rule = e.getValue();
-            int number = n++;
+        // Rule numbers 1.. in RuleRef order (the resolver's order).
+        for (ResolvedRule rule : resolved.rules()) {
+            RuleRef ref = rule.ref();
+            int number = rule.id() + 1;
             refs.put(number, ref);
             actions.put(number, rule.action());
             boolean isDeny = rule.action() == dev.uniplane.api.Action.DENY;
@@ -121,16 +117,15 @@ final class PolicyFlows {
                 throw new IllegalArgumentException("policy " + ref.policy() + ": rule " + ref + " is one " + (isDeny ? "DENY" : "ALLOW")
                         + " rule too many (at most " + (isDeny ? DENY_TOP - ALLOW_TOP : ALLOW_TOP - DEFAULT_DENY_PRIORITY) + ")");
             }
-            Policy policy = set.policies().stream().filter(p -> p.name().equals(ref.policy())).findFirst().orElseThrow();
-            List<Member> selected = members.stream().filter(m -> policy.selector().matches(m.labels())).toList();
+            List<Member> selected = resolved.selectedBy(rule).stream().map(e -> byIndex.get(e.index())).toList();
             if (!selected.isEmpty()) {
-                compileRule(new RuleAt(ref, rule, number, priority, selected), identities, zone, budget);
+                compileRule(new RuleAt(ref, rule, number, priority, selected), zone, budget);
             }
         }
-        for (Member m : members) {
+        for (ResolvedEndpoint e : resolved.endpoints()) {
+            Member m = byIndex.get(e.endpoint().index());
             for (Direction d : Direction.values()) {
-                boolean isolated = set.policies().stream().anyMatch(p -> p.selector().matches(m.labels()) && p.rules(d).isPresent());
-                if (isolated) {
+                if (e.rules(d).isolated()) {
                     budget.add(null, new Labeled("default deny " + d + " at endpoint " + m.index(), FlowMod.add(0, table(d), DEFAULT_DENY_PRIORITY,
                             FlowTables.cookie(Kind.POLICY_DEFAULT, m.index()), Match.of(endpointField(d, m)), List.of())));
                 }
@@ -139,8 +134,23 @@ final class PolicyFlows {
         return new Compiled(budget.flows(), refs, actions);
     }
 
+    /**
+     * The set resolved for {@code members}. The members are peers themselves; an identity that repeats a member adds
+     * nothing, and one without addresses matches nothing.
+     */
+    private static ResolvedPolicy resolve(PolicySet set, List<Member> members, List<Identity> identities) {
+        List<PolicyEndpoint> locals = members.stream().map(m -> new PolicyEndpoint(m.index(), m.labels(), m.addresses())).toList();
+        List<RemoteEndpoint> peers = new ArrayList<>();
+        for (Identity id : identities) {
+            if (!id.addresses().isEmpty()) {
+                peers.add(new RemoteEndpoint("identity-" + peers.size(), id.addresses(), id.labels()));
+            }
+        }
+        return PolicyResolver.resolve(set, locals, peers);
+    }
+
     /** One rule with its number, its global priority and the endpoints its policy selects. */
-    private record RuleAt(RuleRef ref, Rule rule, int number, int priority, List<Member> selected) {
+    private record RuleAt(RuleRef ref, ResolvedRule rule, int number, int priority, List<Member> selected) {
         boolean deny() {
             return rule.action() == dev.uniplane.api.Action.DENY;
         }
@@ -168,11 +178,11 @@ final class PolicyFlows {
      * (and family, for ct's IP prerequisite), one {@code conj_id = number} flow that acts and counts, so the cost is
      * the sum of the dimensions rather than their product. Otherwise plain flows: endpoint x peer x port.
      */
-    private static void compileRule(RuleAt r, List<Identity> identities, int zone, Budget budget) {
+    private static void compileRule(RuleAt r, int zone, Budget budget) {
         Direction d = r.ref().direction();
-        Rule rule = r.rule();
-        boolean anyPeer = rule.peers().isEmpty();
-        List<IpPrefix> peers = anyPeer ? List.of() : peerPrefixes(rule, identities);
+        ResolvedRule rule = r.rule();
+        boolean anyPeer = rule.peers().isAny();
+        List<IpPrefix> peers = rule.peers().prefixes();
         if (!anyPeer && peers.isEmpty()) {
             return; // selectors that match nothing: the rule matches nothing
         }
@@ -316,24 +326,6 @@ final class PolicyFlows {
                 Action.Output.to(m.ofport())));
     }
 
-    /** The rule's peers as distinct prefixes: selectors resolved to host prefixes, CIDRs minus their excepts. */
-    private static List<IpPrefix> peerPrefixes(Rule rule, List<Identity> identities) {
-        List<IpPrefix> peers = new ArrayList<>();
-        for (Peer peer : rule.peers()) {
-            switch (peer) {
-                case Peer.Selector s -> {
-                    for (Identity id : identities) {
-                        if (s.selector().matches(id.labels())) {
-                            id.addresses().forEach(a -> peers.add(IpPrefix.host(a)));
-                        }
-                    }
-                }
-                case Peer.Cidr c -> peers.addAll(subtract(c.cidr(), c.except()));
-            }
-        }
-        return peers.stream().distinct().toList();
-    }
-
     /** eth_type and the peer prefix: the destination at egress, the source at ingress. */
     private static List<Oxm> peerFields(Direction d, IpPrefix p) {
         boolean v4 = p.family() == IpFamily.IPV4;
@@ -352,82 +344,29 @@ final class PolicyFlows {
         return List.of(type, field);
     }
 
-    /** Transport fields per port match (empty list: any); ANY with a range means TCP, UDP and SCTP. */
-    static List<List<Oxm>> ports(List<PortMatch> ports) {
+    /** Transport fields per resolved port entry (empty list: any); a range becomes masked port prefixes. */
+    static List<List<Oxm>> ports(List<ResolvedPort> ports) {
         List<List<Oxm>> out = new ArrayList<>();
         if (ports.isEmpty()) {
             out.add(List.of());
             return out;
         }
-        for (PortMatch pm : ports) {
-            if (pm.range() == null) {
-                out.add(pm.protocol() == Protocol.ANY ? List.of() : List.of(new Oxm.IpProto(pm.protocol().number())));
+        for (ResolvedPort port : ports) {
+            Protocol proto = port.protocol();
+            if (port.range() == null) {
+                out.add(proto == Protocol.ANY ? List.of() : List.of(new Oxm.IpProto(proto.number())));
                 continue;
             }
-            List<Protocol> protocols = pm.protocol() == Protocol.ANY ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP) : List.of(pm.protocol());
-            for (Protocol proto : protocols) {
-                int field = switch (proto) {
-                    case TCP -> Nxm.OFB_TCP_DST;
-                    case UDP -> Nxm.OFB_UDP_DST;
-                    case SCTP -> Nxm.OFB_SCTP_DST;
-                    default -> throw new IllegalArgumentException(proto + " has no ports");
-                };
-                for (int[] pfx : portPrefixes(pm.range())) {
-                    out.add(List.of(new Oxm.IpProto(proto.number()), Nxm.portDst(field, pfx[0], pfx[1])));
-                }
+            int field = switch (proto) {
+                case TCP -> Nxm.OFB_TCP_DST;
+                case UDP -> Nxm.OFB_UDP_DST;
+                case SCTP -> Nxm.OFB_SCTP_DST;
+                default -> throw new IllegalArgumentException(proto + " has no ports");
+            };
+            for (PortPrefix prefix : port.prefixes()) {
+                out.add(List.of(new Oxm.IpProto(proto.number()), Nxm.portDst(field, prefix.value(), prefix.mask())));
             }
         }
         return out;
-    }
-
-    /** A port range as (value, mask) prefixes covering exactly it. */
-    static List<int[]> portPrefixes(PortRange range) {
-        List<int[]> out = new ArrayList<>();
-        int from = range.from();
-        int to = range.to();
-        while (from <= to) {
-            int size = 1;
-            // the largest aligned block starting at from that stays inside the range
-            while (size < 0x10000 && (from & (size * 2 - 1)) == 0 && from + size * 2 - 1 <= to) {
-                size *= 2;
-            }
-            out.add(new int[] {from, 0xffff & ~(size - 1)});
-            from += size;
-        }
-        return out;
-    }
-
-    /** {@code cidr} minus every prefix in {@code except}, as disjoint prefixes. */
-    static List<IpPrefix> subtract(IpPrefix cidr, List<IpPrefix> except) {
-        List<IpPrefix> out = new ArrayList<>();
-        subtract(cidr, except, out);
-        return out;
-    }
-
-    private static void subtract(IpPrefix p, List<IpPrefix> except, List<IpPrefix> out) {
-        boolean inside = false;
-        for (IpPrefix e : except) {
-            if (e.contains(p)) {
-                return;
-            }
-            if (p.contains(e)) {
-                inside = true;
-            }
-        }
-        if (!inside) {
-            out.add(p);
-            return;
-        }
-        int len = p.length() + 1;
-        subtract(new IpPrefix(p.address(), len), except, out);
-        subtract(new IpPrefix(withBit(p.address(), p.length()), len), except, out);
-    }
-
-    /** The address with bit {@code bit} (0 = most significant) set. */
-    private static IpAddress withBit(IpAddress a, int bit) {
-        if (a.family() == IpFamily.IPV4) {
-            return IpAddress.ofV4(a.v4Value() | (1 << (31 - bit)));
-        }
-        return bit < 64 ? IpAddress.ofV6(a.high() | (1L << (63 - bit)), a.low()) : IpAddress.ofV6(a.high(), a.low() | (1L << (127 - bit)));
     }
 }

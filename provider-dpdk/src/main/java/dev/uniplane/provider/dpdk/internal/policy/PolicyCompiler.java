@@ -7,7 +7,6 @@ import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.Labels;
-import dev.uniplane.api.Peer;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.PortMatch;
@@ -15,19 +14,26 @@ import dev.uniplane.api.Protocol;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
+import dev.uniplane.spi.policy.EndpointRules;
+import dev.uniplane.spi.policy.PeerSet;
+import dev.uniplane.spi.policy.PolicyEndpoint;
+import dev.uniplane.spi.policy.PolicyResolver;
+import dev.uniplane.spi.policy.ResolvedEndpoint;
+import dev.uniplane.spi.policy.ResolvedPolicy;
+import dev.uniplane.spi.policy.ResolvedRule;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.ToIntFunction;
 
 /**
  * Compiles a {@link PolicySet} for the local endpoints (by counter slot) and the registered remote endpoints into a
- * {@link CompiledPolicy}. Selector peers resolve, by address, to the IPv4 and IPv6 addresses of the local and
- * registered remote endpoints whose labels match (never to unknown addresses); CIDR peers to their range minus the excepts. Each rule is
- * compiled once and referenced from the lists of the endpoints its policy selects. Limits are checked before anything
- * is built and reported as {@link InvalidSpecException}s naming the limit.
+ * {@link CompiledPolicy}: {@link PolicyResolver} resolves it (selector peers to the addresses of matching local and
+ * registered remote endpoints, never to unknown addresses; CIDR peers to their range minus the excepts), and this class
+ * only encodes the result: peer prefixes as merged IPv4 and IPv6 address ranges, each rule once, referenced from the
+ * lists of the endpoints its policy selects. The rule and port-entry limits are checked before resolution; all limits
+ * are reported as {@link InvalidSpecException}s naming the limit.
  */
 public final class PolicyCompiler {
     /** Most port entries (PortMatch) over all rules of a set. */
@@ -82,8 +88,9 @@ public final class PolicyCompiler {
             throw new InvalidSpecException("policies", portEntries + " port entries", "exceeds the DPDK provider's limit of "
                     + MAX_PORT_ENTRIES + " port entries per policy set (PolicyCompiler.MAX_PORT_ENTRIES)");
         }
-        // Rules: compiled once each.
-        List<Policy> policies = set.policies();
+        ResolvedPolicy resolved = PolicyResolver.resolve(set,
+                locals.stream().map(e -> new PolicyEndpoint(e.slot(), e.labels(), e.addresses())).toList(), remotes);
+        // Rules: compiled once each, in the resolver's (RuleRef) order, so rule index = resolved id.
         List<Boolean> deny = new ArrayList<>();
         List<Integer> counter = new ArrayList<>();
         List<Integer> peerStart = new ArrayList<>();
@@ -99,74 +106,53 @@ public final class PolicyCompiler {
         List<Integer> peer6End = new ArrayList<>();
         List<BigInteger[]> peer6Ranges = new ArrayList<>();
         List<int[]> portTriples = new ArrayList<>();
-        int[][][] ruleIds = new int[policies.size()][2][];
-        for (int pi = 0; pi < policies.size(); pi++) {
-            Policy policy = policies.get(pi);
-            for (Direction d : Direction.values()) {
-                int di = d == Direction.INGRESS ? CompiledPolicy.INGRESS : CompiledPolicy.EGRESS;
-                Optional<List<Rule>> rules = policy.rules(d);
-                if (rules.isEmpty()) {
-                    continue;
+        for (ResolvedRule resolvedRule : resolved.rules()) {
+            RuleRef ref = resolvedRule.ref();
+            Rule rule = resolvedRule.rule();
+            Policy policy = set.policy(ref.policy()).orElseThrow();
+            deny.add(rule.action() == Action.DENY);
+            counter.add(counters.applyAsInt(new RuleKey(policy, ref.direction(), ref.index())));
+            rulePolicy.add(ref.policy());
+            ruleDirection.add(ref.direction() == Direction.INGRESS ? CompiledPolicy.INGRESS : CompiledPolicy.EGRESS);
+            ruleIndex.add(ref.index());
+            PeerSet peers = resolvedRule.peers();
+            peerAny.add(peers.isAny());
+            peerStart.add(peerRanges.size());
+            peer6Start.add(peer6Ranges.size());
+            if (!peers.isAny()) {
+                peerRanges.addAll(ranges(peers.prefixes()));
+                peer6Ranges.addAll(ranges6(peers.prefixes()));
+                if (peerRanges.size() + peer6Ranges.size() > MAX_PEER_RANGES) {
+                    throw new InvalidSpecException("policies", policy.name(), "exceeds the DPDK provider's limit of "
+                            + MAX_PEER_RANGES + " peer address ranges per policy set (PolicyCompiler.MAX_PEER_RANGES)");
                 }
-                int[] ids = new int[rules.get().size()];
-                for (int i = 0; i < ids.length; i++) {
-                    Rule rule = rules.get().get(i);
-                    ids[i] = deny.size();
-                    deny.add(rule.action() == Action.DENY);
-                    counter.add(counters.applyAsInt(new RuleKey(policy, d, i)));
-                    rulePolicy.add(policy.name());
-                    ruleDirection.add(di);
-                    ruleIndex.add(i);
-                    peerAny.add(rule.peers().isEmpty());
-                    peerStart.add(peerRanges.size());
-                    peer6Start.add(peer6Ranges.size());
-                    if (!rule.peers().isEmpty()) {
-                        peerRanges.addAll(resolve(rule.peers(), locals, remotes));
-                        peer6Ranges.addAll(resolve6(rule.peers(), locals, remotes));
-                        if (peerRanges.size() + peer6Ranges.size() > MAX_PEER_RANGES) {
-                            throw new InvalidSpecException("policies", policy.name(), "exceeds the DPDK provider's limit of "
-                                    + MAX_PEER_RANGES + " peer address ranges per policy set (PolicyCompiler.MAX_PEER_RANGES)");
-                        }
-                    }
-                    peerEnd.add(peerRanges.size());
-                    peer6End.add(peer6Ranges.size());
-                    portStart.add(portTriples.size());
-                    for (PortMatch m : rule.ports()) {
-                        int proto = m.protocol() == Protocol.ANY ? CompiledPolicy.ANY_PROTOCOL : m.protocol().number();
-                        portTriples.add(m.range() == null ? new int[] {proto, CompiledPolicy.NO_RANGE, CompiledPolicy.NO_RANGE}
-                                : new int[] {proto, m.range().from(), m.range().to()});
-                    }
-                    portEnd.add(portTriples.size());
-                }
-                ruleIds[pi][di] = ids;
             }
+            peerEnd.add(peerRanges.size());
+            peer6End.add(peer6Ranges.size());
+            portStart.add(portTriples.size());
+            // the port list as written: the fast path matches ANY with a range itself
+            for (PortMatch m : rule.ports()) {
+                int proto = m.protocol() == Protocol.ANY ? CompiledPolicy.ANY_PROTOCOL : m.protocol().number();
+                portTriples.add(m.range() == null ? new int[] {proto, CompiledPolicy.NO_RANGE, CompiledPolicy.NO_RANGE}
+                        : new int[] {proto, m.range().from(), m.range().to()});
+            }
+            portEnd.add(portTriples.size());
         }
-        // Per (endpoint, direction) lists: deny rules by RuleRef, then allow rules by RuleRef.
+        // Per (endpoint, direction) lists: deny rules by RuleRef, then allow rules by RuleRef (the resolver's order).
         int maxSlot = locals.stream().mapToInt(LocalEndpoint::slot).max().orElse(-1);
         int lists = (maxSlot + 1) * 2;
         int[] listStart = new int[lists];
         int[] listLength = new int[lists];
         boolean[] isolated = new boolean[lists];
         List<Integer> refs = new ArrayList<>();
-        Comparator<Integer> order = Comparator.<Integer, Boolean>comparing(r -> !deny.get(r))
-                .thenComparing(r -> rulePolicy.get(r))
-                .thenComparing(r -> ruleIndex.get(r));
-        for (LocalEndpoint e : locals) {
-            for (int di = 0; di < 2; di++) {
-                int list = e.slot() * 2 + di;
-                List<Integer> selected = new ArrayList<>();
-                for (int pi = 0; pi < policies.size(); pi++) {
-                    if (ruleIds[pi][di] != null && policies.get(pi).selector().matches(e.labels())) {
-                        isolated[list] = true;
-                        for (int id : ruleIds[pi][di]) {
-                            selected.add(id);
-                        }
-                    }
-                }
-                selected.sort(order);
+        for (ResolvedEndpoint e : resolved.endpoints()) {
+            for (Direction d : Direction.values()) {
+                int list = e.endpoint().index() * 2 + (d == Direction.INGRESS ? CompiledPolicy.INGRESS : CompiledPolicy.EGRESS);
+                EndpointRules at = e.rules(d);
+                isolated[list] = at.isolated();
                 listStart[list] = refs.size();
-                listLength[list] = selected.size();
-                refs.addAll(selected);
+                listLength[list] = at.rules().size();
+                at.rules().forEach(r -> refs.add(r.id()));
                 if (refs.size() > MAX_REFERENCES) {
                     throw new InvalidSpecException("policies", refs.size() + " rule references", "exceeds the DPDK provider's "
                             + "limit of " + MAX_REFERENCES + " rule references over all endpoints (PolicyCompiler.MAX_REFERENCES)");
@@ -211,33 +197,12 @@ public final class PolicyCompiler {
                 rulePolicy.toArray(String[]::new), ints(ruleDirection), ints(ruleIndex));
     }
 
-    /** The peers of one rule as sorted, disjoint, merged unsigned IPv4 ranges. */
-    static List<long[]> resolve(List<Peer> peers, List<LocalEndpoint> locals, List<RemoteEndpoint> remotes) {
+    /** The IPv4 prefixes of a rule's peers as sorted, disjoint, merged unsigned ranges. */
+    static List<long[]> ranges(List<IpPrefix> prefixes) {
         List<long[]> ranges = new ArrayList<>();
-        for (Peer peer : peers) {
-            switch (peer) {
-                case Peer.Selector s -> {
-                    for (LocalEndpoint e : locals) {
-                        if (s.selector().matches(e.labels())) {
-                            addAddresses(ranges, e.addresses());
-                        }
-                    }
-                    for (RemoteEndpoint r : remotes) {
-                        if (s.selector().matches(r.labels())) {
-                            addAddresses(ranges, r.addresses());
-                        }
-                    }
-                }
-                case Peer.Cidr c -> {
-                    if (c.cidr().family() == IpFamily.IPV4) {
-                        List<long[]> pieces = new ArrayList<>();
-                        pieces.add(range(c.cidr()));
-                        for (IpPrefix except : c.except()) {
-                            pieces = subtract(pieces, range(except));
-                        }
-                        ranges.addAll(pieces);
-                    }
-                }
+        for (IpPrefix p : prefixes) {
+            if (p.family() == IpFamily.IPV4) {
+                ranges.add(range(p));
             }
         }
         ranges.sort(Comparator.comparingLong(r -> r[0]));
@@ -253,35 +218,12 @@ public final class PolicyCompiler {
         return merged;
     }
 
-    /** The IPv6 peers of one rule as sorted, disjoint, merged unsigned 128-bit ranges. */
-    static List<BigInteger[]> resolve6(List<Peer> peers, List<LocalEndpoint> locals, List<RemoteEndpoint> remotes) {
+    /** The IPv6 prefixes of a rule's peers as sorted, disjoint, merged unsigned 128-bit ranges. */
+    static List<BigInteger[]> ranges6(List<IpPrefix> prefixes) {
         List<BigInteger[]> ranges = new ArrayList<>();
-        for (Peer peer : peers) {
-            switch (peer) {
-                case Peer.Selector s -> {
-                    for (LocalEndpoint e : locals) {
-                        if (s.selector().matches(e.labels())) {
-                            addAddresses6(ranges, e.addresses());
-                        }
-                    }
-                    for (RemoteEndpoint r : remotes) {
-                        if (s.selector().matches(r.labels())) {
-                            addAddresses6(ranges, r.addresses());
-                        }
-                    }
-                }
-                case Peer.Cidr c -> {
-                    if (c.cidr().family() == IpFamily.IPV6) {
-                        List<BigInteger[]> pieces = new ArrayList<>();
-                        pieces.add(range6(c.cidr()));
-                        for (IpPrefix except : c.except()) {
-                            if (except.family() == IpFamily.IPV6) {
-                                pieces = subtract6(pieces, range6(except));
-                            }
-                        }
-                        ranges.addAll(pieces);
-                    }
-                }
+        for (IpPrefix p : prefixes) {
+            if (p.family() == IpFamily.IPV6) {
+                ranges.add(range6(p));
             }
         }
         ranges.sort(Comparator.comparing(r -> r[0]));
@@ -297,15 +239,6 @@ public final class PolicyCompiler {
         return merged;
     }
 
-    private static void addAddresses6(List<BigInteger[]> ranges, List<IpAddress> addresses) {
-        for (IpAddress a : addresses) {
-            if (a.family() == IpFamily.IPV6) {
-                BigInteger v = unsigned128(a.high(), a.low());
-                ranges.add(new BigInteger[] {v, v});
-            }
-        }
-    }
-
     static BigInteger[] range6(IpPrefix prefix) {
         BigInteger size = BigInteger.ONE.shiftLeft(128 - prefix.length());
         BigInteger base = unsigned128(prefix.address().high(), prefix.address().low());
@@ -317,54 +250,11 @@ public final class PolicyCompiler {
         return new BigInteger(Long.toUnsignedString(high)).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(low)));
     }
 
-    private static List<BigInteger[]> subtract6(List<BigInteger[]> pieces, BigInteger[] cut) {
-        List<BigInteger[]> out = new ArrayList<>();
-        for (BigInteger[] p : pieces) {
-            if (cut[1].compareTo(p[0]) < 0 || cut[0].compareTo(p[1]) > 0) {
-                out.add(p);
-                continue;
-            }
-            if (p[0].compareTo(cut[0]) < 0) {
-                out.add(new BigInteger[] {p[0], cut[0].subtract(BigInteger.ONE)});
-            }
-            if (p[1].compareTo(cut[1]) > 0) {
-                out.add(new BigInteger[] {cut[1].add(BigInteger.ONE), p[1]});
-            }
-        }
-        return out;
-    }
-
-    private static void addAddresses(List<long[]> ranges, List<IpAddress> addresses) {
-        for (IpAddress a : addresses) {
-            if (a.family() == IpFamily.IPV4) {
-                long v = a.v4Value() & 0xffffffffL;
-                ranges.add(new long[] {v, v});
-            }
-        }
-    }
-
     static long[] range(IpPrefix prefix) {
         long base = prefix.address().v4Value() & 0xffffffffL;
         long size = 1L << (32 - prefix.length());
         long low = base & ~(size - 1) & 0xffffffffL;
         return new long[] {low, low + size - 1};
-    }
-
-    private static List<long[]> subtract(List<long[]> pieces, long[] cut) {
-        List<long[]> out = new ArrayList<>();
-        for (long[] p : pieces) {
-            if (cut[1] < p[0] || cut[0] > p[1]) {
-                out.add(p);
-                continue;
-            }
-            if (p[0] < cut[0]) {
-                out.add(new long[] {p[0], cut[0] - 1});
-            }
-            if (p[1] > cut[1]) {
-                out.add(new long[] {cut[1] + 1, p[1]});
-            }
-        }
-        return out;
     }
 
     private static int[] ints(List<Integer> values) {

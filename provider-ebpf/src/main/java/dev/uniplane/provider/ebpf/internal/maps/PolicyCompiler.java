@@ -19,14 +19,23 @@ import dev.uniplane.api.Labels;
 import dev.uniplane.api.Peer;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.PolicySet;
-import dev.uniplane.api.PortMatch;
 import dev.uniplane.api.Protocol;
 import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
+import dev.uniplane.spi.policy.EndpointRules;
+import dev.uniplane.spi.policy.PeerSet;
+import dev.uniplane.spi.policy.PolicyEndpoint;
+import dev.uniplane.spi.policy.PolicyResolver;
+import dev.uniplane.spi.policy.PortPrefix;
+import dev.uniplane.spi.policy.PortPrefixes;
+import dev.uniplane.spi.policy.ResolvedPolicy;
+import dev.uniplane.spi.policy.ResolvedPort;
+import dev.uniplane.spi.policy.ResolvedRule;
 
 /**
- * Compiles a {@link PolicySet} for the eBPF datapath: one LPM lookup per check decides, so everything is resolved
- * here.
+ * Compiles a {@link PolicySet} for the eBPF datapath: one LPM lookup per check decides, so the whole decision is
+ * encoded here, from what {@link PolicyResolver} resolved (rules in RuleRef order, rule id = resolver id + 1, so the
+ * lowest id of the winning action is the smallest RuleRef; peers; ports; the rules per endpoint and direction).
  * <ol>
  * <li>Identities: endpoint addresses bring their own (input); every CIDR and except prefix of every rule becomes an
  * ipcache prefix with an identity of its own. An address takes the identity of its longest prefix, whose region (the
@@ -37,7 +46,7 @@ import dev.uniplane.api.RuleRef;
  * <li>Per identity: the decision (deny overrides allow; the deciding rule is the lowest id of the winning action)
  * over the protocol/port space, emitted as an identity entry (/72, protocols no rule names), protocol entries (/80,
  * ports no range names) and port-prefix entries (80 + n) wherever the decision differs from the enclosing entry.
- * Port ranges become prefixes; ANY with ports becomes TCP, UDP and SCTP.</li>
+ * Port ranges become prefixes ({@link PortPrefixes}); ANY with ports becomes TCP, UDP and SCTP (resolver).</li>
  * </ol>
  * A result that does not fit the maps is rejected with the limit named, before anything is written.
  */
@@ -113,8 +122,8 @@ public final class PolicyCompiler {
     private record WorldIdent(int id) implements Ident {
     }
 
-    /** A rule with its logical id and what it applies to. */
-    private record CompiledRule(int id, Rule rule, BitSet identities) {
+    /** A resolved rule with its logical id ({@code resolved.id() + 1}) and the identities its peers match. */
+    private record CompiledRule(int id, ResolvedRule resolved, BitSet identities) {
     }
 
     /** The decision at one point of the (protocol, port) space. */
@@ -171,22 +180,16 @@ public final class PolicyCompiler {
             }
         }
 
-        // 2. rule ids and the identities each rule's peers match
+        // 2. rule ids (the resolver's RuleRef order, from 1) and the identities each rule's peers match
+        ResolvedPolicy resolved = PolicyResolver.resolve(set,
+                locals.stream().map(e -> new PolicyEndpoint(e.index(), e.labels(), addresses(e.addresses()))).toList(),
+                remotes.stream().filter(e -> !e.addresses().isEmpty())
+                        .map(e -> new dev.uniplane.api.RemoteEndpoint(e.id(), addresses(e.addresses()), e.labels())).toList());
         List<RuleRef> ruleRefs = new ArrayList<>();
-        Map<Policy, Map<Direction, List<CompiledRule>>> compiled = new HashMap<>();
-        for (Policy p : set.policies()) {
-            for (Direction d : Direction.values()) {
-                List<Rule> rules = p.rules(d).orElse(null);
-                if (rules == null) {
-                    continue;
-                }
-                List<CompiledRule> out = new ArrayList<>();
-                for (int i = 0; i < rules.size(); i++) {
-                    ruleRefs.add(new RuleRef(p.name(), d, i));
-                    out.add(new CompiledRule(ruleRefs.size(), rules.get(i), peerMatches(rules.get(i), universe)));
-                }
-                compiled.computeIfAbsent(p, k -> new HashMap<>()).put(d, out);
-            }
+        List<CompiledRule> compiled = new ArrayList<>();
+        for (ResolvedRule r : resolved.rules()) {
+            ruleRefs.add(r.ref());
+            compiled.add(new CompiledRule(r.id() + 1, r, peerMatches(r.peers(), universe)));
         }
         if (ruleRefs.size() > limits.rules()) {
             throw new InvalidSpecException("policies", ruleRefs.size() + " rules",
@@ -197,17 +200,11 @@ public final class PolicyCompiler {
         Map<PolicyKey, PolicyValue> entries = new HashMap<>();
         for (LocalEndpoint ep : locals) {
             for (Direction d : Direction.values()) {
-                boolean isolated = false;
-                List<CompiledRule> rules = new ArrayList<>();
-                for (Policy p : set.policies()) {
-                    if (p.isolates(d) && p.selector().matches(ep.labels())) {
-                        isolated = true;
-                        rules.addAll(compiled.get(p).get(d));
-                    }
-                }
-                if (!isolated) {
+                EndpointRules at = resolved.at(ep.index(), d);
+                if (!at.isolated()) {
                     continue;
                 }
+                List<CompiledRule> rules = at.rules().stream().map(r -> compiled.get(r.id())).toList();
                 int dir = d == Direction.INGRESS ? PolicyKey.INGRESS : PolicyKey.EGRESS;
                 put(entries, PolicyKey.isolation(ep.index(), dir), new PolicyValue(Verdict.DEFAULT_DENY, 0));
                 Decision root = new Decision(Verdict.DEFAULT_DENY, 0);
@@ -248,46 +245,37 @@ public final class PolicyCompiler {
         return out;
     }
 
-    private static BitSet peerMatches(Rule rule, List<Ident> universe) {
+    /** The identities whose addresses the peers match: by address, by the region of a CIDR prefix, WORLD only for any. */
+    private static BitSet peerMatches(PeerSet peers, List<Ident> universe) {
         BitSet out = new BitSet(universe.size());
         for (int i = 0; i < universe.size(); i++) {
-            Ident id = universe.get(i);
-            if (rule.peers().isEmpty() || rule.peers().stream().anyMatch(p -> matches(p, id))) {
+            boolean matches = peers.isAny() || switch (universe.get(i)) {
+                case EndpointIdent e -> peers.contains(e.address());
+                case CidrIdent p -> peers.containsRegion(p.prefix());
+                case WorldIdent w -> false;
+            };
+            if (matches) {
                 out.set(i);
             }
         }
         return out;
     }
 
-    private static boolean matches(Peer peer, Ident id) {
-        return switch (peer) {
-            case Peer.Selector s -> id instanceof EndpointIdent e && s.selector().matches(e.labels());
-            case Peer.Cidr c -> switch (id) {
-                case EndpointIdent e -> c.matches(e.address());
-                case CidrIdent p -> c.cidr().contains(p.prefix()) && c.except().stream().noneMatch(x -> x.contains(p.prefix()));
-                case WorldIdent w -> false;
-            };
-        };
+    private static List<IpAddress> addresses(List<AddressIdentity> identities) {
+        return identities.stream().map(AddressIdentity::address).toList();
     }
 
-    /** Deny overrides allow; the lowest rule id of the winning action decides; else the default. */
+    /** The deciding rule among those matching the port (deny overrides allow, the smallest RuleRef wins); else the default. */
     private static Decision decide(List<CompiledRule> rules, int protocol, int port, Decision fallback) {
-        int deny = 0;
-        int allow = 0;
+        List<ResolvedRule> matching = new ArrayList<>();
         for (CompiledRule r : rules) {
-            if (!r.rule().matchesPort(protocol, port)) {
-                continue;
-            }
-            if (r.rule().action() == Action.DENY) {
-                deny = deny == 0 ? r.id() : Math.min(deny, r.id());
-            } else {
-                allow = allow == 0 ? r.id() : Math.min(allow, r.id());
+            if (r.resolved().matchesPort(protocol, port)) {
+                matching.add(r.resolved());
             }
         }
-        if (deny != 0) {
-            return new Decision(Verdict.DENY, deny);
-        }
-        return allow != 0 ? new Decision(Verdict.ALLOW, allow) : fallback;
+        return ResolvedRule.deciding(matching)
+                .map(r -> new Decision(r.action() == Action.DENY ? Verdict.DENY : Verdict.ALLOW, r.id() + 1))
+                .orElse(fallback);
     }
 
     /** The entries below one identity: /72, then /80 per named protocol, then port prefixes. */
@@ -299,14 +287,8 @@ public final class PolicyCompiler {
         }
         TreeSet<Integer> protocols = new TreeSet<>();
         for (CompiledRule r : rules) {
-            for (PortMatch pm : r.rule().ports()) {
-                if (pm.protocol() == Protocol.ANY) {
-                    if (pm.range() != null) {
-                        for (int p : PORT_PROTOCOLS) {
-                            protocols.add(p);
-                        }
-                    }
-                } else {
+            for (ResolvedPort pm : r.resolved().ports()) {
+                if (pm.protocol() != Protocol.ANY) {
                     protocols.add(pm.protocol().number());
                 }
             }
@@ -321,9 +303,8 @@ public final class PolicyCompiler {
             }
             TreeSet<Integer> bounds = new TreeSet<>();
             for (CompiledRule r : rules) {
-                for (PortMatch pm : r.rule().ports()) {
-                    boolean applies = pm.range() != null && (pm.protocol() == Protocol.ANY || pm.protocol().number() == proto);
-                    if (applies) {
+                for (ResolvedPort pm : r.resolved().ports()) {
+                    if (pm.range() != null && pm.protocol().number() == proto) {
                         bounds.add(pm.range().from());
                         bounds.add(pm.range().to() + 1);
                     }
@@ -359,8 +340,8 @@ public final class PolicyCompiler {
         if (d.equals(protoLevel)) {
             return;
         }
-        for (int[] p : portPrefixes(from, to)) {
-            out.add(new Suffix(PolicyKey.PROTOCOL + p[1], proto, p[0], d));
+        for (PortPrefix p : PortPrefixes.of(from, to)) {
+            out.add(new Suffix(PolicyKey.PROTOCOL + p.bits(), proto, p.value(), d));
         }
     }
 
@@ -371,20 +352,5 @@ public final class PolicyCompiler {
             }
         }
         return false;
-    }
-
-    /** Splits the inclusive range [from, to] of 16-bit ports into {value, prefix bits} prefixes. */
-    static List<int[]> portPrefixes(int from, int to) {
-        List<int[]> out = new ArrayList<>();
-        int lo = from;
-        while (lo <= to) {
-            int size = lo == 0 ? 1 << 16 : Integer.lowestOneBit(lo);
-            while (lo + size - 1 > to) {
-                size >>= 1;
-            }
-            out.add(new int[] {lo, 16 - Integer.numberOfTrailingZeros(size)});
-            lo += size;
-        }
-        return out;
     }
 }

@@ -36,26 +36,6 @@ class PolicyCompilerTest {
     }
 
     @Test
-    void portRangesSplitIntoMinimalPrefixes() {
-        assertThat(PolicyCompiler.portPrefixes(80, 80)).containsExactly(new int[] {80, 16});
-        assertThat(PolicyCompiler.portPrefixes(0, 65535)).containsExactly(new int[] {0, 0});
-        assertThat(PolicyCompiler.portPrefixes(1, 65535)).hasSize(16);
-        List<int[]> p = PolicyCompiler.portPrefixes(8000, 8100);
-        // 8000-8063/10, 8064-8095/11, 8096-8099/14, 8100/16
-        assertThat(p).extracting(x -> x[0] + "/" + x[1]).containsExactly("8000/10", "8064/11", "8096/14", "8100/16");
-        for (int from = 1; from < 300; from += 37) {
-            for (int to = from; to < 700; to += 53) {
-                int covered = 0;
-                for (int[] q : PolicyCompiler.portPrefixes(from, to)) {
-                    covered += 1 << (16 - q[1]);
-                    assertThat(q[0] & ((1 << (16 - q[1])) - 1)).isZero();
-                }
-                assertThat(covered).isEqualTo(to - from + 1);
-            }
-        }
-    }
-
-    @Test
     void unselectedEndpointsGetNoEntriesAndIsolationIsACatchAll() {
         CompiledPolicy c = compile(PolicySet.of(Policy.builder("p").selectLabels("app", "b").ingress().build()));
         assertThat(c.entries()).containsOnlyKeys(PolicyKey.isolation(2, PolicyKey.INGRESS));
