@@ -156,7 +156,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     String name = config.uplinkInterface().get();
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
-                    uplinkMac = MacAddress.ofBytes(link.mac().bytes()).value();
+                    uplinkMac = link.mac().value();
                     uplink = ports.plugInterface(name);
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
@@ -559,7 +559,7 @@ final class DpdkDataplane extends AbstractDataplane {
     /** The gateway's MAC (48-bit value), resolved by the node namespace's kernel. */
     private long gatewayMac(IpAddress gateway) {
         try {
-            return dev.uniplane.api.MacAddress.ofBytes(gateways.resolve(gateway.toInetAddress()).bytes()).value();
+            return gateways.resolve(gateway).value();
         } catch (dev.uniplane.linux.LinuxException e) {
             throw new dev.uniplane.api.BackendException("resolve gateway " + gateway, e.errnoName(), e.getMessage(), e);
         }

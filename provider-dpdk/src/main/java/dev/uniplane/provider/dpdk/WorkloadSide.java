@@ -2,7 +2,6 @@ package dev.uniplane.provider.dpdk;
 
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
-import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.WorkloadInterface;
@@ -21,9 +20,7 @@ final class WorkloadSide {
 
     static void configure(NetNs workload, AttachSpec spec, MacAddress mac, MacAddress gatewayMac) {
         // both families: /32 and /128, gateways 169.254.1.1 and fe80::1 pinned to the gateway MAC
-        WorkloadInterface.configure(workload, spec.interfaceName(), dev.uniplane.linux.MacAddress.parse(mac.toString()),
-                spec.addresses().stream().map(IpAddress::toInetAddress).toList(),
-                dev.uniplane.linux.MacAddress.parse(gatewayMac.toString()));
+        WorkloadInterface.configure(workload, spec.interfaceName(), mac, spec.addresses(), gatewayMac);
     }
 
     /**

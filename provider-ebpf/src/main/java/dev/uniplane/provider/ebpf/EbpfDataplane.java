@@ -190,7 +190,7 @@ final class EbpfDataplane extends AbstractDataplane {
         try (workload) {
             nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
             var host = nodeLinks.link(hostName);
-            MacAddress hostMac = MacAddress.ofBytes(host.mac().bytes());
+            MacAddress hostMac = host.mac();
             MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                     ((long) name().hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
             WorkloadSide.configure(workload, spec, mac, hostMac);

@@ -1,7 +1,6 @@
 package dev.uniplane.provider.ebpf;
 
 import dev.uniplane.api.AttachSpec;
-import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.WorkloadInterface;
@@ -12,8 +11,6 @@ final class WorkloadSide {
     }
 
     static void configure(NetNs workload, AttachSpec spec, MacAddress mac, MacAddress hostMac) {
-        WorkloadInterface.configure(workload, spec.interfaceName(), dev.uniplane.linux.MacAddress.parse(mac.toString()),
-                spec.addresses().stream().map(IpAddress::toInetAddress).toList(),
-                dev.uniplane.linux.MacAddress.parse(hostMac.toString()));
+        WorkloadInterface.configure(workload, spec.interfaceName(), mac, spec.addresses(), hostMac);
     }
 }
