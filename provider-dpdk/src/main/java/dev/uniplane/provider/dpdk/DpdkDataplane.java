@@ -1,5 +1,8 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.linux.Ethtool;
+import dev.uniplane.linux.VethWorkload;
+import java.util.EnumSet;
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
@@ -323,16 +326,14 @@ final class DpdkDataplane extends AbstractDataplane {
         if (kind == AttachKind.MEMIF || kind == AttachKind.VHOST_USER) {
             return socketAttacher.attach(spec, kind, slot);
         }
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(slot);
         EthPort port = null;
         boolean linked = false;
-        try (workload) {
-            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
-            linked = true;
+        try {
             MacAddress mac = workloadMac(spec, slot);
-            WorkloadSide.configure(workload, spec, mac, GATEWAY_MAC);
-            WorkloadSide.disableTxOffload(workload, spec.interfaceName());
+            // Checksum offload off: frames that reach the dataplane through AF_PACKET must carry complete checksums.
+            VethWorkload.create(nodeLinks, hostName, spec, mac, GATEWAY_MAC, EnumSet.of(Ethtool.Offload.TX_CHECKSUM));
+            linked = true;
             nodeLinks.setUp(hostName, true);
             port = ports.plugInterface(hostName);
             install(new Wiring(slot, hostName, port, mac, spec, kind, null));
