@@ -1,6 +1,6 @@
 package dev.uniplane.bench;
 
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.api.IpPrefix;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteBatchResult;

@@ -46,6 +46,7 @@ public final class Errno {
     public static final int ENOTSOCK = 88;
     public static final int EPROTO = 71;
     public static final int ENOTCONN = 107;
+    public static final int ENOTTY = 25;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(ESRCH, "ESRCH"), Map.entry(EINTR, "EINTR"),
@@ -59,7 +60,8 @@ public final class Errno {
             Map.entry(ENETDOWN, "ENETDOWN"), Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EHOSTUNREACH, "EHOSTUNREACH"), Map.entry(EALREADY, "EALREADY"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EMSGSIZE, "EMSGSIZE"),
-            Map.entry(ENOTSOCK, "ENOTSOCK"), Map.entry(EPROTO, "EPROTO"), Map.entry(ENOTCONN, "ENOTCONN"));
+            Map.entry(ENOTSOCK, "ENOTSOCK"), Map.entry(EPROTO, "EPROTO"), Map.entry(ENOTCONN, "ENOTCONN"),
+            Map.entry(ENOTTY, "ENOTTY"));
 
     private Errno() {
     }

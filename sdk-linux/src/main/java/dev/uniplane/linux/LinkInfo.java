@@ -1,5 +1,7 @@
 package dev.uniplane.linux;
 
+import dev.uniplane.api.MacAddress;
+
 import java.util.List;
 
 /**
@@ -8,7 +10,7 @@ import java.util.List;
  * @param index       ifindex
  * @param name        IFLA_IFNAME
  * @param mtu         IFLA_MTU
- * @param mac         IFLA_ADDRESS, or {@code null} for links without one
+ * @param mac         IFLA_ADDRESS, or {@code null} for links without a 6-byte (Ethernet) address
  * @param flags       ifi_flags (IFF_UP = 1, IFF_LOWER_UP = 0x10000, ...)
  * @param masterIndex IFLA_MASTER, 0 when enslaved to nothing
  * @param kind        IFLA_INFO_KIND ("veth", "bridge", "vxlan", "tun", ...), or {@code null}

@@ -1,7 +1,8 @@
 package dev.uniplane.linux;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.MacAddress;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -24,7 +25,7 @@ public final class NeighbourResolver {
     private final RtNetlink links;
     private final int ifIndex;
     private final Duration timeout;
-    private final Map<InetAddress, MacAddress> cache = new HashMap<>();
+    private final Map<IpAddress, MacAddress> cache = new HashMap<>();
 
     /**
      * @param links   a netlink socket of {@code netns}
@@ -38,7 +39,7 @@ public final class NeighbourResolver {
     }
 
     /** The MAC of {@code address}; throws EHOSTUNREACH when nothing answered within the timeout. */
-    public synchronized MacAddress resolve(InetAddress address) {
+    public synchronized MacAddress resolve(IpAddress address) {
         MacAddress known = cache.get(address);
         if (known != null) {
             return known;
@@ -53,7 +54,7 @@ public final class NeighbourResolver {
             }
             long now = System.nanoTime();
             if (now - deadline > 0) {
-                throw new LinuxException("resolve neighbour", address.getHostAddress(), Errno.EHOSTUNREACH,
+                throw new LinuxException("resolve neighbour", address.toString(), Errno.EHOSTUNREACH,
                         "no ARP/ND answer within " + timeout.toMillis() + " ms in " + netns.path());
             }
             if (now - nextProbe >= 0) {
@@ -64,18 +65,18 @@ public final class NeighbourResolver {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LinuxException("resolve neighbour", address.getHostAddress(), Errno.EINTR, "interrupted");
+                throw new LinuxException("resolve neighbour", address.toString(), Errno.EINTR, "interrupted");
             }
         }
     }
 
     /** Drops a cached answer (the neighbour changed its MAC). */
-    public synchronized void forget(InetAddress address) {
+    public synchronized void forget(IpAddress address) {
         cache.remove(address);
     }
 
-    private Optional<MacAddress> lookup(InetAddress address) {
-        return links.neighbours(address instanceof Inet4Address ? RtNetlink.AF_INET : RtNetlink.AF_INET6).stream()
+    private Optional<MacAddress> lookup(IpAddress address) {
+        return links.neighbours(address.isV4() ? RtNetlink.AF_INET : RtNetlink.AF_INET6).stream()
                 .filter(n -> !n.proxy() && n.mac() != null && (n.state() & UNUSABLE) == 0 && n.state() != 0)
                 .filter(n -> ifIndex == 0 || n.ifIndex() == ifIndex)
                 .filter(n -> n.address().equals(address))
@@ -83,10 +84,10 @@ public final class NeighbourResolver {
                 .findFirst();
     }
 
-    private void probe(InetAddress address) {
+    private void probe(IpAddress address) {
         netns.execute(() -> {
             try (DatagramChannel channel = DatagramChannel.open()) {
-                channel.send(ByteBuffer.wrap(new byte[] {0}), new InetSocketAddress(address, 9));
+                channel.send(ByteBuffer.wrap(new byte[] {0}), new InetSocketAddress(address.toInetAddress(), 9));
             } catch (java.io.IOException e) {
                 // no route to it from this namespace: the deadline reports it
             }

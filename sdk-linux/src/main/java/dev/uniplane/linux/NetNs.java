@@ -24,6 +24,8 @@ public final class NetNs implements AutoCloseable {
     public static final Path RUN_DIR = Path.of("/run/netns");
     private static final Logger LOG = LoggerFactory.getLogger(NetNs.class);
     private static final String THREAD_SELF_NET = "/proc/thread-self/ns/net";
+    /** {@code _IO(0xb7, 0x3)}: the namespace type of an nsfs fd (Linux 4.11+). */
+    private static final long NS_GET_NSTYPE = 0xb703;
 
     private final int fd;
     private final Path path;
@@ -127,6 +129,22 @@ public final class NetNs implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * True when the handle is a network namespace ({@code NS_GET_NSTYPE} says CLONE_NEWNET). Opening any readable
+     * file succeeds, so a regular file, a directory or another namespace type only shows up here (or later as an
+     * unexplained EINVAL from the kernel).
+     */
+    public boolean isNetworkNamespace() {
+        try {
+            return LibC.ioctl(fd(), NS_GET_NSTYPE, java.lang.foreign.MemorySegment.NULL, path.toString()) == LibC.CLONE_NEWNET;
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ENOTTY || e.errno() == Errno.EINVAL) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The name for {@code /run/netns/NAME} handles, otherwise the path. */

@@ -1,6 +1,8 @@
 package dev.uniplane.linux;
 
-import java.net.InetAddress;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +22,8 @@ import java.util.Map;
  * @param metrics         RTA_METRICS
  * @param flags           rtm_flags
  */
-public record RouteInfo(IpPrefix destination, int table, InetAddress gateway, int ifIndex, List<NextHop> nextHops,
-                        int protocol, int scope, int type, int priority, InetAddress preferredSource,
+public record RouteInfo(IpPrefix destination, int table, IpAddress gateway, int ifIndex, List<FibNextHop> nextHops,
+                        int protocol, int scope, int type, int priority, IpAddress preferredSource,
                         Map<Integer, Integer> metrics, int flags) {
     public RouteInfo {
         nextHops = List.copyOf(nextHops);

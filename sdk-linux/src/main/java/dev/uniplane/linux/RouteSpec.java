@@ -1,7 +1,9 @@
 package dev.uniplane.linux;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpFamily;
+import dev.uniplane.api.IpPrefix;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.TreeMap;
  * A route to program: destination, table, either a single gateway/device or ECMP next hops with weights, and the rtmsg
  * attributes scope, protocol, type, priority (metric), preferred source and RTA_METRICS. Build with {@link #to(IpPrefix)}.
  *
- * @param destination     destination prefix (host bits are sent as given; the kernel rejects them with EINVAL)
+ * @param destination     destination prefix
  * @param table           routing table id (254 = main); ids above 255 go into RTA_TABLE
  * @param gateway         single-path gateway or {@code null}
  * @param ifIndex         single-path output interface or 0
@@ -23,8 +25,8 @@ import java.util.TreeMap;
  * @param preferredSource RTA_PREFSRC or {@code null}
  * @param metrics         RTA_METRICS entries (RTAX_MTU = 2, RTAX_HOPLIMIT = 10, ...)
  */
-public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, int ifIndex, List<NextHop> nextHops,
-                        int protocol, int scope, int type, int priority, InetAddress preferredSource,
+public record RouteSpec(IpPrefix destination, int table, IpAddress gateway, int ifIndex, List<FibNextHop> nextHops,
+                        int protocol, int scope, int type, int priority, IpAddress preferredSource,
                         Map<Integer, Integer> metrics) {
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
@@ -54,27 +56,27 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
         return new Builder(destination);
     }
 
-    /** Starts a builder for a route to {@code "10.0.0.0/24"}. */
+    /** Starts a builder for a route to {@code "10.0.0.0/24"}; set host bits are refused, as {@code ip route} does. */
     public static Builder to(String destination) {
-        return new Builder(IpPrefix.parse(destination));
+        return new Builder(IpPrefix.parseStrict(destination));
     }
 
     /** AF_INET (2) or AF_INET6 (10). */
     public int family() {
-        return destination.family();
+        return destination.family() == IpFamily.IPV4 ? RtNetlink.AF_INET : RtNetlink.AF_INET6;
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(destination.toString());
         if (gateway != null) {
-            sb.append(" via ").append(gateway.getHostAddress());
+            sb.append(" via ").append(gateway);
         }
         if (ifIndex != 0) {
             sb.append(" dev #").append(ifIndex);
         }
-        for (NextHop h : nextHops) {
-            sb.append(" nexthop via ").append(h.gateway() == null ? "-" : h.gateway().getHostAddress())
+        for (FibNextHop h : nextHops) {
+            sb.append(" nexthop via ").append(h.gateway() == null ? "-" : h.gateway())
                     .append(" dev #").append(h.ifIndex()).append(" weight ").append(h.weight());
         }
         sb.append(" table ").append(table);
@@ -88,14 +90,14 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
     public static final class Builder {
         private final IpPrefix destination;
         private int table = TABLE_MAIN;
-        private InetAddress gateway;
+        private IpAddress gateway;
         private int ifIndex;
-        private final List<NextHop> nextHops = new ArrayList<>();
+        private final List<FibNextHop> nextHops = new ArrayList<>();
         private int protocol = PROTO_STATIC;
         private int scope = -1;
         private int type = TYPE_UNICAST;
         private int priority = -1;
-        private InetAddress preferredSource;
+        private IpAddress preferredSource;
         private final Map<Integer, Integer> metrics = new TreeMap<>();
 
         private Builder(IpPrefix destination) {
@@ -107,13 +109,13 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
             return this;
         }
 
-        public Builder via(InetAddress gateway) {
+        public Builder via(IpAddress gateway) {
             this.gateway = gateway;
             return this;
         }
 
         public Builder via(String gateway) {
-            return via(IpPrefix.literal(gateway));
+            return via(IpAddress.parse(gateway));
         }
 
         public Builder dev(int ifIndex) {
@@ -121,13 +123,13 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
             return this;
         }
 
-        public Builder nextHop(InetAddress gateway, int ifIndex, int weight) {
-            nextHops.add(new NextHop(gateway, ifIndex, weight));
+        public Builder nextHop(IpAddress gateway, int ifIndex, int weight) {
+            nextHops.add(new FibNextHop(gateway, ifIndex, weight));
             return this;
         }
 
         public Builder nextHop(String gateway, int ifIndex, int weight) {
-            return nextHop(IpPrefix.literal(gateway), ifIndex, weight);
+            return nextHop(IpAddress.parse(gateway), ifIndex, weight);
         }
 
         public Builder protocol(int protocol) {
@@ -150,7 +152,7 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
             return this;
         }
 
-        public Builder preferredSource(InetAddress source) {
+        public Builder preferredSource(IpAddress source) {
             this.preferredSource = source;
             return this;
         }
@@ -164,7 +166,7 @@ public record RouteSpec(IpPrefix destination, int table, InetAddress gateway, in
             int s = scope;
             if (s < 0) {
                 boolean deviceOnly = gateway == null && nextHops.isEmpty() && type == TYPE_UNICAST;
-                s = deviceOnly && destination.address() instanceof Inet4Address ? SCOPE_LINK : SCOPE_UNIVERSE;
+                s = deviceOnly && destination.family() == IpFamily.IPV4 ? SCOPE_LINK : SCOPE_UNIVERSE;
             }
             return new RouteSpec(destination, table, gateway, ifIndex, nextHops, protocol, s, type, priority,
                     preferredSource, metrics);

@@ -1,5 +1,7 @@
 package dev.uniplane.linux;
 
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.internal.ffm.LibC;
 import dev.uniplane.linux.internal.netlink.NetlinkSocket;
 import dev.uniplane.linux.internal.netlink.NlBuilder;
@@ -11,8 +13,6 @@ import dev.uniplane.linux.internal.netlink.VfCodec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,13 +108,13 @@ public final class RtNetlink implements AutoCloseable {
      * @param local    local tunnel address or {@code null}
      * @param underlay underlay ifindex or 0
      */
-    public synchronized LinkInfo createVxlan(String name, int vni, int dstPort, InetAddress local, int underlay) {
+    public synchronized LinkInfo createVxlan(String name, int vni, int dstPort, IpAddress local, int underlay) {
         int seq = socket.nextSeq();
         NlBuilder b = newLink(seq, name);
         b.nest(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "vxlan").nest(IFLA_INFO_DATA).attrU32(IFLA_VXLAN_ID, vni)
                 .attrBe16(IFLA_VXLAN_PORT, dstPort);
         if (local != null) {
-            b.attr(local instanceof Inet4Address ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, local.getAddress());
+            b.attr(local.isV4() ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, local.toBytes());
         }
         if (underlay != 0) {
             b.attrU32(IFLA_VXLAN_LINK, underlay);
@@ -181,7 +181,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public synchronized void setMac(int index, MacAddress mac) {
-        setLink(index, "set mac " + mac, b -> b.attr(IFLA_ADDRESS, mac.bytes()));
+        setLink(index, "set mac " + mac, b -> b.attr(IFLA_ADDRESS, mac.toBytes()));
     }
 
     public synchronized void rename(int index, String newName) {
@@ -313,25 +313,25 @@ public final class RtNetlink implements AutoCloseable {
     // ---------------------------------------------------------------- addresses
 
     /** Adds an interface address (EEXIST if present). */
-    public void addAddress(int ifIndex, IpPrefix address) {
+    public void addAddress(int ifIndex, InterfaceAddress address) {
         addAddress(ifIndex, address, 0);
     }
 
     /** Adds an interface address with IFA_F_* flags, e.g. {@link AddressInfo#IFA_F_NODAD} for IPv6. */
-    public synchronized void addAddress(int ifIndex, IpPrefix address, int flags) {
+    public synchronized void addAddress(int ifIndex, InterfaceAddress address, int flags) {
         address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifIndex, address, flags, "add address");
     }
 
-    public synchronized void deleteAddress(int ifIndex, IpPrefix address) {
+    public synchronized void deleteAddress(int ifIndex, InterfaceAddress address) {
         address(RTM_DELADDR, 0, ifIndex, address, 0, "delete address");
     }
 
-    private void address(int type, int extra, int ifIndex, IpPrefix address, int flags, String op) {
+    private void address(int type, int extra, int ifIndex, InterfaceAddress address, int flags, String op) {
         int seq = socket.nextSeq();
         NlBuilder b = new NlBuilder();
         b.begin(type, NLM_F_REQUEST | NLM_F_ACK | extra, seq);
-        b.u8(address.family()).u8(address.length()).u8(flags & 0xff).u8(0).u32(ifIndex);
-        byte[] a = address.address().getAddress();
+        b.u8(address.family()).u8(address.prefixLength()).u8(flags & 0xff).u8(0).u32(ifIndex);
+        byte[] a = address.address().toBytes();
         b.attr(IFA_LOCAL, a).attr(IFA_ADDRESS, a);
         if (flags != 0) {
             b.attrU32(IFA_FLAGS, flags);
@@ -452,42 +452,42 @@ public final class RtNetlink implements AutoCloseable {
     // ---------------------------------------------------------------- neighbours
 
     /** Adds a neighbour entry (EEXIST if present); {@code state} e.g. {@link NeighbourInfo#NUD_PERMANENT}. */
-    public synchronized void addNeighbour(int ifIndex, InetAddress address, MacAddress mac, int state) {
+    public synchronized void addNeighbour(int ifIndex, IpAddress address, MacAddress mac, int state) {
         neighbour(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, ifIndex, address, mac, state, 0, "add neighbour");
     }
 
     /** Adds or replaces a neighbour entry. */
-    public synchronized void replaceNeighbour(int ifIndex, InetAddress address, MacAddress mac, int state) {
+    public synchronized void replaceNeighbour(int ifIndex, IpAddress address, MacAddress mac, int state) {
         neighbour(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, ifIndex, address, mac, state, 0, "replace neighbour");
     }
 
-    public synchronized void deleteNeighbour(int ifIndex, InetAddress address) {
+    public synchronized void deleteNeighbour(int ifIndex, IpAddress address) {
         neighbour(RTM_DELNEIGH, 0, ifIndex, address, null, 0, 0, "delete neighbour");
     }
 
     /** Adds a proxy ARP/NDP entry (NTF_PROXY) answering for {@code address} on the link. */
-    public synchronized void addProxyNeighbour(int ifIndex, InetAddress address) {
+    public synchronized void addProxyNeighbour(int ifIndex, IpAddress address) {
         neighbour(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, ifIndex, address, null, NeighbourInfo.NUD_PERMANENT,
                 NeighbourInfo.NTF_PROXY, "add proxy neighbour");
     }
 
-    public synchronized void deleteProxyNeighbour(int ifIndex, InetAddress address) {
+    public synchronized void deleteProxyNeighbour(int ifIndex, IpAddress address) {
         neighbour(RTM_DELNEIGH, 0, ifIndex, address, null, 0, NeighbourInfo.NTF_PROXY, "delete proxy neighbour");
     }
 
-    private void neighbour(int type, int extra, int ifIndex, InetAddress address, MacAddress mac, int state,
+    private void neighbour(int type, int extra, int ifIndex, IpAddress address, MacAddress mac, int state,
                            int ntfFlags, String op) {
         int seq = socket.nextSeq();
         NlBuilder b = new NlBuilder();
         b.begin(type, NLM_F_REQUEST | NLM_F_ACK | extra, seq);
-        b.u8(address instanceof Inet4Address ? AF_INET : AF_INET6).u8(0).u16(0).u32(ifIndex).u16(state).u8(ntfFlags)
+        b.u8(address.isV4() ? AF_INET : AF_INET6).u8(0).u16(0).u32(ifIndex).u16(state).u8(ntfFlags)
                 .u8(0);
-        b.attr(NDA_DST, address.getAddress());
+        b.attr(NDA_DST, address.toBytes());
         if (mac != null) {
-            b.attr(NDA_LLADDR, mac.bytes());
+            b.attr(NDA_LLADDR, mac.toBytes());
         }
         b.end();
-        socket.request(b, seq, op, address.getHostAddress() + " on link #" + ifIndex);
+        socket.request(b, seq, op, address + " on link #" + ifIndex);
     }
 
     /** Dumps neighbour entries of a family (0 for all). */

@@ -1,5 +1,7 @@
 package dev.uniplane.linux;
 
+import dev.uniplane.api.MacAddress;
+
 /**
  * One VF's configuration as reported by the PF (an IFLA_VF_INFO nest); absent values are {@code null}.
  *

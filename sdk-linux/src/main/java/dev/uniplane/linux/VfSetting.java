@@ -1,5 +1,7 @@
 package dev.uniplane.linux;
 
+import dev.uniplane.api.MacAddress;
+
 /**
  * One VF setting applied through the PF (one IFLA_VF_* attribute per RTM_SETLINK, so every setting gets its own error).
  */

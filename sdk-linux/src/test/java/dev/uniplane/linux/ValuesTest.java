@@ -1,5 +1,6 @@
 package dev.uniplane.linux;
 
+import dev.uniplane.api.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.module.ModuleDescriptor;
@@ -25,21 +26,14 @@ class ValuesTest {
     }
 
     @Test
-    void prefixesParseLiteralsOnly() {
-        IpPrefix p = IpPrefix.parse("10.1.2.3/24");
-        assertThat(p.length()).isEqualTo(24);
-        assertThat(p.family()).isEqualTo(2);
-        assertThat(p.network()).hasToString("10.1.2.0/24");
-        assertThat(IpPrefix.parse("fd00::1").length()).isEqualTo(128);
-        assertThat(IpPrefix.parse("fd00:1:2:3::1/52").network()).hasToString("fd00:1:2:0:0:0:0:0/52");
-        assertThatThrownBy(() -> IpPrefix.parse("example.com/24")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void macAddressesCompareByContent() {
-        MacAddress m = MacAddress.parse("02:AA:bb:00:00:01");
-        assertThat(m).hasToString("02:aa:bb:00:00:01").isEqualTo(new MacAddress(m.bytes()));
-        assertThat(m.hashCode()).isEqualTo(MacAddress.parse("02:aa:bb:00:00:01").hashCode());
+    void interfaceAddressesKeepHostBitsAndParseLiteralsOnly() {
+        InterfaceAddress a = InterfaceAddress.parse("10.1.2.3/24");
+        assertThat(a.prefixLength()).isEqualTo(24);
+        assertThat(a.family()).isEqualTo(2);
+        assertThat(a).hasToString("10.1.2.3/24");
+        assertThat(InterfaceAddress.parse("fd00::1").prefixLength()).isEqualTo(128);
+        assertThat(InterfaceAddress.parse("fd00::1").family()).isEqualTo(10);
+        assertThatThrownBy(() -> InterfaceAddress.parse("example.com/24")).isInstanceOf(InvalidSpecException.class);
     }
 
     @Test
@@ -50,7 +44,9 @@ class ValuesTest {
         RouteSpec r = RouteSpec.to("0.0.0.0/0").via("10.1.0.1").build();
         assertThat(r.table()).isEqualTo(RouteSpec.TABLE_MAIN);
         assertThat(r.protocol()).isEqualTo(RouteSpec.PROTO_STATIC);
-        assertThatThrownBy(() -> new NextHop(null, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouteSpec.to("10.0.0.1/24")).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("10.0.0.1/24");
+        assertThatThrownBy(() -> new FibNextHop(null, 1, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new VfSetting.Vlan(0, 4095, 0, 0x8100)).isInstanceOf(IllegalArgumentException.class);
     }
 

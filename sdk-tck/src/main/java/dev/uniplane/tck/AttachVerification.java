@@ -24,7 +24,6 @@ import dev.uniplane.tck.harness.ProbeResult;
 import dev.uniplane.tck.harness.Traffic;
 import dev.uniplane.tck.harness.Workload;
 import dev.uniplane.tck.model.Verdict;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,10 +40,10 @@ public abstract class AttachVerification extends DataplaneVerification {
         try (RtNetlink nl = RtNetlink.open(w.netns())) {
             LinkInfo eth0 = nl.link("eth0");
             assertThat(eth0.up()).as("eth0 is up").isTrue();
-            assertThat(nl.addresses(2, eth0.index())).extracting(a -> a.prefix().address().getHostAddress())
+            assertThat(nl.addresses(2, eth0.index())).extracting(a -> a.prefix().address().toString())
                     .contains(w.ipv4().toString());
             assertThat(nl.routes(2, RouteSpec.TABLE_MAIN)).as("IPv4 default route in the workload")
-                    .anyMatch(r -> r.destination().length() == 0 && r.destination().address() instanceof Inet4Address);
+                    .anyMatch(r -> r.destination().length() == 0 && r.destination().family() == dev.uniplane.api.IpFamily.IPV4);
         }
     }
 

@@ -225,7 +225,7 @@ public abstract class PolicyVerification extends DataplaneVerification {
         Workload client = attachWorkload("pol-m1", "app", "client");
         Workload vnf = attachWorkload("pol-m2", "app", "vnf");
         try (var nl = dev.uniplane.linux.RtNetlink.open(vnf.netns())) {
-            nl.addAddress(nl.index("lo"), dev.uniplane.linux.IpPrefix.parse("10.98.0.1/32"));
+            nl.addAddress(nl.index("lo"), dev.uniplane.linux.InterfaceAddress.parse("10.98.0.1/32"));
         }
         dataplane().addRoute(Route.of("10.98.0.0/24", NextHop.endpoint("pol-m2")));
         dataplane().applyPolicies(PolicySet.of(

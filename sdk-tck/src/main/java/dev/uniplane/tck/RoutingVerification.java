@@ -96,7 +96,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
         IpAddress vip = IpAddress.parse("10.99.0.1");
         for (Workload hop : List.of(hop1, hop2)) {
             try (var nl = dev.uniplane.linux.RtNetlink.open(hop.netns())) {
-                nl.addAddress(nl.index("lo"), dev.uniplane.linux.IpPrefix.parse("10.99.0.1/32"));
+                nl.addAddress(nl.index("lo"), dev.uniplane.linux.InterfaceAddress.parse("10.99.0.1/32"));
             }
         }
         dataplane().addRoute(Route.of("10.99.0.0/24", NextHop.endpoint("rt-e1"), NextHop.endpoint("rt-e2")));
@@ -124,7 +124,7 @@ public abstract class RoutingVerification extends DataplaneVerification {
         Workload chain = attachWorkload("rt-h2");
         // Service chaining: the chain workload answers for the target's address while the host route is in place.
         try (var nl = dev.uniplane.linux.RtNetlink.open(chain.netns())) {
-            nl.addAddress(nl.index("lo"), dev.uniplane.linux.IpPrefix.parse(target.ipv4() + "/32"));
+            nl.addAddress(nl.index("lo"), dev.uniplane.linux.InterfaceAddress.parse(target.ipv4() + "/32"));
         }
         try (EchoServer onTarget = Traffic.serve(target, 7105); EchoServer onChain = Traffic.serve(chain, 7105)) {
             dataplane().addRoute(Route.of(target.ipv4() + "/32", NextHop.endpoint("rt-h2")));

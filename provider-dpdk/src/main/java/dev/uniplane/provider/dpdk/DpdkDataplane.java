@@ -1,5 +1,8 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.linux.Ethtool;
+import dev.uniplane.linux.VethWorkload;
+import java.util.EnumSet;
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.BackendException;
@@ -156,7 +159,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     String name = config.uplinkInterface().get();
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
-                    uplinkMac = MacAddress.ofBytes(link.mac().bytes()).value();
+                    uplinkMac = link.mac().value();
                     uplink = ports.plugInterface(name);
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
@@ -323,16 +326,14 @@ final class DpdkDataplane extends AbstractDataplane {
         if (kind == AttachKind.MEMIF || kind == AttachKind.VHOST_USER) {
             return socketAttacher.attach(spec, kind, slot);
         }
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(slot);
         EthPort port = null;
         boolean linked = false;
-        try (workload) {
-            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
-            linked = true;
+        try {
             MacAddress mac = workloadMac(spec, slot);
-            WorkloadSide.configure(workload, spec, mac, GATEWAY_MAC);
-            WorkloadSide.disableTxOffload(workload, spec.interfaceName());
+            // Checksum offload off: frames that reach the dataplane through AF_PACKET must carry complete checksums.
+            VethWorkload.create(nodeLinks, hostName, spec, mac, GATEWAY_MAC, EnumSet.of(Ethtool.Offload.TX_CHECKSUM));
+            linked = true;
             nodeLinks.setUp(hostName, true);
             port = ports.plugInterface(hostName);
             install(new Wiring(slot, hostName, port, mac, spec, kind, null));
@@ -559,7 +560,7 @@ final class DpdkDataplane extends AbstractDataplane {
     /** The gateway's MAC (48-bit value), resolved by the node namespace's kernel. */
     private long gatewayMac(IpAddress gateway) {
         try {
-            return dev.uniplane.api.MacAddress.ofBytes(gateways.resolve(gateway.toInetAddress()).bytes()).value();
+            return gateways.resolve(gateway).value();
         } catch (dev.uniplane.linux.LinuxException e) {
             throw new dev.uniplane.api.BackendException("resolve gateway " + gateway, e.errnoName(), e.getMessage(), e);
         }

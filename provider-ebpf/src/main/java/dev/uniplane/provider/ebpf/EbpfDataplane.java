@@ -1,5 +1,6 @@
 package dev.uniplane.provider.ebpf;
 
+import dev.uniplane.linux.VethWorkload;
 import dev.uniplane.api.Action;
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
@@ -184,16 +185,13 @@ final class EbpfDataplane extends AbstractDataplane {
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints (up_ep_stats)");
         }
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(index);
         Wiring wiring = null;
-        try (workload) {
-            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
-            var host = nodeLinks.link(hostName);
-            MacAddress hostMac = MacAddress.ofBytes(host.mac().bytes());
+        try {
             MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                     ((long) name().hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
-            WorkloadSide.configure(workload, spec, mac, hostMac);
+            var host = VethWorkload.createWithHostEndAsGateway(nodeLinks, hostName, spec, mac, Set.of());
+            MacAddress hostMac = host.mac();
             nodeLinks.setUp(host.index(), true);
             List<PolicyCompiler.AddressIdentity> ids = spec.addresses().stream()
                     .map(a -> new PolicyCompiler.AddressIdentity(a, identities.next())).toList();

@@ -1,5 +1,8 @@
 package dev.uniplane.provider.ovsdpdk;
 
+import dev.uniplane.linux.Ethtool;
+import dev.uniplane.linux.VethWorkload;
+import java.util.EnumSet;
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.MacAddress;
@@ -10,9 +13,6 @@ import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
 import dev.uniplane.spi.HostInterfaceNames;
-import dev.uniplane.spi.NamespaceErrors;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +39,16 @@ final class EndpointWiring {
 
     /** Wires the endpoint with this index; undone on failure. */
     Wiring wire(AttachSpec spec, AttachKind kind, int index) {
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
         String hostName = hostInterfaceName(index);
-        try (workload) {
-            nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
-            WorkloadSide.quietHostEnd(node, hostName);
-            nodeLinks.setUp(hostName, true);
+        try {
             MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                     ((long) bridge.hashCode() << 16) ^ index ^ ((long) spec.id().hashCode() << 24)));
-            WorkloadSide.configure(workload, spec, mac, gatewayMac);
+            // Offloads off (NOTES 4.3): af_packet hands packets on as they are, so a checksum left to offload would
+            // never be filled in and TCP would stall.
+            VethWorkload.create(nodeLinks, hostName, spec, mac, gatewayMac,
+                    EnumSet.of(Ethtool.Offload.TX_CHECKSUM, Ethtool.Offload.TSO, Ethtool.Offload.GSO));
+            HostEnds.disableIpv6(node, hostName);
+            nodeLinks.setUp(hostName, true);
             InterfaceRow row = ovs.ovsdb().addPort(bridge, PortSpec.dpdkAfPacket(hostName, hostName).withOfportRequest(index));
             return new Wiring(index, row.ofport().orElseThrow(), hostName, mac, spec, kind);
         } catch (RuntimeException e) {

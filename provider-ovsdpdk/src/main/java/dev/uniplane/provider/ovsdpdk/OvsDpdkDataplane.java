@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * before exec: a DPDK af_packet port binds to the interface name in the namespace of the process that opens it. Each
  * endpoint is a veth pair whose host end is a DPDK af_packet port ({@code ofport} = endpoint index,
  * {@link EndpointWiring}); the uplink is one too, behind a checksum shim ({@link UplinkShim}). Forwarding is the
- * OpenFlow program of {@link FlowTables}; workloads are set up like the eBPF provider's ({@link WorkloadSide}) with one
+ * OpenFlow program of {@link FlowTables}; workloads are set up like the eBPF provider's ({@link dev.uniplane.linux.VethWorkload}) with one
  * gateway MAC per dataplane that no kernel interface has, so the node kernel ignores the copies of workload traffic it
  * also receives on the host ends. Stats are read from port and flow counters ({@link StatsReader}).
  *

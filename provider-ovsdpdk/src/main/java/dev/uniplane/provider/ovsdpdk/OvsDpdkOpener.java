@@ -117,7 +117,7 @@ final class OvsDpdkOpener {
                     shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base);
                     row = ovs.ovsdb().addPort(bridge, Uplink.port(bridge, shim));
                 }
-                MacAddress mac = MacAddress.ofBytes(links.link(uplinkIfindex).mac().bytes());
+                MacAddress mac = links.link(uplinkIfindex).mac();
                 uplink = Optional.of(new Uplink(row.ofport().orElseThrow(), mac,
                         new NeighbourResolver(node, links, uplinkIfindex, Duration.ofSeconds(3)), shim));
             }

@@ -23,7 +23,7 @@ record Uplink(long ofport, MacAddress mac, NeighbourResolver resolver, UplinkShi
     /** The gateway's MAC, resolved by the node namespace's kernel on the uplink. */
     MacAddress gatewayMac(IpAddress gateway) {
         try {
-            return MacAddress.ofBytes(resolver.resolve(gateway.toInetAddress()).bytes());
+            return resolver.resolve(gateway);
         } catch (LinuxException e) {
             throw new BackendException("resolve gateway " + gateway, e.errnoName(), e.getMessage(), e);
         }

@@ -64,7 +64,7 @@ final class UplinkShim {
         remove();
         links.createVethPair(inner, outer, node);
         for (String dev : new String[] {inner, outer}) {
-            WorkloadSide.quietHostEnd(node, dev);
+            HostEnds.disableIpv6(node, dev);
             NetnsCommand.in(netns, OvsDpdkProvider.ETHTOOL, "-K", dev, "tx", "off", "tso", "off", "gso", "off").runOrThrow();
             links.setUp(dev, true);
         }

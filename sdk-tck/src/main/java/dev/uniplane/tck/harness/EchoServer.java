@@ -45,7 +45,7 @@ public final class EchoServer implements AutoCloseable {
             // (a wildcard socket would answer from the route's preferred source, which a connected client drops).
             try (RtNetlink nl = RtNetlink.open()) {
                 for (AddressInfo a : nl.addresses(RtNetlink.AF_UNSPEC)) {
-                    InetAddress local = a.prefix().address();
+                    InetAddress local = a.prefix().address().toInetAddress();
                     if (local.isLinkLocalAddress()) {
                         continue;
                     }

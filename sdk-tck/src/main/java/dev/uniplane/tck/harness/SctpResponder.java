@@ -32,10 +32,10 @@ public final class SctpResponder implements AutoCloseable {
         host.netns().run(() -> {
             try (RtNetlink nl = RtNetlink.open()) {
                 for (AddressInfo a : nl.addresses(RtNetlink.AF_UNSPEC)) {
-                    if (a.prefix().address().isLinkLocalAddress()) {
+                    if (a.prefix().address().toInetAddress().isLinkLocalAddress()) {
                         continue;
                     }
-                    IpAddress local = IpAddress.of(a.prefix().address());
+                    IpAddress local = a.prefix().address();
                     RawSocket socket = RawSocket.open(local.family(), SctpPackets.PROTOCOL);
                     try {
                         socket.bind(local);

@@ -61,20 +61,20 @@ public final class Topology implements AutoCloseable {
         try (RtNetlink nodeLinks = RtNetlink.open(node); RtNetlink routerLinks = RtNetlink.open(router)) {
             nodeLinks.createVethPair(uplink, prefix + "rt", router);
             int up = nodeLinks.index(uplink);
-            nodeLinks.addAddress(up, dev.uniplane.linux.IpPrefix.parse("10.254.0.1/24"));
-            nodeLinks.addAddress(up, dev.uniplane.linux.IpPrefix.parse("fd00:254::1/64"), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
+            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse("10.254.0.1/24"));
+            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse("fd00:254::1/64"), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
             nodeLinks.setUp(up, true);
             nodeLinks.setUp(nodeLinks.index("lo"), true);
 
             int rt = routerLinks.index(prefix + "rt");
-            routerLinks.addAddress(rt, dev.uniplane.linux.IpPrefix.parse("10.254.0.2/24"));
-            routerLinks.addAddress(rt, dev.uniplane.linux.IpPrefix.parse("10.254.0.3/24"));
-            routerLinks.addAddress(rt, dev.uniplane.linux.IpPrefix.parse("fd00:254::2/64"), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
+            routerLinks.addAddress(rt, dev.uniplane.linux.InterfaceAddress.parse("10.254.0.2/24"));
+            routerLinks.addAddress(rt, dev.uniplane.linux.InterfaceAddress.parse("10.254.0.3/24"));
+            routerLinks.addAddress(rt, dev.uniplane.linux.InterfaceAddress.parse("fd00:254::2/64"), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
             routerLinks.setUp(rt, true);
             int lo = routerLinks.index("lo");
             routerLinks.setUp(lo, true);
             for (String host : List.of("203.0.113.10/32", "203.0.113.11/32", "2001:db8:203::10/128")) {
-                routerLinks.addAddress(lo, dev.uniplane.linux.IpPrefix.parse(host), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
+                routerLinks.addAddress(lo, dev.uniplane.linux.InterfaceAddress.parse(host), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
             }
             // Replies to workloads go back through the node's uplink address.
             routerLinks.addRoute(RouteSpec.to(WORKLOAD_V4.toString()).via("10.254.0.1").build());

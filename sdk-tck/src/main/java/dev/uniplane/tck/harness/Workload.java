@@ -34,8 +34,7 @@ public record Workload(String name, NetNs netns, AttachSpec spec) implements Hos
      */
     public void addAddressInside(IpAddress address) {
         try (RtNetlink nl = RtNetlink.open(netns)) {
-            int bits = address.family() == IpFamily.IPV4 ? 32 : 128;
-            nl.addAddress(nl.index(spec.interfaceName()), dev.uniplane.linux.IpPrefix.parse(address + "/" + bits),
+            nl.addAddress(nl.index(spec.interfaceName()), dev.uniplane.linux.InterfaceAddress.host(address),
                     address.family() == IpFamily.IPV4 ? 0 : AddressInfo.IFA_F_NODAD);
         }
     }

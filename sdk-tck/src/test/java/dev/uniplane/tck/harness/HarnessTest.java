@@ -3,7 +3,7 @@ package dev.uniplane.tck.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.IpAddress;
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
@@ -37,12 +37,12 @@ class HarnessTest {
         b = topology.workload("b", false);
         try (RtNetlink nl = RtNetlink.open(a.netns())) {
             nl.createVethPair("eth0", "eth0", b.netns());
-            nl.addAddress(nl.index("eth0"), IpPrefix.parse(a.ipv4() + "/16"));
+            nl.addAddress(nl.index("eth0"), InterfaceAddress.parse(a.ipv4() + "/16"));
             nl.setUp(nl.index("eth0"), true);
             nl.setUp(nl.index("lo"), true);
         }
         try (RtNetlink nl = RtNetlink.open(b.netns())) {
-            nl.addAddress(nl.index("eth0"), IpPrefix.parse(b.ipv4() + "/16"));
+            nl.addAddress(nl.index("eth0"), InterfaceAddress.parse(b.ipv4() + "/16"));
             nl.setUp(nl.index("eth0"), true);
             nl.setUp(nl.index("lo"), true);
         }

@@ -1,6 +1,6 @@
 package dev.uniplane.provider.ovsdpdk.internal;
 
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
@@ -55,7 +55,7 @@ public final class TestNet implements AutoCloseable {
                 hostLinks.add(host);
                 root.setUp(host, true);
                 int eth0 = inside.index("eth0");
-                inside.addAddress(eth0, IpPrefix.parse(cidr));
+                inside.addAddress(eth0, InterfaceAddress.parse(cidr));
                 inside.setUp(eth0, true);
                 inside.setUp(inside.index("lo"), true);
             }

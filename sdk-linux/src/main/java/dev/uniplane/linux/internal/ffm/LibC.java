@@ -2,28 +2,24 @@ package dev.uniplane.linux.internal.ffm;
 
 import dev.uniplane.linux.Errno;
 import dev.uniplane.linux.LinuxException;
+import dev.uniplane.linux.NativeCall;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Thin libc downcalls. Every call that can fail is linked with {@code captureCallState("errno")}; errno is read from the
- * calling thread's own capture segment right after the call returns (never in a later call), and a failure is thrown as
- * {@link LinuxException} naming the call and its object. {@code EINTR} is retried where the call is restartable.
+ * Thin libc downcalls, linked and called through {@link NativeCall}. Every call that can fail captures errno, read
+ * right after the call returns (never in a later call), and a failure is thrown as {@link LinuxException} naming the
+ * call and its object. {@code EINTR} is retried where the call is restartable.
  * Needs {@code --enable-native-access=dev.uniplane.linux} (module path) or {@code ALL-UNNAMED} (class path).
  */
-@SuppressWarnings("restricted")
 public final class LibC {
     public static final int AF_NETLINK = 16;
     public static final int SOCK_RAW = 3;
@@ -48,15 +44,6 @@ public final class LibC {
     public static final int MS_REC = 0x4000;
     public static final int MS_SHARED = 1 << 20;
     public static final int MNT_DETACH = 2;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final ThreadLocal<MemorySegment> CAPTURE_SEGMENT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -84,267 +71,192 @@ public final class LibC {
     private static final MethodHandle UNLINK = errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_NAMETOINDEX =
             errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle GETPID =
-            LINKER.downcallHandle(LIBC.find("getpid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPID = NativeCall.link(NativeCall.libc(), "getpid", FunctionDescriptor.of(JAVA_INT));
 
     private LibC() {
     }
 
     private static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
-    }
-
-    private static MemorySegment capture() {
-        return CAPTURE_SEGMENT.get();
-    }
-
-    private static int errno(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
+        return NativeCall.linkCapturingErrno(NativeCall.libc(), name, fd, extra);
     }
 
     private static LinuxException fail(String call, String object, MemorySegment capture) {
-        return new LinuxException(call, object, errno(capture), null);
-    }
-
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            return re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
+        return new LinuxException(call, object, NativeCall.errno(capture), null);
     }
 
     public static int socket(int domain, int type, int protocol) {
-        MemorySegment c = capture();
-        try {
-            int fd = (int) SOCKET.invokeExact(c, domain, type, protocol);
-            if (fd < 0) {
-                throw fail("socket", "domain " + domain + " protocol " + protocol, c);
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        int fd = NativeCall.invokeInt(() -> (int) SOCKET.invokeExact(c, domain, type, protocol));
+        if (fd < 0) {
+            throw fail("socket", "domain " + domain + " protocol " + protocol, c);
         }
+        return fd;
     }
 
     public static void bind(int fd, MemorySegment addr, int len) {
-        MemorySegment c = capture();
-        try {
-            if ((int) BIND.invokeExact(c, fd, addr, len) < 0) {
-                throw fail("bind", "fd " + fd, c);
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        if (NativeCall.invokeInt(() -> (int) BIND.invokeExact(c, fd, addr, len)) < 0) {
+            throw fail("bind", "fd " + fd, c);
         }
     }
 
     public static void getsockname(int fd, MemorySegment addr, MemorySegment lenPtr) {
-        MemorySegment c = capture();
-        try {
-            if ((int) GETSOCKNAME.invokeExact(c, fd, addr, lenPtr) < 0) {
-                throw fail("getsockname", "fd " + fd, c);
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        if (NativeCall.invokeInt(() -> (int) GETSOCKNAME.invokeExact(c, fd, addr, lenPtr)) < 0) {
+            throw fail("getsockname", "fd " + fd, c);
         }
     }
 
     /** {@code setsockopt} with an int value; returns 0 or the errno (callers decide whether a failure matters). */
     public static int setsockoptInt(int fd, int level, int option, int value) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            int r = (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 4);
-            return r < 0 ? errno(c) : 0;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            int r = NativeCall.invokeInt(() -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 4));
+            return r < 0 ? NativeCall.errno(c) : 0;
         }
     }
 
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        MemorySegment c = capture();
-        try {
-            while (true) {
-                long n = (long) SENDTO.invokeExact(c, fd, buf, len, flags, addr, addrLen);
-                if (n >= 0) {
-                    return n;
-                }
-                if (errno(c) != Errno.EINTR) {
-                    throw fail("sendto", "fd " + fd, c);
-                }
+        MemorySegment c = NativeCall.errnoSegment();
+        while (true) {
+            long n = NativeCall.invokeLong(() -> (long) SENDTO.invokeExact(c, fd, buf, len, flags, addr, addrLen));
+            if (n >= 0) {
+                return n;
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
+            if (NativeCall.errno(c) != Errno.EINTR) {
+                throw fail("sendto", "fd " + fd, c);
+            }
         }
     }
 
     public static long recv(int fd, MemorySegment buf, long len, int flags) {
-        MemorySegment c = capture();
-        try {
-            while (true) {
-                long n = (long) RECV.invokeExact(c, fd, buf, len, flags);
-                if (n >= 0) {
-                    return n;
-                }
-                if (errno(c) != Errno.EINTR) {
-                    throw fail("recv", "fd " + fd, c);
-                }
+        MemorySegment c = NativeCall.errnoSegment();
+        while (true) {
+            long n = NativeCall.invokeLong(() -> (long) RECV.invokeExact(c, fd, buf, len, flags));
+            if (n >= 0) {
+                return n;
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
+            if (NativeCall.errno(c) != Errno.EINTR) {
+                throw fail("recv", "fd " + fd, c);
+            }
         }
     }
 
     /** {@code write(2)}, retried on EINTR; returns the bytes written. */
     public static long write(int fd, MemorySegment buf, long len, String object) {
-        MemorySegment c = capture();
-        try {
-            while (true) {
-                long n = (long) WRITE.invokeExact(c, fd, buf, len);
-                if (n >= 0) {
-                    return n;
-                }
-                if (errno(c) != Errno.EINTR) {
-                    throw fail("write", object, c);
-                }
+        MemorySegment c = NativeCall.errnoSegment();
+        while (true) {
+            long n = NativeCall.invokeLong(() -> (long) WRITE.invokeExact(c, fd, buf, len));
+            if (n >= 0) {
+                return n;
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
+            if (NativeCall.errno(c) != Errno.EINTR) {
+                throw fail("write", object, c);
+            }
         }
     }
 
     public static void close(int fd) {
-        MemorySegment c = capture();
-        try {
-            if ((int) CLOSE.invokeExact(c, fd) < 0) {
-                throw fail("close", "fd " + fd, c);
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        if (NativeCall.invokeInt(() -> (int) CLOSE.invokeExact(c, fd)) < 0) {
+            throw fail("close", "fd " + fd, c);
         }
     }
 
     public static void setns(int fd, int nstype, String object) {
-        MemorySegment c = capture();
-        try {
-            if ((int) SETNS.invokeExact(c, fd, nstype) < 0) {
-                throw fail("setns", object, c);
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        if (NativeCall.invokeInt(() -> (int) SETNS.invokeExact(c, fd, nstype)) < 0) {
+            throw fail("setns", object, c);
         }
     }
 
     public static void unshare(int flags) {
-        MemorySegment c = capture();
-        try {
-            if ((int) UNSHARE.invokeExact(c, flags) < 0) {
-                throw fail("unshare", "flags 0x" + Integer.toHexString(flags), c);
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        if (NativeCall.invokeInt(() -> (int) UNSHARE.invokeExact(c, flags)) < 0) {
+            throw fail("unshare", "flags 0x" + Integer.toHexString(flags), c);
         }
     }
 
     public static int open(String path, int flags, int mode) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(c, arena.allocateFrom(path), flags, mode);
+            MemorySegment p = arena.allocateFrom(path);
+            int fd = NativeCall.invokeInt(() -> (int) OPEN.invokeExact(c, p, flags, mode));
             if (fd < 0) {
                 throw fail("open", path, c);
             }
             return fd;
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     public static int ioctl(int fd, long request, MemorySegment arg, String object) {
-        MemorySegment c = capture();
-        try {
-            int r = (int) IOCTL.invokeExact(c, fd, request, arg);
-            if (r < 0) {
-                throw fail("ioctl 0x" + Long.toHexString(request), object, c);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw unexpected(t);
+        MemorySegment c = NativeCall.errnoSegment();
+        int r = NativeCall.invokeInt(() -> (int) IOCTL.invokeExact(c, fd, request, arg));
+        if (r < 0) {
+            throw fail("ioctl 0x" + Long.toHexString(request), object, c);
         }
+        return r;
     }
 
     /** {@code mount(2)}; {@code null} strings are passed as NULL. */
     public static void mount(String source, String target, String fsType, long flags) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            int r = (int) MOUNT.invokeExact(c, str(arena, source), str(arena, target), str(arena, fsType), flags,
-                    MemorySegment.NULL);
-            if (r < 0) {
+            MemorySegment s = str(arena, source);
+            MemorySegment t = str(arena, target);
+            MemorySegment f = str(arena, fsType);
+            if (NativeCall.invokeInt(() -> (int) MOUNT.invokeExact(c, s, t, f, flags, MemorySegment.NULL)) < 0) {
                 throw fail("mount", target, c);
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     public static void umount2(String target, int flags) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            if ((int) UMOUNT2.invokeExact(c, arena.allocateFrom(target), flags) < 0) {
+            MemorySegment t = arena.allocateFrom(target);
+            if (NativeCall.invokeInt(() -> (int) UMOUNT2.invokeExact(c, t, flags)) < 0) {
                 throw fail("umount2", target, c);
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     public static void mkdir(String path, int mode) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            if ((int) MKDIR.invokeExact(c, arena.allocateFrom(path), mode) < 0) {
+            MemorySegment p = arena.allocateFrom(path);
+            if (NativeCall.invokeInt(() -> (int) MKDIR.invokeExact(c, p, mode)) < 0) {
                 throw fail("mkdir", path, c);
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     public static void unlink(String path) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            if ((int) UNLINK.invokeExact(c, arena.allocateFrom(path)) < 0) {
+            MemorySegment p = arena.allocateFrom(path);
+            if (NativeCall.invokeInt(() -> (int) UNLINK.invokeExact(c, p)) < 0) {
                 throw fail("unlink", path, c);
             }
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     /** Interface index in the calling thread's netns. */
     public static int ifNameToIndex(String name) {
-        MemorySegment c = capture();
+        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            int index = (int) IF_NAMETOINDEX.invokeExact(c, arena.allocateFrom(name));
+            MemorySegment n = arena.allocateFrom(name);
+            int index = NativeCall.invokeInt(() -> (int) IF_NAMETOINDEX.invokeExact(c, n));
             if (index == 0) {
                 throw fail("if_nametoindex", name, c);
             }
             return index;
-        } catch (Throwable t) {
-            throw unexpected(t);
         }
     }
 
     public static int getpid() {
-        try {
-            return (int) GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return NativeCall.invokeInt(() -> (int) GETPID.invokeExact());
     }
 
     private static MemorySegment str(Arena arena, String s) {

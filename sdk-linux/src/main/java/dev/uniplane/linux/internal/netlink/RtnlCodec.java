@@ -1,19 +1,19 @@
 package dev.uniplane.linux.internal.netlink;
 
 import dev.uniplane.linux.AddressInfo;
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.api.MacAddress;
+import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.LinkStats;
-import dev.uniplane.linux.MacAddress;
 import dev.uniplane.linux.NeighbourInfo;
-import dev.uniplane.linux.NextHop;
+import dev.uniplane.linux.FibNextHop;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteOperation;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.VfInfo;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,27 +110,27 @@ public final class RtnlCodec {
         boolean delete = op == RouteOperation.DELETE;
         IpPrefix dst = spec.destination();
         b.begin(type, flags, seq);
-        b.u8(dst.family()).u8(dst.length()).u8(0).u8(0)
+        b.u8(spec.family()).u8(dst.length()).u8(0).u8(0)
                 .u8(spec.table() < 256 ? spec.table() : 0)
                 .u8(delete ? 0 : spec.protocol())
                 .u8(delete ? RouteSpec.SCOPE_NOWHERE : spec.scope())
                 .u8(delete ? 0 : spec.type())
                 .u32(0);
         if (dst.length() > 0 || !delete) {
-            b.attr(RTA_DST, dst.address().getAddress());
+            b.attr(RTA_DST, dst.address().toBytes());
         }
         b.attrU32(RTA_TABLE, spec.table());
         if (spec.ifIndex() != 0) {
             b.attrU32(RTA_OIF, spec.ifIndex());
         }
         if (spec.gateway() != null) {
-            b.attr(RTA_GATEWAY, spec.gateway().getAddress());
+            b.attr(RTA_GATEWAY, spec.gateway().toBytes());
         }
         if (spec.priority() >= 0) {
             b.attrU32(RTA_PRIORITY, spec.priority());
         }
         if (spec.preferredSource() != null && !delete) {
-            b.attr(RTA_PREFSRC, spec.preferredSource().getAddress());
+            b.attr(RTA_PREFSRC, spec.preferredSource().toBytes());
         }
         if (!spec.metrics().isEmpty() && !delete) {
             b.nest(RTA_METRICS, false);
@@ -139,11 +139,11 @@ public final class RtnlCodec {
         }
         if (!spec.nextHops().isEmpty()) {
             b.nest(RTA_MULTIPATH, false);
-            for (NextHop h : spec.nextHops()) {
+            for (FibNextHop h : spec.nextHops()) {
                 int start = b.position();
                 b.u16(0).u8(0).u8(h.weight() - 1).u32(h.ifIndex());
                 if (h.gateway() != null) {
-                    b.attr(RTA_GATEWAY, h.gateway().getAddress());
+                    b.attr(RTA_GATEWAY, h.gateway().toBytes());
                 }
                 b.patchU16(start, b.position() - start);
             }
@@ -162,7 +162,7 @@ public final class RtnlCodec {
         NlAttrs.Attr op = a.get(IFLA_OPERSTATE);
         NlAttrs vfList = a.nested(VfCodec.IFLA_VFINFO_LIST);
         List<VfInfo> vfs = vfList == null ? List.of() : VfCodec.decodeList(vfList);
-        return new LinkInfo(index, a.string(IFLA_IFNAME), a.u32(IFLA_MTU, 0), mac == null ? null : new MacAddress(mac),
+        return new LinkInfo(index, a.string(IFLA_IFNAME), a.u32(IFLA_MTU, 0), mac == null || mac.length != 6 ? null : MacAddress.ofBytes(mac),
                 flags, a.u32(IFLA_MASTER, 0), info == null ? null : info.string(IFLA_INFO_KIND),
                 op == null ? 0 : op.u8(), a.u32(IFLA_LINK, 0), decodeStats64(a.get(IFLA_STATS64)), vfs);
     }
@@ -192,7 +192,7 @@ public final class RtnlCodec {
             addr = a.bytes(IFA_ADDRESS);
         }
         flags = a.u32(IFA_FLAGS, flags);
-        return new AddressInfo(index, new IpPrefix(inet(addr, family), prefixLen), flags, scope, a.string(IFA_LABEL));
+        return new AddressInfo(index, new InterfaceAddress(inet(addr, family), prefixLen), flags, scope, a.string(IFA_LABEL));
     }
 
     public static RouteInfo decodeRoute(NlMessage m) {
@@ -219,7 +219,7 @@ public final class RtnlCodec {
                 }
             }
         }
-        List<NextHop> hops = new ArrayList<>();
+        List<FibNextHop> hops = new ArrayList<>();
         NlAttrs.Attr mp = a.get(RTA_MULTIPATH);
         if (mp != null) {
             ByteBuffer v = mp.value();
@@ -233,7 +233,7 @@ public final class RtnlCodec {
                 int ifIndex = v.getInt(pos + 4);
                 NlAttrs nh = NlAttrs.parse(v.slice(pos, len).order(v.order()), RTNH_LEN);
                 byte[] gw = nh.bytes(RTA_GATEWAY);
-                hops.add(new NextHop(gw == null ? null : inet(gw, family), ifIndex, weight));
+                hops.add(new FibNextHop(gw == null ? null : inet(gw, family), ifIndex, weight));
                 pos += NlBuilder.align(len);
             }
         }
@@ -253,15 +253,14 @@ public final class RtnlCodec {
         NlAttrs a = m.attrs(NDMSG_LEN);
         byte[] dst = a.bytes(NDA_DST);
         byte[] ll = a.bytes(NDA_LLADDR);
-        return new NeighbourInfo(ifIndex, dst == null ? null : inet(dst, family), ll == null ? null : new MacAddress(ll),
+        return new NeighbourInfo(ifIndex, dst == null ? null : inet(dst, family), ll == null || ll.length != 6 ? null : MacAddress.ofBytes(ll),
                 state, flags);
     }
 
-    public static InetAddress inet(byte[] addr, int family) {
-        try {
-            return InetAddress.getByAddress(addr);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("bad address length " + addr.length + " for family " + family, e);
+    public static IpAddress inet(byte[] addr, int family) {
+        if (addr.length != 4 && addr.length != 16) {
+            throw new IllegalArgumentException("bad address length " + addr.length + " for family " + family);
         }
+        return IpAddress.ofBytes(addr);
     }
 }

@@ -1,6 +1,6 @@
 package dev.uniplane.linux.internal.netlink;
 
-import dev.uniplane.linux.MacAddress;
+import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.VfInfo;
 import dev.uniplane.linux.VfLinkState;
 import dev.uniplane.linux.VfSetting;
@@ -49,7 +49,7 @@ public final class VfCodec {
         switch (setting) {
             case VfSetting.Mac m -> {
                 byte[] mac = new byte[32];
-                byte[] src = m.mac().bytes();
+                byte[] src = m.mac().toBytes();
                 System.arraycopy(src, 0, mac, 0, Math.min(src.length, 32));
                 b.nest(IFLA_VF_MAC, false).u32(m.vf()).bytes(mac).endNest();
             }
@@ -95,7 +95,7 @@ public final class VfCodec {
                     vf = v.getInt(0);
                     byte[] m = new byte[6];
                     v.get(4, m);
-                    mac = new MacAddress(m);
+                    mac = MacAddress.ofBytes(m);
                 }
                 case IFLA_VF_VLAN -> {
                     vf = v.getInt(0);

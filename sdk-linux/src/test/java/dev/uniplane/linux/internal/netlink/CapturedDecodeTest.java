@@ -1,11 +1,13 @@
 package dev.uniplane.linux.internal.netlink;
 
 import dev.uniplane.linux.AddressInfo;
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.LinkInfo;
-import dev.uniplane.linux.MacAddress;
+import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.NeighbourInfo;
-import dev.uniplane.linux.NextHop;
+import dev.uniplane.linux.FibNextHop;
 import dev.uniplane.linux.RouteInfo;
 import org.junit.jupiter.api.Test;
 
@@ -27,15 +29,15 @@ class CapturedDecodeTest {
         assertThat(ecmp.priority()).isEqualTo(7);
         assertThat(ecmp.protocol()).isEqualTo(4);
         assertThat(ecmp.gateway()).isNull();
-        assertThat(ecmp.nextHops()).extracting(NextHop::gateway, NextHop::weight).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(IpPrefix.literal("10.66.0.2"), 1),
-                org.assertj.core.groups.Tuple.tuple(IpPrefix.literal("10.66.0.3"), 3));
+        assertThat(ecmp.nextHops()).extracting(FibNextHop::gateway, FibNextHop::weight).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(IpAddress.parse("10.66.0.2"), 1),
+                org.assertj.core.groups.Tuple.tuple(IpAddress.parse("10.66.0.3"), 3));
         assertThat(ecmp.nextHops()).allSatisfy(h -> assertThat(h.ifIndex()).isEqualTo(3));
         assertThat(routes).anySatisfy(r -> {
             assertThat(r.destination()).isEqualTo(IpPrefix.parse("10.66.0.0/24"));
             assertThat(r.table()).isEqualTo(254);
             assertThat(r.scope()).isEqualTo(253);
-            assertThat(r.preferredSource()).isEqualTo(IpPrefix.literal("10.66.0.1"));
+            assertThat(r.preferredSource()).isEqualTo(IpAddress.parse("10.66.0.1"));
         });
     }
 
@@ -44,12 +46,12 @@ class CapturedDecodeTest {
         List<AddressInfo> addrs = Captures.messages("addr6").stream().filter(m -> m.type() == RtnlCodec.RTM_NEWADDR)
                 .map(RtnlCodec::decodeAddress).toList();
         assertThat(addrs).anySatisfy(a -> {
-            assertThat(a.prefix()).isEqualTo(IpPrefix.parse("fd00:66::1/64"));
+            assertThat(a.prefix()).isEqualTo(InterfaceAddress.parse("fd00:66::1/64"));
             assertThat(a.flags() & AddressInfo.IFA_F_NODAD).isNotZero();
             assertThat(a.flags() & AddressInfo.IFA_F_PERMANENT).isNotZero();
             assertThat(a.index()).isEqualTo(3);
         });
-        assertThat(addrs).anySatisfy(a -> assertThat(a.prefix().address().isLinkLocalAddress()).isTrue());
+        assertThat(addrs).anySatisfy(a -> assertThat(a.prefix().address().toInetAddress().isLinkLocalAddress()).isTrue());
     }
 
     @Test
@@ -57,7 +59,7 @@ class CapturedDecodeTest {
         List<NeighbourInfo> n = Captures.messages("neigh").stream().filter(m -> m.type() == RtnlCodec.RTM_NEWNEIGH)
                 .map(RtnlCodec::decodeNeighbour).toList();
         assertThat(n).anySatisfy(e -> {
-            assertThat(e.address()).isEqualTo(IpPrefix.literal("10.66.0.2"));
+            assertThat(e.address()).isEqualTo(IpAddress.parse("10.66.0.2"));
             assertThat(e.mac()).isEqualTo(MacAddress.parse("02:00:00:00:00:0b"));
             assertThat(e.state()).isEqualTo(NeighbourInfo.NUD_PERMANENT);
             assertThat(e.proxy()).isFalse();

@@ -1,7 +1,7 @@
 package dev.uniplane.linux.internal.netlink;
 
 import dev.uniplane.linux.Errno;
-import dev.uniplane.linux.IpPrefix;
+import dev.uniplane.api.IpPrefix;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;

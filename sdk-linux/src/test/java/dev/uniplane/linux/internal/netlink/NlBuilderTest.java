@@ -1,7 +1,8 @@
 package dev.uniplane.linux.internal.netlink;
 
-import dev.uniplane.linux.IpPrefix;
-import dev.uniplane.linux.NextHop;
+import dev.uniplane.api.IpAddress;
+import dev.uniplane.api.IpPrefix;
+import dev.uniplane.linux.FibNextHop;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteOperation;
 import dev.uniplane.linux.RouteSpec;
@@ -13,7 +14,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
@@ -106,8 +106,8 @@ class NlBuilderTest {
         assertThat(r.table()).isEqualTo(1000);
         assertThat(r.scope()).isZero();
         assertThat(r.metrics()).containsEntry(RouteSpec.RTAX_MTU, 1400);
-        assertThat(r.nextHops()).containsExactly(new NextHop(IpPrefix.literal("10.0.0.2"), 3, 1),
-                new NextHop(IpPrefix.literal("10.0.0.3"), 4, 256));
+        assertThat(r.nextHops()).containsExactly(new FibNextHop(IpAddress.parse("10.0.0.2"), 3, 1),
+                new FibNextHop(IpAddress.parse("10.0.0.3"), 4, 256));
     }
 
     @Property(tries = 300)
@@ -123,19 +123,13 @@ class NlBuilderTest {
         Arbitrary<Boolean> v6 = Arbitraries.of(true, false);
         return v6.flatMap(six -> {
             int bytes = six ? 16 : 4;
-            Arbitrary<InetAddress> addr = Arbitraries.bytes().array(byte[].class).ofSize(bytes).map(a -> {
-                try {
-                    return InetAddress.getByAddress(a);
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Arbitrary<List<NextHop>> hops = Combinators.combine(addr, Arbitraries.integers().between(1, 50),
-                    Arbitraries.integers().between(1, 256)).as(NextHop::new).list().ofMaxSize(4);
+            Arbitrary<IpAddress> addr = Arbitraries.bytes().array(byte[].class).ofSize(bytes).map(IpAddress::ofBytes);
+            Arbitrary<List<FibNextHop>> hops = Combinators.combine(addr, Arbitraries.integers().between(1, 50),
+                    Arbitraries.integers().between(1, 256)).as(FibNextHop::new).list().ofMaxSize(4);
             return Combinators.combine(addr, Arbitraries.integers().between(1, bytes * 8),
                     Arbitraries.integers().between(1, 100000), hops, Arbitraries.integers().between(-1, 5000),
                     Arbitraries.integers().between(0, 1500)).as((a, len, table, h, prio, mtu) -> {
-                        RouteSpec.Builder rb = RouteSpec.to(new IpPrefix(a, len).network()).table(table).priority(prio);
+                        RouteSpec.Builder rb = RouteSpec.to(new IpPrefix(a, len)).table(table).priority(prio);
                         if (h.isEmpty()) {
                             rb.dev(len);
                         }

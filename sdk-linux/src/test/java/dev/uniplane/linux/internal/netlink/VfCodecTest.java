@@ -1,6 +1,6 @@
 package dev.uniplane.linux.internal.netlink;
 
-import dev.uniplane.linux.MacAddress;
+import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.VfInfo;
 import dev.uniplane.linux.VfLinkState;
 import dev.uniplane.linux.VfSetting;
@@ -97,7 +97,7 @@ class VfCodecTest {
         NlAttrs list = NlAttrs.parse(ByteBuffer.wrap(b.toArray()).order(ByteOrder.nativeOrder()), 0)
                 .nested(VfCodec.IFLA_VFINFO_LIST);
         List<VfInfo> vfs = VfCodec.decodeList(list);
-        assertThat(vfs).containsExactly(new VfInfo(4, new MacAddress(new byte[] {2, 0, 0, 0, 0, 9}), 200, 5, 0x8100,
+        assertThat(vfs).containsExactly(new VfInfo(4, MacAddress.ofBytes(new byte[] {2, 0, 0, 0, 0, 9}), 200, 5, 0x8100,
                 10, 50, true, null, VfLinkState.DISABLE, new VfStats(11, 12, 0, 0, 0, 0, 17, 18)));
     }
 
@@ -129,7 +129,7 @@ class VfCodecTest {
         Arbitrary<Integer> vf = Arbitraries.integers().between(0, 255);
         return Arbitraries.oneOf(
                 Combinators.combine(vf, Arbitraries.bytes().array(byte[].class).ofSize(6))
-                        .as((v, m) -> new VfSetting.Mac(v, new MacAddress(m))),
+                        .as((v, m) -> new VfSetting.Mac(v, MacAddress.ofBytes(m))),
                 Combinators.combine(vf, Arbitraries.integers().between(0, 4094), Arbitraries.integers().between(0, 7),
                         Arbitraries.of(0x8100, 0x88a8)).as(VfSetting.Vlan::new),
                 Combinators.combine(vf, Arbitraries.integers().between(0, 100000),

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -49,76 +50,44 @@ public final class RteEal {
             array.setAtIndex(ADDRESS, i, Arena.global().allocateFrom(argv.get(i)));
         }
         array.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
-        try {
-            return (int) EAL_INIT.invokeExact(argv.size(), array);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) EAL_INIT.invokeExact(argv.size(), array));
     }
 
     /** {@code rte_eal_cleanup()}: releases EAL resources; a later {@link #init} still fails with EALREADY. */
     public static int cleanup() {
-        try {
-            return (int) EAL_CLEANUP.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) EAL_CLEANUP.invokeExact());
     }
 
     /** {@code rte_strerror(errnum)}: text for a libc or DPDK ({@code E_RTE_*}) errno. */
     public static String strerror(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        MemorySegment text = NativeCall.invokePointer(() -> (MemorySegment) STRERROR.invokeExact(errno));
+        return text.reinterpret(256).getString(0);
     }
 
     /** {@code rte_thread_register()}: gives the calling non-EAL thread an lcore id (and a mempool cache). */
     public static int threadRegister() {
-        try {
-            return (int) THREAD_REGISTER.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) THREAD_REGISTER.invokeExact());
     }
 
     /** {@code rte_thread_unregister()}: releases the lcore id {@link #threadRegister()} gave. */
     public static void threadUnregister() {
-        try {
-            THREAD_UNREGISTER.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        NativeCall.invokeVoid(() -> { THREAD_UNREGISTER.invokeExact(); });
     }
 
     /** {@code rte_socket_id()}: NUMA socket of the calling lcore. */
     public static int socketId() {
-        try {
-            return (int) SOCKET_ID.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) SOCKET_ID.invokeExact());
     }
 
     /** {@code rte_get_tsc_hz()}: TSC ticks per second (valid after {@link #init}). */
     public static long tscHz() {
-        try {
-            return (long) TSC_HZ.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeLong(() -> (long) TSC_HZ.invokeExact());
     }
 
     /** {@code rte_version()}: e.g. {@code DPDK 22.11.11}, the version of the loaded library. */
     public static String version() {
-        try {
-            MemorySegment text = (MemorySegment) VERSION.invokeExact();
-            return text.reinterpret(64).getString(0);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        MemorySegment text = NativeCall.invokePointer(() -> (MemorySegment) VERSION.invokeExact());
+        return text.reinterpret(64).getString(0);
     }
 
     /**
@@ -128,9 +97,8 @@ public final class RteEal {
      */
     public static int devProbe(String devargs) {
         try (Arena arena = Arena.ofConfined()) {
-            return (int) DEV_PROBE.invokeExact(arena.allocateFrom(devargs));
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            MemorySegment text = arena.allocateFrom(devargs);
+            return NativeCall.invokeInt(() -> (int) DEV_PROBE.invokeExact(text));
         }
     }
 
@@ -141,20 +109,12 @@ public final class RteEal {
      * @return 0, or a negative errno
      */
     public static int devRemove(MemorySegment device) {
-        try {
-            return (int) DEV_REMOVE.invokeExact(device);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) DEV_REMOVE.invokeExact(device));
     }
 
     /** The calling thread's {@code rte_errno} (thread-local in C, so read it on the thread that made the failed call). */
     public static int errno() {
-        try {
-            return (int) ERRNO.invokeExact();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) ERRNO.invokeExact());
     }
 
     /** {@code rte_lcore_id()}: the calling thread's lcore, or {@link #LCORE_ID_ANY}. */
@@ -162,7 +122,7 @@ public final class RteEal {
         try {
             return (int) LCORE_ID.invokeExact();
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -171,7 +131,7 @@ public final class RteEal {
         try {
             return (long) RDTSC.invokeExact();
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 }

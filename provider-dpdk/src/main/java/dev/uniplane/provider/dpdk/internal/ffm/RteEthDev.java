@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -49,92 +50,52 @@ public final class RteEthDev {
 
     /** {@code rte_eth_dev_count_avail()}. */
     public static int countAvail() {
-        try {
-            return Short.toUnsignedInt((short) COUNT_AVAIL.invokeExact());
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return Short.toUnsignedInt((short) NativeCall.invokeInt(() -> (short) COUNT_AVAIL.invokeExact()));
     }
 
     /** {@code rte_eth_dev_configure(port, nb_rx_q, nb_tx_q, conf)}; {@code conf} is {@link Layouts#ETH_CONF_SIZE} bytes. */
     public static int configure(short port, short rxQueues, short txQueues, MemorySegment conf) {
-        try {
-            return (int) CONFIGURE.invokeExact(port, rxQueues, txQueues, conf);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) CONFIGURE.invokeExact(port, rxQueues, txQueues, conf));
     }
 
     /** {@code rte_eth_rx_queue_setup(port, queue, nb_desc, socket, rx_conf, mb_pool)}; NULL {@code rxConf} = defaults. */
     public static int rxQueueSetup(short port, short queue, short descriptors, int socket, MemorySegment rxConf, MemorySegment pool) {
-        try {
-            return (int) RX_QUEUE_SETUP.invokeExact(port, queue, descriptors, socket, rxConf, pool);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) RX_QUEUE_SETUP.invokeExact(port, queue, descriptors, socket, rxConf, pool));
     }
 
     /** {@code rte_eth_tx_queue_setup(port, queue, nb_desc, socket, tx_conf)}; NULL {@code txConf} = defaults. */
     public static int txQueueSetup(short port, short queue, short descriptors, int socket, MemorySegment txConf) {
-        try {
-            return (int) TX_QUEUE_SETUP.invokeExact(port, queue, descriptors, socket, txConf);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) TX_QUEUE_SETUP.invokeExact(port, queue, descriptors, socket, txConf));
     }
 
     /** {@code rte_eth_dev_start(port)}. */
     public static int start(short port) {
-        try {
-            return (int) START.invokeExact(port);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) START.invokeExact(port));
     }
 
     /** {@code rte_eth_dev_stop(port)}. */
     public static int stop(short port) {
-        try {
-            return (int) STOP.invokeExact(port);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) STOP.invokeExact(port));
     }
 
     /** {@code rte_eth_dev_close(port)}: releases the port id. */
     public static int close(short port) {
-        try {
-            return (int) CLOSE.invokeExact(port);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) CLOSE.invokeExact(port));
     }
 
     /** {@code rte_eth_promiscuous_enable(port)}. */
     public static int promiscuousEnable(short port) {
-        try {
-            return (int) PROMISCUOUS_ENABLE.invokeExact(port);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) PROMISCUOUS_ENABLE.invokeExact(port));
     }
 
     /** {@code rte_eth_stats_get(port, stats)}; {@code stats} is {@link Layouts#ETH_STATS_SIZE} bytes. */
     public static int statsGet(short port, MemorySegment stats) {
-        try {
-            return (int) STATS_GET.invokeExact(port, stats);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) STATS_GET.invokeExact(port, stats));
     }
 
     /** {@code rte_eth_link_get_nowait(port, link)}; {@code link} is {@link Layouts#ETH_LINK_SIZE} bytes. */
     public static int linkGetNowait(short port, MemorySegment link) {
-        try {
-            return (int) LINK_GET_NOWAIT.invokeExact(port, link);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) LINK_GET_NOWAIT.invokeExact(port, link));
     }
 
     /**
@@ -145,10 +106,9 @@ public final class RteEthDev {
     public static int portByName(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment port = arena.allocate(JAVA_SHORT);
-            int rc = (int) GET_PORT_BY_NAME.invokeExact(arena.allocateFrom(name), port);
+            MemorySegment text = arena.allocateFrom(name);
+            int rc = NativeCall.invokeInt(() -> (int) GET_PORT_BY_NAME.invokeExact(text, port));
             return rc < 0 ? rc : Short.toUnsignedInt(port.get(JAVA_SHORT, 0));
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
         }
     }
 
@@ -156,29 +116,19 @@ public final class RteEthDev {
     public static String nameByPort(short port) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(NAME_MAX_LEN);
-            int rc = (int) GET_NAME_BY_PORT.invokeExact(port, name);
+            int rc = NativeCall.invokeInt(() -> (int) GET_NAME_BY_PORT.invokeExact(port, name));
             return rc < 0 ? null : name.getString(0);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
         }
     }
 
     /** {@code rte_eth_dev_info_get(port, info)}; {@code info} is {@link Layouts#DEV_INFO_SIZE} bytes. */
     public static int infoGet(short port, MemorySegment info) {
-        try {
-            return (int) INFO_GET.invokeExact(port, info);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) INFO_GET.invokeExact(port, info));
     }
 
     /** {@code rte_eth_macaddr_get(port, mac)}; {@code mac} is 6 bytes. */
     public static int macAddressGet(short port, MemorySegment mac) {
-        try {
-            return (int) MACADDR_GET.invokeExact(port, mac);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) MACADDR_GET.invokeExact(port, mac));
     }
 
     /**
@@ -203,7 +153,7 @@ public final class RteEthDev {
         try {
             return Short.toUnsignedInt((short) RX_BURST.invokeExact(port, queue, pkts, n));
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -216,7 +166,7 @@ public final class RteEthDev {
         try {
             return Short.toUnsignedInt((short) TX_BURST.invokeExact(port, queue, pkts, n));
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 }

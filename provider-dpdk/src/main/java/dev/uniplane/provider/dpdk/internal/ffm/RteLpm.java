@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -38,37 +39,24 @@ public final class RteLpm {
             config.set(JAVA_INT, Layouts.LPM_CONFIG_MAX_RULES, maxRules);
             config.set(JAVA_INT, Layouts.LPM_CONFIG_NUMBER_TBL8S, tbl8Groups);
             config.set(JAVA_INT, Layouts.LPM_CONFIG_FLAGS, 0);
-            return (MemorySegment) CREATE.invokeExact(arena.allocateFrom(name), socket, config);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            MemorySegment text = arena.allocateFrom(name);
+            return NativeCall.invokePointer(() -> (MemorySegment) CREATE.invokeExact(text, socket, config));
         }
     }
 
     /** {@code rte_lpm_add(lpm, ip, depth, next_hop)}: 0 or a negative errno. */
     public static int add(MemorySegment lpm, int ip, int depth, int nextHop) {
-        try {
-            return (int) ADD.invokeExact(lpm, ip, (byte) depth, nextHop);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) ADD.invokeExact(lpm, ip, (byte) depth, nextHop));
     }
 
     /** {@code rte_lpm_delete(lpm, ip, depth)}: 0 or a negative errno. */
     public static int delete(MemorySegment lpm, int ip, int depth) {
-        try {
-            return (int) DELETE.invokeExact(lpm, ip, (byte) depth);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) DELETE.invokeExact(lpm, ip, (byte) depth));
     }
 
     /** {@code rte_lpm_free(lpm)}. */
     public static void free(MemorySegment lpm) {
-        try {
-            FREE.invokeExact(lpm);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        NativeCall.invokeVoid(() -> { FREE.invokeExact(lpm); });
     }
 
     /** {@code rte_lpm_lookup(lpm, ip, &next_hop)} (shim, critical; {@code nextHop} off-heap): 0 on a hit, -ENOENT on a miss. */
@@ -76,7 +64,7 @@ public final class RteLpm {
         try {
             return (int) LOOKUP.invokeExact(lpm, ip, nextHop);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -88,7 +76,7 @@ public final class RteLpm {
         try {
             return (int) LOOKUP_BULK.invokeExact(lpm, ips, nextHops, n);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 }

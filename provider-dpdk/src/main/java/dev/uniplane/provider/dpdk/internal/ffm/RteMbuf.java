@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -33,37 +34,24 @@ public final class RteMbuf {
      */
     public static MemorySegment poolCreate(String name, int count, int cacheSize, short privateSize, short dataRoomSize, int socket) {
         try (Arena arena = Arena.ofConfined()) {
-            return (MemorySegment) POOL_CREATE.invokeExact(arena.allocateFrom(name), count, cacheSize, privateSize, dataRoomSize, socket);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            MemorySegment text = arena.allocateFrom(name);
+            return NativeCall.invokePointer(() -> (MemorySegment) POOL_CREATE.invokeExact(text, count, cacheSize, privateSize, dataRoomSize, socket));
         }
     }
 
     /** {@code rte_mempool_free(pool)}: every mbuf must be back (ports closed). */
     public static void mempoolFree(MemorySegment pool) {
-        try {
-            MEMPOOL_FREE.invokeExact(pool);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        NativeCall.invokeVoid(() -> { MEMPOOL_FREE.invokeExact(pool); });
     }
 
     /** {@code rte_mempool_avail_count(pool)}: free objects, including those in per-lcore caches. */
     public static int availCount(MemorySegment pool) {
-        try {
-            return (int) AVAIL_COUNT.invokeExact(pool);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) AVAIL_COUNT.invokeExact(pool));
     }
 
     /** {@code rte_mempool_in_use_count(pool)}: objects taken out of the pool. */
     public static int inUseCount(MemorySegment pool) {
-        try {
-            return (int) IN_USE_COUNT.invokeExact(pool);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) IN_USE_COUNT.invokeExact(pool));
     }
 
     /** {@code rte_pktmbuf_alloc(pool)} (shim): an mbuf, or NULL when the pool is empty. */
@@ -71,7 +59,7 @@ public final class RteMbuf {
         try {
             return (MemorySegment) ALLOC.invokeExact(pool);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -80,7 +68,7 @@ public final class RteMbuf {
         try {
             return (int) ALLOC_BULK.invokeExact(pool, mbufs, count);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -89,7 +77,7 @@ public final class RteMbuf {
         try {
             FREE.invokeExact(mbuf);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -98,7 +86,7 @@ public final class RteMbuf {
         try {
             FREE_BULK.invokeExact(mbufs, count);
         } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 }

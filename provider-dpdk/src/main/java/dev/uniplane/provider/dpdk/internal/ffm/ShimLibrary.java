@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -12,7 +13,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -134,38 +134,25 @@ public final class ShimLibrary {
          * reserved, endpoint slot (i32, -1 = none).
          */
         public static int hopSize() {
-            try {
-                return (int) HOP_SIZE.invokeExact();
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
-            }
+            return NativeCall.invokeInt(() -> (int) HOP_SIZE.invokeExact());
         }
 
         /** An {@code rte_hash} flow table of {@code entries} keys; NULL with {@code rte_errno} set on failure. */
         public static MemorySegment flowsCreate(String name, int entries, int socket) {
             try (Arena arena = Arena.ofConfined()) {
-                return (MemorySegment) FLOWS_CREATE.invokeExact(arena.allocateFrom(name), entries, socket);
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
+                MemorySegment text = arena.allocateFrom(name);
+                return NativeCall.invokePointer(() -> (MemorySegment) FLOWS_CREATE.invokeExact(text, entries, socket));
             }
         }
 
         /** Adds a flow (host-order addresses and ports, either direction); its key position or a negative errno. */
         public static int flowsAdd(MemorySegment flows, int source, int destination, int protocol, int sourcePort, int destinationPort) {
-            try {
-                return (int) FLOWS_ADD.invokeExact(flows, source, destination, (byte) protocol, (short) sourcePort, (short) destinationPort);
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
-            }
+            return NativeCall.invokeInt(() -> (int) FLOWS_ADD.invokeExact(flows, source, destination, (byte) protocol, (short) sourcePort, (short) destinationPort));
         }
 
         /** Frees a flow table from {@link #flowsCreate}. */
         public static void flowsFree(MemorySegment flows) {
-            try {
-                FLOWS_FREE.invokeExact(flows);
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
-            }
+            NativeCall.invokeVoid(() -> { FLOWS_FREE.invokeExact(flows); });
         }
 
         /**
@@ -185,7 +172,7 @@ public final class ShimLibrary {
             try {
                 return (long) LOOP.invokeExact((short) rxPort, rxEndpoint, ownMac, lpm, flows, hops, hopCount, counters, stop);
             } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
+                throw NativeCall.unchecked(t);
             }
         }
     }
@@ -211,19 +198,18 @@ public final class ShimLibrary {
     private static Map<String, Long> readLayout(SymbolLookup lookup) {
         MemorySegment symbol = lookup.find("uniplane_layout")
                 .orElseThrow(() -> new IllegalStateException("the DPDK shim has no uniplane_layout: stale shim?"));
-        MethodHandle entry = Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS));
+        MethodHandle entry = NativeCall.link(lookup, "uniplane_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS));
         Map<String, Long> table = new LinkedHashMap<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocate(ADDRESS);
             for (int index = 0; ; index++) {
-                long value = (long) entry.invokeExact(index, name);
+                int at = index;
+                long value = NativeCall.invokeLong(() -> (long) entry.invokeExact(at, name));
                 if (value < 0) {
                     return Map.copyOf(table);
                 }
                 table.put(name.get(ADDRESS, 0).reinterpret(256).getString(0), value);
             }
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
         }
     }
 }

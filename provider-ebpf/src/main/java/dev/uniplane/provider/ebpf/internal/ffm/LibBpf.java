@@ -3,19 +3,17 @@ package dev.uniplane.provider.ebpf.internal.ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 
+import dev.uniplane.linux.NativeCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +50,6 @@ public final class LibBpf {
     private static final Logger LOG = LoggerFactory.getLogger("dev.uniplane.provider.ebpf.libbpf");
     private static final int LOG_BUFFER = 1 << 20;
     private static final int RECENT_LINES = 200;
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ThreadLocal<MemorySegment> CAPTURE_SEGMENT =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
     private static final ThreadLocal<MemorySegment> LOG_SEGMENT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(LOG_BUFFER));
     private static final ThreadLocal<Deque<String>> RECENT = ThreadLocal.withInitial(ArrayDeque::new);
@@ -70,8 +63,7 @@ public final class LibBpf {
     private static final class H {
         static final Linker LINKER = Linker.nativeLinker();
         static final SymbolLookup LIB = SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
-        static final SymbolLookup LIBC = LINKER.defaultLookup();
-        static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
+        static final SymbolLookup LIBC = NativeCall.libc();
 
         static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
         static final ValueLayout.OfLong J = ValueLayout.JAVA_LONG;
@@ -111,20 +103,19 @@ public final class LibBpf {
         static final MethodHandle BTF_TYPE = plain("btf__type_by_id", FunctionDescriptor.of(A, A, I));
         static final MethodHandle BTF_NAME = plain("btf__name_by_offset", FunctionDescriptor.of(A, A, I));
         static final MethodHandle BTF_RESOLVE_SIZE = plain("btf__resolve_size", FunctionDescriptor.of(J, A, I));
-        static final MethodHandle VSNPRINTF = LINKER.downcallHandle(LIBC.findOrThrow("vsnprintf"),
-                FunctionDescriptor.of(I, A, J, A, A));
-        static final MethodHandle CLOSE = LINKER.downcallHandle(LIBC.findOrThrow("close"), FunctionDescriptor.of(I, I));
+        static final MethodHandle VSNPRINTF = NativeCall.link(LIBC, "vsnprintf", FunctionDescriptor.of(I, A, J, A, A));
+        static final MethodHandle CLOSE = NativeCall.link(LIBC, "close", FunctionDescriptor.of(I, I));
 
         static {
             installPrintCallback();
         }
 
         private static MethodHandle plain(String name, FunctionDescriptor fd) {
-            return LINKER.downcallHandle(LIB.findOrThrow(name), fd);
+            return NativeCall.link(LIB, name, fd);
         }
 
         private static MethodHandle errno(String name, FunctionDescriptor fd) {
-            return LINKER.downcallHandle(LIB.findOrThrow(name), fd, ERRNO_OPT);
+            return NativeCall.linkCapturingErrno(LIB, name, fd);
         }
 
         private static void installPrintCallback() {
@@ -207,82 +198,40 @@ public final class LibBpf {
         return 0;
     }
 
-    private static int errnoOf(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
-
     // ----------------------------------------------------------------------------------------------- bpf_object
 
     public static Ptr bpf_object__open_mem(MemorySegment buf, long size, MemorySegment opts) {
-        try {
-            MemorySegment capture = CAPTURE_SEGMENT.get();
-            MemorySegment p = (MemorySegment) H.OPEN_MEM.invokeExact(capture, buf, size, opts);
-            return new Ptr(p, errnoOf(capture));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment capture = NativeCall.errnoSegment();
+        MemorySegment p = NativeCall.invokePointer(() -> (MemorySegment) H.OPEN_MEM.invokeExact(capture, buf, size, opts));
+        return new Ptr(p, NativeCall.errno(capture));
     }
 
     public static int bpf_object__load(MemorySegment obj) {
-        try {
-            return (int) H.OBJ_LOAD.invokeExact(obj);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.OBJ_LOAD.invokeExact(obj));
     }
 
     public static void bpf_object__close(MemorySegment obj) {
-        try {
-            H.OBJ_CLOSE.invokeExact(obj);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        NativeCall.invokeVoid(() -> { H.OBJ_CLOSE.invokeExact(obj); });
     }
 
     public static Ptr bpf_object__find_program_by_name(MemorySegment obj, MemorySegment name) {
-        try {
-            MemorySegment capture = CAPTURE_SEGMENT.get();
-            MemorySegment p = (MemorySegment) H.FIND_PROG.invokeExact(capture, obj, name);
-            return new Ptr(p, errnoOf(capture));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment capture = NativeCall.errnoSegment();
+        MemorySegment p = NativeCall.invokePointer(() -> (MemorySegment) H.FIND_PROG.invokeExact(capture, obj, name));
+        return new Ptr(p, NativeCall.errno(capture));
     }
 
     public static Ptr bpf_object__find_map_by_name(MemorySegment obj, MemorySegment name) {
-        try {
-            MemorySegment capture = CAPTURE_SEGMENT.get();
-            MemorySegment p = (MemorySegment) H.FIND_MAP.invokeExact(capture, obj, name);
-            return new Ptr(p, errnoOf(capture));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment capture = NativeCall.errnoSegment();
+        MemorySegment p = NativeCall.invokePointer(() -> (MemorySegment) H.FIND_MAP.invokeExact(capture, obj, name));
+        return new Ptr(p, NativeCall.errno(capture));
     }
 
     public static MemorySegment bpf_object__btf(MemorySegment obj) {
-        try {
-            return (MemorySegment) H.OBJ_BTF.invokeExact(obj);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokePointer(() -> (MemorySegment) H.OBJ_BTF.invokeExact(obj));
     }
 
     public static int bpf_program__fd(MemorySegment prog) {
-        try {
-            return (int) H.PROG_FD.invokeExact(prog);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.PROG_FD.invokeExact(prog));
     }
 
     // ----------------------------------------------------------------------------------------------- bpf_map (libbpf object)
@@ -308,52 +257,28 @@ public final class LibBpf {
     }
 
     private static int intCall(MethodHandle h, MemorySegment arg) {
-        try {
-            return (int) h.invokeExact(arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) h.invokeExact(arg));
     }
 
     public static int bpf_map__set_max_entries(MemorySegment map, int maxEntries) {
-        try {
-            return (int) H.MAP_SET_MAX.invokeExact(map, maxEntries);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.MAP_SET_MAX.invokeExact(map, maxEntries));
     }
 
     public static int bpf_map__pin(MemorySegment map, MemorySegment path) {
-        try {
-            return (int) H.MAP_PIN.invokeExact(map, path);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.MAP_PIN.invokeExact(map, path));
     }
 
     /** Before load: libbpf reuses a compatible map pinned at {@code path}, or creates the map and pins it there. */
     public static int bpf_map__set_pin_path(MemorySegment map, MemorySegment path) {
-        try {
-            return (int) H.MAP_SET_PIN_PATH.invokeExact(map, path);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.MAP_SET_PIN_PATH.invokeExact(map, path));
     }
 
     public static int bpf_map__unpin(MemorySegment map, MemorySegment path) {
-        try {
-            return (int) H.MAP_UNPIN.invokeExact(map, path);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.MAP_UNPIN.invokeExact(map, path));
     }
 
     public static int bpf_obj_get(MemorySegment path) {
-        try {
-            return (int) H.OBJ_GET.invokeExact(path);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.OBJ_GET.invokeExact(path));
     }
 
     // ----------------------------------------------------------------------------------------------- tc, links, test_run
@@ -367,52 +292,34 @@ public final class LibBpf {
     }
 
     public static int bpf_tc_attach(MemorySegment hook, MemorySegment opts) {
-        try {
-            return (int) H.TC_ATTACH.invokeExact(hook, opts);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.TC_ATTACH.invokeExact(hook, opts));
     }
 
     public static int bpf_tc_detach(MemorySegment hook, MemorySegment opts) {
-        try {
-            return (int) H.TC_DETACH.invokeExact(hook, opts);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.TC_DETACH.invokeExact(hook, opts));
     }
 
     public static int bpf_link_create(int progFd, int targetFd, int attachType, MemorySegment opts) {
-        try {
-            return (int) H.LINK_CREATE.invokeExact(progFd, targetFd, attachType, opts);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.LINK_CREATE.invokeExact(progFd, targetFd, attachType, opts));
     }
 
     public static int bpf_prog_test_run_opts(int progFd, MemorySegment opts) {
-        try {
-            return (int) H.TEST_RUN.invokeExact(progFd, opts);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.TEST_RUN.invokeExact(progFd, opts));
     }
 
     public static int libbpf_num_possible_cpus() {
-        try {
-            return (int) H.NUM_CPUS.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.NUM_CPUS.invokeExact());
     }
 
     // ----------------------------------------------------------------------------------------------- map syscalls by fd
+    // Called per map element, so invoked directly (no lambda), as NativeCall prescribes for hot calls.
+
 
     public static int bpf_map_update_elem(int fd, MemorySegment key, MemorySegment value, long flags) {
         try {
             return (int) H.MAP_UPDATE.invokeExact(fd, key, value, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -420,7 +327,7 @@ public final class LibBpf {
         try {
             return (int) H.MAP_LOOKUP.invokeExact(fd, key, value);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -428,7 +335,7 @@ public final class LibBpf {
         try {
             return (int) H.MAP_DELETE.invokeExact(fd, key);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -436,7 +343,7 @@ public final class LibBpf {
         try {
             return (int) H.MAP_NEXT_KEY.invokeExact(fd, key, nextKey);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
@@ -446,52 +353,32 @@ public final class LibBpf {
         try {
             return (int) H.MAP_UPDATE_BATCH.invokeExact(fd, keys, values, count, opts);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeCall.unchecked(t);
         }
     }
 
     // ----------------------------------------------------------------------------------------------- BTF (layout checks)
 
     public static int btf__find_by_name_kind(MemorySegment btf, MemorySegment name, int kind) {
-        try {
-            return (int) H.BTF_FIND.invokeExact(btf, name, kind);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.BTF_FIND.invokeExact(btf, name, kind));
     }
 
     public static MemorySegment btf__type_by_id(MemorySegment btf, int id) {
-        try {
-            return (MemorySegment) H.BTF_TYPE.invokeExact(btf, id);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokePointer(() -> (MemorySegment) H.BTF_TYPE.invokeExact(btf, id));
     }
 
     public static MemorySegment btf__name_by_offset(MemorySegment btf, int offset) {
-        try {
-            return (MemorySegment) H.BTF_NAME.invokeExact(btf, offset);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokePointer(() -> (MemorySegment) H.BTF_NAME.invokeExact(btf, offset));
     }
 
     public static long btf__resolve_size(MemorySegment btf, int id) {
-        try {
-            return (long) H.BTF_RESOLVE_SIZE.invokeExact(btf, id);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeLong(() -> (long) H.BTF_RESOLVE_SIZE.invokeExact(btf, id));
     }
 
     // ----------------------------------------------------------------------------------------------- libc
 
     /** libc {@code close(2)} for fds that libbpf does not own (bpf_obj_get, bpf_link_create). */
     public static int close(int fd) {
-        try {
-            return (int) H.CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return NativeCall.invokeInt(() -> (int) H.CLOSE.invokeExact(fd));
     }
 }

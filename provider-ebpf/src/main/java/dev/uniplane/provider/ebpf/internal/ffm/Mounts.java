@@ -1,10 +1,9 @@
 package dev.uniplane.provider.ebpf.internal.ffm;
 
+import dev.uniplane.linux.NativeCall;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -17,13 +16,10 @@ public final class Mounts {
     /** Where libbpf, bpftool and the project expect bpffs. */
     public static final String BPFFS = "/sys/fs/bpf";
 
-    @SuppressWarnings("restricted")
     private static final class H {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle MOUNT = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("mount"),
+        static final MethodHandle MOUNT = NativeCall.linkCapturingErrno(NativeCall.libc(), "mount",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-                Linker.Option.captureCallState("errno"));
+                        ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
     }
 
     private Mounts() {
@@ -51,16 +47,11 @@ public final class Mounts {
     /** {@code mount("bpf", mountPoint, "bpf", 0, NULL)}; returns 0 or the errno. */
     public static int mountBpffs(String mountPoint) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment capture = a.allocate(Linker.Option.captureStateLayout());
-            int rc = (int) H.MOUNT.invokeExact(capture, a.allocateFrom("bpf"), a.allocateFrom(mountPoint),
-                    a.allocateFrom("bpf"), 0L, MemorySegment.NULL);
-            if (rc == 0) {
-                return 0;
-            }
-            return (int) Linker.Option.captureStateLayout()
-                    .varHandle(MemoryLayout.PathElement.groupElement("errno")).get(capture, 0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException("mount(2) of bpffs at " + mountPoint + " failed: " + t, t);
+            MemorySegment capture = NativeCall.errnoSegment();
+            MemorySegment bpf = a.allocateFrom("bpf");
+            MemorySegment target = a.allocateFrom(mountPoint);
+            int rc = NativeCall.invokeInt(() -> (int) H.MOUNT.invokeExact(capture, bpf, target, bpf, 0L, MemorySegment.NULL));
+            return rc == 0 ? 0 : NativeCall.errno(capture);
         }
     }
 }
