@@ -6,6 +6,7 @@ module dev.uniplane.api {
 
     exports dev.uniplane.api;
     exports dev.uniplane.spi;
+    exports dev.uniplane.spi.state;
 
     uses dev.uniplane.spi.DataplaneProvider;
 }
