@@ -66,9 +66,8 @@ public abstract class AbstractDataplane implements Dataplane {
     private PolicySet policies = PolicySet.empty();
     private ScheduledExecutorService watcher;
     private volatile boolean closed;
-    /** Where the saved state goes after every change; null while the provider keeps none. */
+    /** Where the saved state goes after every change; null while the provider keeps none (and while adopting). */
     private Path stateFile;
-    private boolean adopting;
     /** {@link #desired()} as last built; null after a change. */
     private volatile DesiredView view;
 
@@ -139,13 +138,8 @@ public abstract class AbstractDataplane implements Dataplane {
     protected final void keepSavedState(Path file, java.util.Optional<SavedDataplane> saved) {
         withLock(() -> {
             if (saved.isPresent()) {
-                adopting = true;
-                try {
-                    AdoptionResult adopted = hook("adopt the saved state of " + name(), () -> backendAdopt(saved.get()));
-                    record(adopted);
-                } finally {
-                    adopting = false;
-                }
+                // no file yet: a replay through the API writes nothing until the adoption is complete
+                record(hook("adopt the saved state of " + name(), () -> backendAdopt(saved.get())));
             }
             stateFile = file;
             changed();
@@ -174,17 +168,12 @@ public abstract class AbstractDataplane implements Dataplane {
                 List.copyOf(endpoints.values()), this::endpointRecord, backendRecord()));
     }
 
-    /** For providers that adopt state after a restart: records, without touching the backend, what is in force. */
-    protected final void adopt(List<Endpoint> adoptedEndpoints, List<Route> adoptedRoutes, PolicySet adoptedPolicies,
-                               List<RemoteEndpoint> adoptedRemotes) {
-        withLock(() -> {
-            adoptedEndpoints.forEach(e -> endpoints.put(e.id(), e));
-            adoptedRoutes.forEach(r -> routes.put(r.prefix(), r));
-            adoptedRemotes.forEach(r -> remotes.put(r.id(), r));
-            policies = adoptedPolicies;
-            view = null;
-            return null;
-        });
+    /**
+     * Runs {@code action} under the lock the hooks run under (also after close): for a provider's own background work,
+     * such as a reconcile after a daemon restart, that reads {@link #desired()} and must not interleave with a change.
+     */
+    protected final <T> T runLocked(java.util.function.Supplier<T> action) {
+        return withLockEvenIfClosed(action);
     }
 
     private void record(AdoptionResult adopted) {
@@ -218,7 +207,7 @@ public abstract class AbstractDataplane implements Dataplane {
     /** After a successful change: the view is rebuilt on demand and the saved state written (not while adopting). */
     private void changed() {
         view = null;
-        if (stateFile == null || adopting) {
+        if (stateFile == null) {
             return;
         }
         try {
