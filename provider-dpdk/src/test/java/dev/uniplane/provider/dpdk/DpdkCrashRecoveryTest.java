@@ -16,7 +16,7 @@ import dev.uniplane.api.Rule;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
-import dev.uniplane.provider.dpdk.internal.state.SavedState;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.StateFiles;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
@@ -59,7 +59,7 @@ class DpdkCrashRecoveryTest {
                     List.of(RemoteEndpoint.of("far", "10.9.0.1", "app", "client")));
             DataplaneConfig config = DataplaneConfig.builder().provider(DpdkProvider.NAME).name(topology.prefix() + "cr")
                     .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build();
-            Path stateFile = SavedState.file(config.name());
+            Path stateFile = SavedDataplane.file(DpdkProvider.NAME, config.name());
             List<String> nodeLinksBefore = linkNames(topology);
             Path wantedFile = Files.createTempFile("uph7-wanted", ".json");
             StateFiles.write(wantedFile, wanted);
@@ -84,7 +84,7 @@ class DpdkCrashRecoveryTest {
                     assertThat(Traffic.tcp(client, server.ipv4(), 7600).outcome()).isEqualTo(Outcome.DELIVERED);
                     assertThat(Traffic.tcp(client, server.ipv4(), 7601).outcome()).as("default deny restored")
                             .isEqualTo(Outcome.TIMED_OUT);
-                    assertThat(SavedState.read(stateFile).orElseThrow().desiredState()).isEqualTo(wanted);
+                    assertThat(SavedDataplane.read(stateFile).orElseThrow().desired()).isEqualTo(wanted);
                 } finally {
                     restored.destroy();
                 }
