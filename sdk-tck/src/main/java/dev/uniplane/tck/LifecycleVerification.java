@@ -7,11 +7,15 @@ import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.tck.harness.Workload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Close, double close, detach after the workload netns is gone, and no leaks in the node namespace. */
+/**
+ * Close, double close, detach after the workload netns is gone, no leaks in the node namespace, and destroy() leaving
+ * the user's uplink as it was before open.
+ */
 public abstract class LifecycleVerification extends DataplaneVerification {
 
     @Test
@@ -50,6 +54,53 @@ public abstract class LifecycleVerification extends DataplaneVerification {
         replaceDataplane(openDataplane());
         assertThat(dataplane().endpoints()).isEmpty();
         assertThat(dataplane().currentState()).isEqualTo(dev.uniplane.api.DesiredState.empty());
+    }
+
+    @Test
+    public void required_destroyLeavesTheUplinkAsItWasBeforeOpen() {
+        destroyLeavesTheUplinkAsItWas(false);
+    }
+
+    @Test
+    public void required_destroyKeepsAClsactQdiscThatWasOnTheUplinkBeforeOpen() {
+        destroyLeavesTheUplinkAsItWas(true);
+    }
+
+    /**
+     * Opens a dataplane on the uplink as the user left it (with or without a clsact qdisc of their own), uses it and
+     * destroys it: qdiscs and clsact filters, link flags (PROMISC among them), MTU, MAC and addresses must be as before.
+     */
+    private void destroyLeavesTheUplinkAsItWas(boolean userClsact) {
+        // the kit's dataplane goes first (providers with one dataplane per process), then the uplink is the user's
+        dataplane().destroy();
+        try (RtNetlink nl = RtNetlink.open(topology().node())) {
+            String uplink = topology().uplink();
+            int index = nl.index(uplink);
+            // the topology makes the uplink without clsact and not promiscuous: the kit's dataplane must have left it so
+            UplinkSnapshot topologyMade = UplinkSnapshot.take(nl, uplink);
+            assertThat(topologyMade.hasClsact()).as("a clsact qdisc left on %s by destroying the kit's dataplane: %s",
+                    uplink, topologyMade.qdiscs()).isFalse();
+            assertThat(topologyMade.flags() & UplinkSnapshot.IFF_PROMISC)
+                    .as("%s left promiscuous by destroying the kit's dataplane", uplink).isZero();
+            if (userClsact) {
+                nl.addClsact(index);
+            }
+            try {
+                UplinkSnapshot before = UplinkSnapshot.take(nl, uplink);
+                replaceDataplane(openDataplane());
+                attachWorkload("lc-u");
+                dataplane().destroy();
+                UplinkSnapshot after = UplinkSnapshot.take(nl, uplink);
+                assertThat(before.differencesTo(after)).as("what destroy() left changed on uplink %s", uplink).isEmpty();
+                assertThat(after).isEqualTo(before);
+            } finally {
+                if (userClsact && UplinkSnapshot.take(nl, uplink).hasClsact()) {
+                    nl.deleteClsact(index);
+                }
+            }
+        } finally {
+            replaceDataplane(openDataplane());
+        }
     }
 
     private List<String> nodeLinks() {
