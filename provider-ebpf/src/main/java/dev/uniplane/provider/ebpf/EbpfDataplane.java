@@ -133,6 +133,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 RtNetlink l = links;
                 uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
+                Uplink.recordBefore(links, name, config.name());
             }
             Path pins = RestartSurvival.pinDirOf(config.name());
             Path state = RestartSurvival.stateFileOf(config.name());
@@ -164,6 +165,7 @@ final class EbpfDataplane extends AbstractDataplane {
             if (maps != null) {
                 maps.close();
             }
+            Uplink.forgetAfterFailedFirstOpen(links, config.name());
             if (links != null) {
                 links.close();
             }
@@ -453,6 +455,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 LOG.warn("cannot detach the uplink program: {}", e.getMessage());
             }
         }
+        Uplink.restoreBefore(nodeLinks, name());
         try {
             DatapathMaps.unpin(pinDir);
             java.nio.file.Files.deleteIfExists(stateFile);
