@@ -157,7 +157,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
                     uplinkMac = MacAddress.ofBytes(link.mac().bytes()).value();
-                    uplink = ports.plugInterface(name);
+                    uplink = ports.plugUplink(links, name, config.name());
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
                 dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
@@ -170,7 +170,7 @@ final class DpdkDataplane extends AbstractDataplane {
                 return dp;
             } catch (RuntimeException e) {
                 if (uplink != null) {
-                    ports.unplugQuietly(uplink, false);
+                    ports.unplugUplinkQuietly(uplink, links, config.name());
                 }
                 if (links != null) {
                     links.close();
@@ -532,7 +532,7 @@ final class DpdkDataplane extends AbstractDataplane {
         crashRestore.deleteStateFile();
         SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
-            ports.unplugQuietly(uplinkPort, false);
+            ports.unplugUplinkQuietly(uplinkPort, nodeLinks, name());
         }
         router.table().free();
         nodeLinks.close();
