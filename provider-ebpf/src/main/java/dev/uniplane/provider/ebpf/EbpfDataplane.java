@@ -274,6 +274,7 @@ final class EbpfDataplane extends AbstractDataplane {
             throw new InvalidSpecException("routes", groups.inUse() + groups.missing(encoded.values()) + " distinct next-hop sets",
                     "exceeds up_nh_groups max_entries=" + groups.capacity());
         }
+        maps.routeCapacity().check(routeGroups.keySet(), sourceRoutes, encoded, removals);
         try {
             Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
             Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
@@ -287,7 +288,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 prefixWrites.put(e.getKey(), group);
             }
             // Batched: new groups first, then the prefixes (bpf_map_update_batch, see NOTES 2.6).
-            maps.putRoutes(groupWrites, prefixWrites);
+            maps.putRoutes(groupWrites, prefixWrites, removals);
             for (var e : encoded.entrySet()) {
                 setSourceRoutes(e.getKey(), e.getValue().hops().stream()
                         .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
