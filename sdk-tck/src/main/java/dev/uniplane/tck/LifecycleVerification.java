@@ -67,8 +67,9 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     }
 
     /**
-     * Opens a dataplane on the uplink as the user left it (with or without a clsact qdisc of their own), uses it and
-     * destroys it: qdiscs and clsact filters, link flags (PROMISC among them), MTU, MAC and addresses must be as before.
+     * Opens a dataplane on the uplink as the user left it (with or without a clsact qdisc of their own), uses it, closes
+     * and reopens it, and destroys it: qdiscs and clsact filters, link flags (PROMISC among them), MTU, MAC and
+     * addresses must be as before the first open.
      */
     private void destroyLeavesTheUplinkAsItWas(boolean userClsact) {
         // the kit's dataplane goes first (providers with one dataplane per process), then the uplink is the user's
@@ -89,6 +90,9 @@ public abstract class LifecycleVerification extends DataplaneVerification {
                 UplinkSnapshot before = UplinkSnapshot.take(nl, uplink);
                 replaceDataplane(openDataplane());
                 attachWorkload("lc-u");
+                // what was there before must outlive a close and a reopen (which adopts the state, or starts afresh)
+                dataplane().close();
+                replaceDataplane(openDataplane());
                 dataplane().destroy();
                 UplinkSnapshot after = UplinkSnapshot.take(nl, uplink);
                 assertThat(before.differencesTo(after)).as("what destroy() left changed on uplink %s", uplink).isEmpty();
