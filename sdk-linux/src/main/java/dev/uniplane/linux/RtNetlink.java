@@ -552,6 +552,21 @@ public final class RtNetlink implements AutoCloseable {
                 .stream().filter(m -> m.type() == TcCodec.RTM_NEWTFILTER).map(TcCodec::decodeFilter).toList();
     }
 
+    /**
+     * Adds a filter that matches every packet and does nothing with it (u32, classid 1:1, no action) under
+     * {@code parent}, e.g. {@link QdiscInfo#CLSACT_INGRESS}, at {@code priority}: a stand-in for someone else's
+     * filter (tests).
+     */
+    public synchronized void addMatchAllFilter(int ifIndex, int parent, int priority) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(TcCodec.RTM_NEWTFILTER, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        TcCodec.tcmsg(b, ifIndex, 0, parent, (priority << 16) | TcCodec.PROTOCOL_ALL);
+        TcCodec.u32MatchAll(b, 0x10001);
+        b.end();
+        socket.request(b, seq, "add u32 filter pref " + priority, "link #" + ifIndex);
+    }
+
     /** Adds a clsact qdisc to the link (EEXIST if it has one). */
     public synchronized void addClsact(int ifIndex) {
         clsact(TcCodec.RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifIndex, "add clsact qdisc");

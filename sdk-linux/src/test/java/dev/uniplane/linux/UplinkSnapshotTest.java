@@ -58,8 +58,9 @@ class UplinkSnapshotTest {
         assertThat(plain.flags() & UplinkSnapshot.IFF_PROMISC).isZero();
 
         links.addClsact(index);
-        tc("filter", "add", "dev", uplink, "ingress", "pref", "9", "protocol", "all", "u32", "match", "u32", "0", "0",
-                "classid", "1:1");
+        links.addMatchAllFilter(index, QdiscInfo.CLSACT_INGRESS, 9);
+        assertThat(tc("filter", "show", "dev", uplink, "ingress")).contains("filter protocol all pref 9 u32")
+                .contains("flowid 1:1").contains("match 00000000/00000000 at 0");
         links.setFlags(index, UplinkSnapshot.IFF_PROMISC, UplinkSnapshot.IFF_PROMISC);
         UplinkSnapshot changed = UplinkSnapshot.take(links, uplink);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.linux.LinkInfo;
+import dev.uniplane.linux.QdiscInfo;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.tck.harness.Workload;
@@ -61,15 +62,18 @@ public abstract class LifecycleVerification extends DataplaneVerification {
         destroyLeavesTheUplinkAsItWas(false);
     }
 
+    /** The preference of the user's own filters on the uplink (high: after the providers' filters). */
+    private static final int USER_FILTER_PREF = 49000;
+
     @Test
     public void required_destroyKeepsAClsactQdiscThatWasOnTheUplinkBeforeOpen() {
         destroyLeavesTheUplinkAsItWas(true);
     }
 
     /**
-     * Opens a dataplane on the uplink as the user left it (with or without a clsact qdisc of their own), uses it, closes
-     * and reopens it, and destroys it: qdiscs and clsact filters, link flags (PROMISC among them), MTU, MAC and
-     * addresses must be as before the first open.
+     * Opens a dataplane on the uplink as the user left it (with or without a clsact qdisc and filters of their own),
+     * uses it, closes and reopens it, and destroys it: qdiscs and clsact filters, link flags (PROMISC among them), MTU,
+     * MAC and addresses must be as before the first open.
      */
     private void destroyLeavesTheUplinkAsItWas(boolean userClsact) {
         // the kit's dataplane goes first (providers with one dataplane per process), then the uplink is the user's
@@ -84,7 +88,10 @@ public abstract class LifecycleVerification extends DataplaneVerification {
             assertThat(topologyMade.flags() & UplinkSnapshot.IFF_PROMISC)
                     .as("%s left promiscuous by destroying the kit's dataplane", uplink).isZero();
             if (userClsact) {
+                // the user's clsact with a filter of theirs on each hook: both must stay, only the provider's go
                 nl.addClsact(index);
+                nl.addMatchAllFilter(index, QdiscInfo.CLSACT_INGRESS, USER_FILTER_PREF);
+                nl.addMatchAllFilter(index, QdiscInfo.CLSACT_EGRESS, USER_FILTER_PREF);
             }
             try {
                 UplinkSnapshot before = UplinkSnapshot.take(nl, uplink);

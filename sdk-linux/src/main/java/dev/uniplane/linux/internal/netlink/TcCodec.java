@@ -12,6 +12,11 @@ public final class TcCodec {
     public static final int RTM_NEWTFILTER = 44;
     public static final int RTM_GETTFILTER = 46;
     public static final int TCA_KIND = 1;
+    public static final int TCA_OPTIONS = 2;
+    public static final int TCA_U32_CLASSID = 1;
+    public static final int TCA_U32_SEL = 5;
+    /** {@code htons(ETH_P_ALL)} as the low half of tcm_info. */
+    public static final int PROTOCOL_ALL = 0x0300;
     /** struct tcmsg: family, pad, pad, ifindex, handle, parent, info. */
     public static final int TCMSG_LEN = 20;
     /** The handle of clsact (and ingress) qdiscs, {@code ffff:}. */
@@ -23,6 +28,19 @@ public final class TcCodec {
     /** Writes a tcmsg. */
     public static void tcmsg(NlBuilder b, int index, int handle, int parent, int info) {
         b.u8(RtnlCodec.AF_UNSPEC).u8(0).u16(0).u32(index).u32(handle).u32(parent).u32(info);
+    }
+
+    /**
+     * A u32 filter that matches every packet (one key: mask 0, value 0) and classifies it as {@code classid}, with no
+     * action: {@code tc filter add ... pref P protocol all u32 match u32 0 0 classid C}.
+     */
+    public static void u32MatchAll(NlBuilder b, int classid) {
+        b.attrString(TCA_KIND, "u32").nest(TCA_OPTIONS).attrU32(TCA_U32_CLASSID, classid);
+        // struct tc_u32_sel (flags TC_U32_TERMINAL, nkeys 1, the rest 0) and its one struct tc_u32_key, all zero
+        byte[] sel = new byte[16 + 16];
+        sel[0] = 1;
+        sel[2] = 1;
+        b.attr(TCA_U32_SEL, sel).endNest();
     }
 
     public static QdiscInfo decodeQdisc(NlMessage m) {
