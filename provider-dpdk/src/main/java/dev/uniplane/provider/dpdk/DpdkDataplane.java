@@ -162,7 +162,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
                     uplinkMac = link.mac().value();
-                    uplink = ports.plugInterface(name);
+                    uplink = ports.plugUplink(links, name, config.name());
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
                 dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
@@ -175,7 +175,7 @@ final class DpdkDataplane extends AbstractDataplane {
                 return dp;
             } catch (RuntimeException e) {
                 if (uplink != null) {
-                    ports.unplugQuietly(uplink, false);
+                    ports.unplugUplinkQuietly(uplink, links, config.name());
                 }
                 if (links != null) {
                     links.close();
@@ -527,7 +527,7 @@ final class DpdkDataplane extends AbstractDataplane {
         deleteSavedState();
         SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
-            ports.unplugQuietly(uplinkPort, false);
+            ports.unplugUplinkQuietly(uplinkPort, nodeLinks, name());
         }
         router.table().free();
         nodeLinks.close();

@@ -133,6 +133,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 RtNetlink l = links;
                 uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
+                Uplink.recordBefore(links, name, config.name());
             }
             Path pins = EbpfAdoption.pinDirOf(config.name());
             Path state = SavedDataplane.file(EbpfProvider.NAME, config.name());
@@ -164,6 +165,7 @@ final class EbpfDataplane extends AbstractDataplane {
             if (maps != null) {
                 maps.close();
             }
+            Uplink.forgetAfterFailedFirstOpen(links, config.name());
             if (links != null) {
                 links.close();
             }
@@ -267,6 +269,7 @@ final class EbpfDataplane extends AbstractDataplane {
             throw new InvalidSpecException("routes", groups.inUse() + groups.missing(encoded.values()) + " distinct next-hop sets",
                     "exceeds up_nh_groups max_entries=" + groups.capacity());
         }
+        maps.routeCapacity().check(routeGroups.keySet(), sourceRoutes, encoded, removals);
         Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
         Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
         List<Integer> released = new ArrayList<>();
@@ -279,7 +282,7 @@ final class EbpfDataplane extends AbstractDataplane {
             prefixWrites.put(e.getKey(), group);
         }
         // Batched: new groups first, then the prefixes (bpf_map_update_batch, see NOTES 2.6).
-        maps.putRoutes(groupWrites, prefixWrites);
+        maps.putRoutes(groupWrites, prefixWrites, removals);
         for (var e : encoded.entrySet()) {
             setSourceRoutes(e.getKey(), e.getValue().hops().stream()
                     .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
@@ -433,6 +436,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 LOG.warn("cannot detach the uplink program: {}", e.getMessage());
             }
         }
+        Uplink.restoreBefore(nodeLinks, name());
         try {
             DatapathMaps.unpin(pinDir);
         } catch (RuntimeException e) {

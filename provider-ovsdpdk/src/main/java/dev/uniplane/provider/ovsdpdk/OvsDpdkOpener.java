@@ -108,13 +108,13 @@ final class OvsDpdkOpener {
                 Optional<InterfaceRow> existing = adopt ? ovs.ovsdb().iface(Uplink.portName(bridge)) : Optional.empty();
                 InterfaceRow row;
                 if (existing.isPresent() && existing.get().ofport().isPresent() && links.findLink(base + "ui").isPresent()) {
-                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base);
+                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
                     row = existing.get();
                 } else {
                     if (existing.isPresent()) {
                         ovs.ovsdb().deletePort(bridge, Uplink.portName(bridge));
                     }
-                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base);
+                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
                     row = ovs.ovsdb().addPort(bridge, Uplink.port(bridge, shim));
                 }
                 MacAddress mac = links.link(uplinkIfindex).mac();
