@@ -543,16 +543,7 @@ public final class Messages {
     public static List<MessageType> all() {
         java.util.ArrayList<MessageType> types = new java.util.ArrayList<>(List.of(CONTROL_PING_TYPE,
                 CONTROL_PING_REPLY, SOCKCLNT_DELETE, SOCKCLNT_DELETE_REPLY, SwInterfaceEvent.TYPE));
-        List<ApiRequest<?>> requests = List.of(new ControlPing(), new SwInterfaceSetFlags(0, 0),
-                new SwInterfaceAddDelAddress(0, true, false, Prefix.any(false)), new WantInterfaceEvents(true, 0),
-                AfPacketCreateV3.ethernet("x"), new AfPacketDelete("x"),
-                new MemifSocketFilenameAddDelV2(true, 0, ""),
-                new MemifCreateV2(0, 0, 1, 1, 0, 0, 0, 0, false, false, null, ""), new MemifDelete(0),
-                new IpRouteAddDel(true, false, 0, Prefix.any(false), List.of()),
-                new IpNeighborAddDel(true, 0, 0, new byte[6], Prefix.any(false).address()),
-                new AclAddReplace(ALL_ONES, "", List.of()), new AclInterfaceSetAclList(0, List.of(), List.of()),
-                new AclDel(0), new CliInband(""));
-        for (ApiRequest<?> request : requests) {
+        for (ApiRequest<?> request : sampleRequests()) {
             types.add(request.request());
             types.add(request.reply());
         }
@@ -560,5 +551,18 @@ public final class Messages {
         types.add(dump.request());
         types.add(dump.details());
         return List.copyOf(new java.util.LinkedHashSet<>(types));
+    }
+
+    /** One instance of every request, with empty lists and strings (its encoding is the fixed part only). */
+    static List<ApiRequest<?>> sampleRequests() {
+        return List.of(new ControlPing(), new SwInterfaceSetFlags(0, 0),
+                new SwInterfaceAddDelAddress(0, true, false, Prefix.any(false)), new WantInterfaceEvents(true, 0),
+                AfPacketCreateV3.ethernet(""), new AfPacketDelete(""),
+                new MemifSocketFilenameAddDelV2(true, 0, ""),
+                new MemifCreateV2(0, 0, 1, 1, 0, 0, 0, 0, false, false, null, ""), new MemifDelete(0),
+                new IpRouteAddDel(true, false, 0, Prefix.any(false), List.of()),
+                new IpNeighborAddDel(true, 0, 0, new byte[6], Prefix.any(false).address()),
+                new AclAddReplace(ALL_ONES, "", List.of()), new AclInterfaceSetAclList(0, List.of(), List.of()),
+                new AclDel(0), new CliInband(""));
     }
 }
