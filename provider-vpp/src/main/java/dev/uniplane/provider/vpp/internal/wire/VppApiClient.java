@@ -348,6 +348,7 @@ public final class VppApiClient implements AutoCloseable {
     /** Unregisters ({@code sockclnt_delete}, best effort) and closes the socket; waiting callers fail. */
     @Override
     public void close() {
+        closing = true; // VPP may hang up right after its sockclnt_delete reply: that is no lost connection
         if (channel.isOpen() && reader.isAlive()) {
             try {
                 int context = nextContext();
@@ -362,7 +363,6 @@ public final class VppApiClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closing = true;
         try {
             channel.close();
         } catch (IOException e) {
