@@ -236,6 +236,31 @@ class VppApiClientVppTest {
     }
 
     @Test
+    void concurrentCallsAndDumpsFromManyThreadsEachGetTheirOwnAnswers() throws Exception {
+        int interfaces = client.dump(Messages.SwInterfaceDump.all()).size();
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int worker = t;
+            workers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 25; i++) {
+                        // `ip netns exec` execs vpp, so the process we started is VPP itself
+                        assertThat(client.call(new Messages.ControlPing())).isEqualTo((int) vpp.pid());
+                        // each caller must get the output of its own command (the text comes back in it)
+                        assertThat(client.call(new Messages.CliInband("echo w" + worker + "-" + i)))
+                                .contains("w" + worker + "-" + i);
+                        assertThat(client.dump(Messages.SwInterfaceDump.all())).hasSizeGreaterThanOrEqualTo(
+                                Math.min(interfaces, 1));
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void negativeRetvalsComeBackNamed() throws Exception {
         assertThatThrownBy(() -> client.call(new Messages.SwInterfaceSetFlags(4000, Messages.IF_ADMIN_UP)))
                 .isInstanceOfSatisfying(VppApiException.class,
