@@ -60,6 +60,7 @@ final class DpdkInspector {
         Set<Integer> claimedGroups = new HashSet<>();
 
         List<EndpointView> endpoints = new ArrayList<>();
+        List<List<Hop>> undelivered = new ArrayList<>(); // self-delivery of endpoint addresses without their LPM rule
         Map<Integer, Integer> ports = table.ports();
         ports.forEach((port, slot) -> {
             if (slot == PortBinding.UPLINK) {
@@ -78,9 +79,12 @@ final class DpdkInspector {
                     continue;
                 }
                 OptionalInt group = lookup(host);
-                if (group.isPresent() && table.group(group.getAsInt()).equals(List.of(new Hop.ToEndpoint(slot, port, w.mac().value(), 1)))) {
+                List<Hop> self = List.of(new Hop.ToEndpoint(slot, port, w.mac().value(), 1));
+                if (group.isPresent() && table.group(group.getAsInt()).equals(self)) {
                     delivered.add(a);
                     claimedGroups.add(group.getAsInt());
+                } else {
+                    undelivered.add(self);
                 }
             }
             endpoints.add(new EndpointView(w.spec().id(), delivered, w.hostName()));
@@ -106,6 +110,9 @@ final class DpdkInspector {
             if (hops.size() == 1 && hops.getFirst() instanceof Hop.ToEndpoint e && bySlot.containsKey(e.slot())
                     && bySlot.get(e.slot()).spec().addresses().stream().anyMatch(a -> dp.routes.containsKey(IpPrefix.host(a)))) {
                 continue; // the host entry of an endpoint whose address an explicit route took over
+            }
+            if (undelivered.contains(hops)) {
+                continue; // the stranded host entry of an endpoint address reported missing: the same fact
             }
             Route asRead = toRoute(null, hops, bySlot, neighbours, new ArrayList<>()).orElse(null);
             if (asRead != null && missing.stream().anyMatch(m -> m.equals(asRead.nextHops()))) {

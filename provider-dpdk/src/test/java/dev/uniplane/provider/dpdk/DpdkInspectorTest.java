@@ -31,7 +31,7 @@ class DpdkInspectorTest {
         Prerequisites.dpdkLibraries();
         try (DataplaneOnTopology on = DataplaneOnTopology.open(true, c -> c)) {
             Dataplane dp = on.dataplane;
-            dp.attach(on.topology.workload("in-w1", false, "app", "web").spec());
+            var w1 = dp.attach(on.topology.workload("in-w1", false, "app", "web").spec());
             dp.attach(on.topology.workload("in-w2", true, "app", "db").spec());
             String gateway = on.topology.outside().gateways().getFirst().toString();
             dp.updateRoutes(List.of(Route.of("10.9.0.0/16", NextHop.endpoint("in-w1", 1), NextHop.endpoint("in-w2", 3)),
@@ -53,6 +53,12 @@ class DpdkInspectorTest {
             assertThat(RteLpm.delete(new TableReadback(table).v4Lpm(), network, 24)).isZero();
             assertThat(Drift.between(dp.currentState(), ((BackendInspector) dp).inspect()))
                     .containsExactly("route 192.0.2.0/24: missing in the backend (expected drop)");
+
+            IpAddress own = w1.spec().addresses().getFirst();
+            assertThat(RteLpm.delete(new TableReadback(table).v4Lpm(), own.v4Value(), 32)).isZero();
+            assertThat(Drift.between(dp.currentState(), ((BackendInspector) dp).inspect())).containsExactly(
+                    "endpoint in-w1: addresses [" + own + "] expected, backend has [] (on " + w1.hostInterface() + ")",
+                    "route 192.0.2.0/24: missing in the backend (expected drop)");
         }
     }
 }

@@ -51,6 +51,13 @@ class OvsDpdkInspectorTest {
                         FlowMod.deleteByCookie(0, FlowTables.cookie(FlowTables.Kind.ROUTE, id), -1L))));
                 assertThat(Drift.between(dp.currentState(), dp.inspect()))
                         .containsExactly("route 192.0.2.0/24: missing in the backend (expected drop)");
+
+                int w1 = dp.wirings.get(dev.uniplane.api.EndpointId.of("in-w1")).index();
+                dp.openflow.apply(List.of(new Labeled("behind the API's back",
+                        FlowMod.deleteByCookie(0, FlowTables.cookie(FlowTables.Kind.ENDPOINT, w1), -1L))));
+                assertThat(Drift.between(dp.currentState(), dp.inspect())).containsExactly(
+                        "endpoint in-w1: missing in the backend",
+                        "route 192.0.2.0/24: missing in the backend (expected drop)");
             } finally {
                 dp.destroy();
             }
