@@ -31,6 +31,19 @@ public final class Drift {
     private Drift() {
     }
 
+    /**
+     * The drift of a dataplane's backend from its {@link dev.uniplane.api.Dataplane#currentState()}. The two are read
+     * one after the other: a change made by another thread in between shows as drift.
+     *
+     * @throws InspectionUnsupportedException when the dataplane cannot read its backend back
+     */
+    public static List<String> of(dev.uniplane.api.Dataplane dataplane) {
+        if (!(dataplane instanceof BackendInspector inspector)) {
+            throw new InspectionUnsupportedException(dataplane.provider());
+        }
+        return between(dataplane.currentState(), inspector.inspect());
+    }
+
     /** Every difference, one line each, in a stable order; empty when the backend matches. */
     public static List<String> between(DesiredState desired, BackendView backend) {
         List<String> out = new ArrayList<>();

@@ -68,7 +68,7 @@ class EbpfInspectorTest {
                     .containsExactly("route 192.0.2.0/24: missing in the backend (expected drop)");
 
             ebpf.maps.removeEndpointAddress(w1.spec().addresses().getFirst());
-            assertThat(Drift.between(dp.currentState(), ((BackendInspector) dp).inspect())).containsExactly(
+            assertThat(Drift.of(dp)).containsExactly(
                     "endpoint in-w1: addresses [" + w1.spec().addresses().getFirst() + "] expected, backend has [] (on " + w1.hostInterface() + ")",
                     "route 192.0.2.0/24: missing in the backend (expected drop)");
         } finally {
