@@ -184,7 +184,7 @@ final class DpdkInspector {
         for (int family : new int[] {2, 10}) { // AF_INET, AF_INET6
             for (NeighbourInfo n : dp.nodeLinks.neighbours(family)) {
                 if (n.mac() != null && !n.proxy()) {
-                    out.computeIfAbsent(MacAddress.ofBytes(n.mac().bytes()), k -> new ArrayList<>()).add(IpAddress.of(n.address()));
+                    out.computeIfAbsent(n.mac(), k -> new ArrayList<>()).add(n.address());
                 }
             }
         }

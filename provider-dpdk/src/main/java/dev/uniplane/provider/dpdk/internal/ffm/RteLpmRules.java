@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.uniplane.linux.NativeCall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -22,11 +23,9 @@ public final class RteLpmRules {
     public static OptionalInt rule(MemorySegment lpm, int ip, int depth) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment nextHop = arena.allocate(JAVA_INT);
-            int rc = (int) IS_RULE_PRESENT.invokeExact(lpm, ip, (byte) depth, nextHop);
+            int rc = NativeCall.invokeInt(() -> (int) IS_RULE_PRESENT.invokeExact(lpm, ip, (byte) depth, nextHop));
             DpdkException.check("rte_lpm_is_rule_present", rc);
             return rc == 1 ? OptionalInt.of(nextHop.get(JAVA_INT, 0)) : OptionalInt.empty();
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
         }
     }
 }
