@@ -58,6 +58,9 @@ final class DpdkInspector {
         Map<Integer, Wiring> bySlot = new HashMap<>();
         dp.wirings.values().forEach(w -> bySlot.put(w.slot(), w));
         Set<Integer> claimedGroups = new HashSet<>();
+        // the prefixes to ask the LPMs for (the route table as the API has it; the lock is held, it cannot change)
+        Map<IpPrefix, Route> known = new java.util.LinkedHashMap<>();
+        dp.routes().forEach(r -> known.put(r.prefix(), r));
 
         List<EndpointView> endpoints = new ArrayList<>();
         List<List<Hop>> undelivered = new ArrayList<>(); // self-delivery of endpoint addresses without their LPM rule
@@ -74,7 +77,7 @@ final class DpdkInspector {
             List<IpAddress> delivered = new ArrayList<>();
             for (IpAddress a : w.spec().addresses()) {
                 IpPrefix host = IpPrefix.host(a);
-                if (dp.routes.containsKey(host)) {
+                if (known.containsKey(host)) {
                     delivered.add(a); // an explicit route for the address overrides delivery: it is read as that route
                     continue;
                 }
@@ -93,7 +96,7 @@ final class DpdkInspector {
         Map<MacAddress, List<IpAddress>> neighbours = neighbours();
         List<Route> routes = new ArrayList<>();
         List<List<NextHop>> missing = new ArrayList<>();
-        for (Route expected : dp.routes.values()) {
+        for (Route expected : known.values()) {
             OptionalInt group = lookup(expected.prefix());
             if (group.isEmpty() || (expected.prefix().family() == IpFamily.IPV6 && !claimedGroups.add(group.getAsInt()))) {
                 missing.add(expected.nextHops());
@@ -108,7 +111,7 @@ final class DpdkInspector {
             }
             List<Hop> hops = table.group(g);
             if (hops.size() == 1 && hops.getFirst() instanceof Hop.ToEndpoint e && bySlot.containsKey(e.slot())
-                    && bySlot.get(e.slot()).spec().addresses().stream().anyMatch(a -> dp.routes.containsKey(IpPrefix.host(a)))) {
+                    && bySlot.get(e.slot()).spec().addresses().stream().anyMatch(a -> known.containsKey(IpPrefix.host(a)))) {
                 continue; // the host entry of an endpoint whose address an explicit route took over
             }
             if (undelivered.contains(hops)) {
