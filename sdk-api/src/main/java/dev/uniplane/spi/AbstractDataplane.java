@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * successful change (never after a failed one) and removed by {@link #destroy()}; when its open found one, the SPI
  * hands it to {@link #backendAdopt} first and records what that returns.
  */
-public abstract class AbstractDataplane implements Dataplane {
+public abstract class AbstractDataplane implements Dataplane, BackendInspector {
     private static final Logger LOG = LoggerFactory.getLogger(AbstractDataplane.class);
     private final String provider;
     private final DataplaneConfig config;
@@ -106,6 +106,11 @@ public abstract class AbstractDataplane implements Dataplane {
 
     /** Removes whatever {@link #backendClose} would have left in force (pins, bridges, daemons' config). */
     protected abstract void backendDestroy();
+
+    /** Reads back what the backend has programmed (see {@link BackendInspector}); by default the provider cannot. */
+    protected BackendView backendInspect() {
+        throw new InspectionUnsupportedException(provider);
+    }
 
     // --- restart adoption -----------------------------------------------------------------------------------------
 
@@ -528,6 +533,12 @@ public abstract class AbstractDataplane implements Dataplane {
     @Override
     public DesiredState currentState() {
         return withLock(() -> desired().toState());
+    }
+
+    /** Reads the backend back under the dataplane's lock, so no change runs while it is read. */
+    @Override
+    public final BackendView inspect() {
+        return withLock(this::backendInspect);
     }
 
     /**

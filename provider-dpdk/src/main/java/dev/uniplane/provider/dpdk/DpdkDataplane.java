@@ -472,6 +472,11 @@ final class DpdkDataplane extends AbstractDataplane {
         publish(build(desired().routes(), wirings, desired().policies(), next, ruleSlots));
     }
 
+    @Override
+    protected dev.uniplane.spi.BackendView backendInspect() {
+        return new DpdkInspector(this, router.table()).inspect();
+    }
+
     // --- stats ----------------------------------------------------------------------------------------------------
 
     @Override

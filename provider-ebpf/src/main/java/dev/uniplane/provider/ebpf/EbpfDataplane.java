@@ -383,6 +383,11 @@ final class EbpfDataplane extends AbstractDataplane {
         remoteIdentities.values().forEach(l -> l.forEach(a -> maps.putEndpointAddress(a.address(), EndpointRecord.remote(a.identity()))));
     }
 
+    @Override
+    protected dev.uniplane.spi.BackendView backendInspect() {
+        return new EbpfInspector(this).inspect();
+    }
+
     // --- stats ----------------------------------------------------------------------------------------------------
 
     @Override

@@ -326,6 +326,11 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         return PolicyFlows.compile(set, members, identities, tables.zone());
     }
 
+    @Override
+    protected synchronized dev.uniplane.spi.BackendView backendInspect() {
+        return new OvsDpdkInspector(this).inspect();
+    }
+
     // --- stats ----------------------------------------------------------------------------------------------------
 
     @Override
