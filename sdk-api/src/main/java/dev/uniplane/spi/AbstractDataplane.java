@@ -125,6 +125,7 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public Endpoint attach(AttachSpec spec) {
+        StateChecks.argument("spec", spec);
         return withLock(() -> {
             Endpoint existing = endpoints.get(spec.id());
             if (existing != null) {
@@ -134,14 +135,11 @@ public abstract class AbstractDataplane implements Dataplane {
                 throw new ConflictException("endpoint " + spec.id() + " is attached with another spec (" + existing.spec()
                         + "); detach it first");
             }
+            StateChecks.workloadNamespace(config, spec.netns());
             for (IpAddress address : spec.addresses()) {
                 requireFamily(address.family());
-                for (Endpoint other : endpoints.values()) {
-                    if (other.spec().addresses().contains(address)) {
-                        throw new ConflictException("address " + address + " of endpoint " + spec.id()
-                                + " already belongs to endpoint " + other.id());
-                    }
-                }
+                StateChecks.addressIsFree("endpoint " + spec.id(), address, endpoints.values(), remotes.values(), null);
+                StateChecks.noRouteBorrows(spec.id(), address, routes.values());
             }
             AttachKind kind = spec.kinds().stream().filter(k -> capabilities.has(k.capability())).findFirst()
                     .orElseThrow(() -> new UnsupportedCapabilityException(provider, spec.kinds().getFirst().capability()));
@@ -153,6 +151,7 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void detach(EndpointId id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             Endpoint endpoint = endpoints.get(id);
             if (endpoint == null) {
@@ -176,11 +175,13 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public Optional<Endpoint> endpoint(EndpointId id) {
+        StateChecks.argument("id", id);
         return withLock(() -> Optional.ofNullable(endpoints.get(id)));
     }
 
     @Override
     public void addRoute(Route route) {
+        StateChecks.argument("route", route);
         withLock(() -> {
             Route existing = routes.get(route.prefix());
             if (existing != null && !existing.equals(route)) {
@@ -196,18 +197,22 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void replaceRoute(Route route) {
+        StateChecks.argument("route", route);
         updateRoutes(List.of(route), List.of());
     }
 
     @Override
     public void removeRoute(IpPrefix prefix) {
+        StateChecks.argument("prefix", prefix);
         updateRoutes(List.of(), List.of(prefix));
     }
 
     @Override
     public void updateRoutes(List<Route> upserts, List<IpPrefix> removals) {
+        List<Route> upsertList = StateChecks.elements("upserts", upserts);
+        List<IpPrefix> removalList = StateChecks.elements("removals", removals);
         withLock(() -> {
-            updateRoutesLocked(List.copyOf(upserts), List.copyOf(removals));
+            updateRoutesLocked(upsertList, removalList);
             return null;
         });
     }
@@ -251,6 +256,7 @@ public abstract class AbstractDataplane implements Dataplane {
                     if (!endpoints.containsKey(t.endpoint())) {
                         throw new NotFoundException("route " + r.prefix() + " names endpoint " + t.endpoint() + ", which is not attached");
                     }
+                    StateChecks.noIdentityBorrowing(r, endpoints.values());
                 }
                 case NextHop.Gateway g -> {
                     if (config.uplinkInterface().isEmpty()) {
@@ -269,6 +275,7 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void applyPolicies(PolicySet set) {
+        StateChecks.argument("policies", set);
         withLock(() -> {
             checkPolicies(set);
             if (!set.equals(policies)) {
@@ -294,9 +301,12 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void registerRemote(RemoteEndpoint remote) {
+        StateChecks.argument("remote", remote);
         withLock(() -> {
             capabilities.require(provider, Capability.REMOTE_ENDPOINTS);
             remote.addresses().forEach(a -> requireFamily(a.family()));
+            remote.addresses().forEach(a -> StateChecks.addressIsFree("remote endpoint " + remote.id(), a, endpoints.values(),
+                    remotes.values(), remote.id()));
             if (!remote.equals(remotes.get(remote.id()))) {
                 Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
                 after.put(remote.id(), remote);
@@ -309,6 +319,7 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void unregisterRemote(String id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             if (!remotes.containsKey(id)) {
                 throw new NotFoundException("remote endpoint " + id + " is not registered");
@@ -333,6 +344,8 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public Subscription watch(Duration period, StatsListener listener) {
+        StateChecks.argument("period", period);
+        StateChecks.argument("listener", listener);
         if (period.isNegative() || period.isZero()) {
             throw new dev.uniplane.api.InvalidSpecException("period", period, "must be positive");
         }
@@ -370,6 +383,7 @@ public abstract class AbstractDataplane implements Dataplane {
      */
     @Override
     public void apply(Plan plan) {
+        StateChecks.argument("plan", plan);
         withLock(() -> {
             if (!plan.from().equals(currentState())) {
                 throw new ConflictException("the plan was computed against another state; compute it again with plan()");
@@ -470,7 +484,11 @@ public abstract class AbstractDataplane implements Dataplane {
                 return null;
             }
             closed = true;
-            backendClose();
+            try {
+                backendClose();
+            } finally {
+                OpenDataplanes.closed(provider, name(), this);
+            }
             return watcher;
         });
         if (w != null) {
