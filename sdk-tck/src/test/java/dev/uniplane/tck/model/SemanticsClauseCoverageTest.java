@@ -42,6 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *         sender; a prefix routed to the endpoint is its own      #anEndpointMaySendFromPrefixesRoutedToIt;
  *                                                                 provider TCK: AttachVerification#required_aWorkloadCannotSendFrom-
  *                                                                 AnAddressThatIsNotItsOwn, #optional_...Ipv6AddressThatIsNotItsOwn
+ * Identity: one owner per address (local or remote); a route      IdentitySemanticsTest (4 tests); provider TCK:
+ *         to E covers no other endpoint's address but as its    HostileInputVerification
+ *         exact host route
  * (model) order of policy and routing                             RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting,
  *                                                                 #ingressPolicyIsCheckedAfterRouting
  * Policy: apply replaces the whole set                            PolicySemanticsTest#applyReplacesTheWholeSet
@@ -136,6 +139,11 @@ class SemanticsClauseCoverageTest {
                 "EndpointSemanticsTest#anEndpointMaySendFromPrefixesRoutedToIt",
                 "AttachVerification#required_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn",
                 "AttachVerification#optional_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn"));
+        m.put("identity: one owner per address, no borrowing by routes", List.of(
+                "IdentitySemanticsTest#aRemoteCannotTakeALocalOrAnotherRemotesAddress",
+                "IdentitySemanticsTest#anEndpointCannotTakeARemotesAddress",
+                "IdentitySemanticsTest#aRouteToAnEndpointMayNotCoverAnotherEndpointsAddressExceptAsItsExactHostRoute",
+                "IdentitySemanticsTest#attachingInsideARouteToAnotherEndpointIsRefused"));
         m.put("order of policy and routing", List.of("RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting",
                 "RoutingSemanticsTest#ingressPolicyIsCheckedAfterRouting"));
         m.put("apply replaces the set", List.of("PolicySemanticsTest#applyReplacesTheWholeSet"));
