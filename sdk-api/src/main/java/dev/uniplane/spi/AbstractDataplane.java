@@ -211,6 +211,7 @@ public abstract class AbstractDataplane implements Dataplane {
     public void updateRoutes(List<Route> upserts, List<IpPrefix> removals) {
         List<Route> upsertList = StateChecks.elements("upserts", upserts);
         List<IpPrefix> removalList = StateChecks.elements("removals", removals);
+        StateChecks.notUpsertedAndRemoved(upsertList, removalList);
         withLock(() -> {
             updateRoutesLocked(upsertList, removalList);
             return null;
@@ -256,6 +257,7 @@ public abstract class AbstractDataplane implements Dataplane {
                     if (!endpoints.containsKey(t.endpoint())) {
                         throw new NotFoundException("route " + r.prefix() + " names endpoint " + t.endpoint() + ", which is not attached");
                     }
+                    StateChecks.hasAddressOfFamily(r, endpoints.get(t.endpoint()));
                     StateChecks.noIdentityBorrowing(r, endpoints.values());
                 }
                 case NextHop.Gateway g -> {

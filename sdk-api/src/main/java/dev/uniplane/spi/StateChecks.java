@@ -44,6 +44,26 @@ final class StateChecks {
         return List.copyOf(values);
     }
 
+    /** One batch cannot both upsert and remove a prefix: which one should win is not the caller's to leave open. */
+    static void notUpsertedAndRemoved(List<Route> upserts, List<IpPrefix> removals) {
+        for (int i = 0; i < removals.size(); i++) {
+            for (int j = 0; j < upserts.size(); j++) {
+                if (upserts.get(j).prefix().equals(removals.get(i))) {
+                    throw new InvalidSpecException("removals[" + i + "]", removals.get(i), "is also upserted in the same batch (upserts["
+                            + j + "]); replace or remove it, not both");
+                }
+            }
+        }
+    }
+
+    /** A route to endpoint E needs E to have an address of the route's family (E can neither answer nor be reached otherwise). */
+    static void hasAddressOfFamily(Route route, Endpoint endpoint) {
+        if (endpoint.spec().address(route.prefix().family()).isEmpty()) {
+            throw new ConflictException("route " + route.prefix() + " names endpoint " + endpoint.id() + ", which has no "
+                    + route.prefix().family() + " address");
+        }
+    }
+
     /**
      * A workload namespace must be a network namespace and not the one the dataplane itself runs in (its node: the
      * configured host netns, else the JVM's), nor the JVM's own: attach would put a default route into it. Namespaces

@@ -86,6 +86,27 @@ class StateChecksTest {
     }
 
     @Test
+    void aBatchCannotUpsertAndRemoveTheSamePrefix() {
+        RecordingDataplane dp = withTwoWorkloads();
+        dp.addRoute(Route.of("203.0.113.0/24", NextHop.drop()));
+        dp.calls.clear();
+        DesiredState before = dp.currentState();
+        assertThatThrownBy(() -> dp.updateRoutes(List.of(Route.of("203.0.113.0/24", NextHop.endpoint("w1"))),
+                List.of(IpPrefix.parse("203.0.113.0/24")))).isInstanceOf(InvalidSpecException.class)
+                .satisfies(e -> assertThat(((InvalidSpecException) e).field()).isEqualTo("removals[0]"));
+        unchanged(dp, before);
+    }
+
+    @Test
+    void aRouteToAnEndpointNeedsAnAddressOfItsFamilyThere() {
+        RecordingDataplane dp = withTwoWorkloads();
+        DesiredState before = dp.currentState();
+        assertThatThrownBy(() -> dp.addRoute(Route.of("2001:db8::/32", NextHop.endpoint("w1")))).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("w1, which has no IPV6 address");
+        unchanged(dp, before);
+    }
+
+    @Test
     void attachingInsideARouteToAnotherEndpointIsRefusedToo() {
         RecordingDataplane dp = withTwoWorkloads();
         dp.addRoute(Route.of("10.90.0.0/16", NextHop.endpoint("w1")));
