@@ -143,6 +143,7 @@ public abstract class AbstractDataplane implements Dataplane {
             }
             AttachKind kind = spec.kinds().stream().filter(k -> capabilities.has(k.capability())).findFirst()
                     .orElseThrow(() -> new UnsupportedCapabilityException(provider, spec.kinds().getFirst().capability()));
+            StateChecks.oneKernelInterfacePerNamespaceAndFamily(spec, kind, endpoints.values());
             Endpoint endpoint = backendAttach(spec, kind);
             endpoints.put(spec.id(), endpoint);
             return endpoint;

@@ -1,5 +1,7 @@
 package dev.uniplane.spi;
 
+import dev.uniplane.api.AttachKind;
+import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.Endpoint;
@@ -88,6 +90,35 @@ final class StateChecks {
             throw new InvalidSpecException("netns", netns, "is the dataplane's node namespace (DataplaneConfig.hostNetns "
                     + config.hostNetns() + "); a workload needs a namespace of its own");
         }
+    }
+
+    /**
+     * A kernel-interface endpoint (every kind but MEMIF and VHOST_USER) gets the default route of each of its families
+     * in its namespace, so two of them cannot share a namespace and a family: refused up front, naming the namespace
+     * and the endpoint already there, instead of the kernel's EEXIST on the second default route.
+     */
+    static void oneKernelInterfacePerNamespaceAndFamily(AttachSpec spec, AttachKind kind, Collection<Endpoint> endpoints) {
+        if (!isKernelInterface(kind)) {
+            return;
+        }
+        Map<String, Object> namespace = identity(Path.of(spec.netns()));
+        for (Endpoint other : endpoints) {
+            boolean sameNamespace = other.spec().netns().equals(spec.netns())
+                    || namespace != null && namespace.equals(identity(Path.of(other.spec().netns())));
+            if (sameNamespace && isKernelInterface(other.kind())) {
+                for (IpAddress address : spec.addresses()) {
+                    if (other.spec().address(address.family()).isPresent()) {
+                        throw new ConflictException("namespace " + spec.netns() + " of endpoint " + spec.id() + " already holds endpoint "
+                                + other.id() + " (" + other.spec().netns() + "), whose " + address.family()
+                                + " default route is there; attach each workload in a namespace of its own");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isKernelInterface(AttachKind kind) {
+        return kind != AttachKind.MEMIF && kind != AttachKind.VHOST_USER;
     }
 
     private static Map<String, Object> identity(Path path) {

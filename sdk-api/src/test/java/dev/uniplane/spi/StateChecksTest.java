@@ -137,6 +137,18 @@ class StateChecksTest {
     }
 
     @Test
+    void twoKernelInterfacesCannotShareANamespaceAndAFamily() {
+        RecordingDataplane dp = withTwoWorkloads();
+        DesiredState before = dp.currentState();
+        AttachSpec second = AttachSpec.builder("w3").netns("/run/netns/w1").interfaceName("eth1").address("10.77.3.2").build();
+        assertThatThrownBy(() -> dp.attach(second)).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("namespace /run/netns/w1 of endpoint w3 already holds endpoint w1");
+        unchanged(dp, before);
+        dp.attach(AttachSpec.builder("w4").netns("/run/netns/w1").interfaceName("eth2").address("2001:db8::4").build());
+        dp.attach(AttachSpec.builder("m1").netns("/run/netns/w1").address("10.77.5.2").kinds(dev.uniplane.api.AttachKind.MEMIF).build());
+    }
+
+    @Test
     void nullArgumentsAreInvalidSpecsNamingTheParameter() {
         RecordingDataplane dp = withTwoWorkloads();
         DesiredState before = dp.currentState();

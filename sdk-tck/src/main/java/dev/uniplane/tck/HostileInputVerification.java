@@ -227,6 +227,14 @@ public abstract class HostileInputVerification extends DataplaneVerification {
         refusedAsConflict(w1.ipv4().toString(), () -> dataplane().attach(freshSpec("hi-x", w1.ipv4().toString()).build()));
     }
 
+    @Test
+    public void required_aSecondWorkloadInTheSameNamespaceIsRefusedNamingIt() {
+        baseline();
+        AttachSpec second = AttachSpec.builder("hi-x").netns(w1.spec().netns()).interfaceName("eth1").address("10.100.250.5")
+                .kinds(w1.spec().kinds().toArray(AttachKind[]::new)).build();
+        refusedAsConflict(w1.spec().netns(), () -> dataplane().attach(second));
+    }
+
     // --- remote endpoints ---------------------------------------------------------------------------------------
 
     @Test

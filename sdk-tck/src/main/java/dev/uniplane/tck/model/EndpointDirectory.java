@@ -71,11 +71,17 @@ final class EndpointDirectory {
 
     /**
      * No identity borrowing: a route to endpoint E lets E receive and send from its prefix, so the prefix may contain
-     * another local endpoint's address only when it is exactly that address's host route (an explicit takeover).
+     * another local endpoint's address only when it is exactly that address's host route (an explicit takeover). And
+     * an attached E must have an address of the route's family.
      */
     void refuseIdentityBorrowing(Route route) {
         for (NextHop hop : route.nextHops()) {
             if (hop instanceof NextHop.ToEndpoint to) {
+                AttachSpec target = locals.get(to.endpoint());
+                if (target != null && target.address(route.prefix().family()).isEmpty()) {
+                    throw new ConflictException("route " + route.prefix() + " names endpoint " + to.endpoint() + ", which has no "
+                            + route.prefix().family() + " address");
+                }
                 for (AttachSpec other : locals.values()) {
                     if (!other.id().equals(to.endpoint())) {
                         other.addresses().forEach(a -> refuseCover(route, to.endpoint(), other.id(), a));

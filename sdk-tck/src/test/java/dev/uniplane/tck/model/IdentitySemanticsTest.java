@@ -52,6 +52,13 @@ class IdentitySemanticsTest {
     }
 
     @Test
+    void aRouteToAnEndpointNeedsAnAddressOfItsFamily() {
+        f.model.attach(AttachSpec.builder("ep-v4").netns("/run/netns/v4").address("10.0.0.9").build());
+        assertThatThrownBy(() -> f.model.addRoute(Route.of("2001:db8:9::/48", NextHop.endpoint("ep-v4"))))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("no IPV6 address");
+    }
+
+    @Test
     void attachingInsideARouteToAnotherEndpointIsRefused() {
         f.model.addRoute(Route.of("10.99.0.0/24", NextHop.endpoint("ep-c")));
         AttachSpec inside = AttachSpec.builder("ep-d").netns("/run/netns/d").address("10.99.0.7").build();

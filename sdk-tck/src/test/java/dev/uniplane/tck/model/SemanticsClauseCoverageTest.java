@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *         sender; a prefix routed to the endpoint is its own      #anEndpointMaySendFromPrefixesRoutedToIt;
  *                                                                 provider TCK: AttachVerification#required_aWorkloadCannotSendFrom-
  *                                                                 AnAddressThatIsNotItsOwn, #optional_...Ipv6AddressThatIsNotItsOwn
- * Identity: one owner per address (local or remote); a route      IdentitySemanticsTest (4 tests); provider TCK:
+ * Identity: one owner per address (local or remote); a route      IdentitySemanticsTest (5 tests); provider TCK:
  *         to E covers no other endpoint's address but as its    HostileInputVerification
  *         exact host route
  * (model) order of policy and routing                             RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting,
@@ -143,7 +143,8 @@ class SemanticsClauseCoverageTest {
                 "IdentitySemanticsTest#aRemoteCannotTakeALocalOrAnotherRemotesAddress",
                 "IdentitySemanticsTest#anEndpointCannotTakeARemotesAddress",
                 "IdentitySemanticsTest#aRouteToAnEndpointMayNotCoverAnotherEndpointsAddressExceptAsItsExactHostRoute",
-                "IdentitySemanticsTest#attachingInsideARouteToAnotherEndpointIsRefused"));
+                "IdentitySemanticsTest#attachingInsideARouteToAnotherEndpointIsRefused",
+                "IdentitySemanticsTest#aRouteToAnEndpointNeedsAnAddressOfItsFamily"));
         m.put("order of policy and routing", List.of("RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting",
                 "RoutingSemanticsTest#ingressPolicyIsCheckedAfterRouting"));
         m.put("apply replaces the set", List.of("PolicySemanticsTest#applyReplacesTheWholeSet"));
