@@ -109,9 +109,10 @@ public abstract class HostileInputVerification extends DataplaneVerification {
         List<String> backend = backend();
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
         assertThat(thrown).as("the hostile call was accepted").isNotNull();
-        expectation.accept(thrown);
+        // Nothing changed is checked first: it matters more than the exception's type.
         assertThat(dataplane().currentState()).as("currentState() after: %s", thrown.getMessage()).isEqualTo(state);
         assertThat(backend()).as("links, addresses and routes after: %s", thrown.getMessage()).isEqualTo(backend);
+        expectation.accept(thrown);
     }
 
     /** Links, addresses and routes of every watched namespace, as sorted lines (provider-independent read-back). */
@@ -233,6 +234,19 @@ public abstract class HostileInputVerification extends DataplaneVerification {
         AttachSpec second = AttachSpec.builder("hi-x").netns(w1.spec().netns()).interfaceName("eth1").address("10.100.250.5")
                 .kinds(w1.spec().kinds().toArray(AttachKind[]::new)).build();
         refusedAsConflict(w1.spec().netns(), () -> dataplane().attach(second));
+    }
+
+    @Test
+    public void required_anInterfaceNameThatExistsInTheNamespaceIsAConflictNamingIt() {
+        baseline();
+        try (RtNetlink nl = RtNetlink.open(spare.netns())) {
+            nl.createVethPair("eth0", "hi-peer0", spare.netns()); // an eth0 the dataplane did not make
+        }
+        for (String name : List.of("lo", "eth0")) {
+            refused(() -> dataplane().attach(freshSpec("hi-x", "10.100.250.6").interfaceName(name).build()),
+                    e -> assertThat(e).isInstanceOf(ConflictException.class).hasMessageContaining(name)
+                            .hasMessageContaining(spare.spec().netns()));
+        }
     }
 
     // --- remote endpoints ---------------------------------------------------------------------------------------

@@ -323,7 +323,7 @@ final class DpdkDataplane extends AbstractDataplane {
         if (kind == AttachKind.MEMIF || kind == AttachKind.VHOST_USER) {
             return socketAttacher.attach(spec, kind, slot);
         }
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
+        NetNs workload = dev.uniplane.linux.WorkloadNamespace.open(spec);
         String hostName = hostInterfaceName(slot);
         EthPort port = null;
         boolean linked = false;

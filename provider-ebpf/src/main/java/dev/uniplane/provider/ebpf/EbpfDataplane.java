@@ -184,7 +184,7 @@ final class EbpfDataplane extends AbstractDataplane {
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints (up_ep_stats)");
         }
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
+        NetNs workload = dev.uniplane.linux.WorkloadNamespace.open(spec);
         String hostName = hostInterfaceName(index);
         Wiring wiring = null;
         try (workload) {

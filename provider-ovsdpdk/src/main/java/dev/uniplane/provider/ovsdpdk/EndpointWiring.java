@@ -10,9 +10,6 @@ import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
 import dev.uniplane.spi.HostInterfaceNames;
-import dev.uniplane.spi.NamespaceErrors;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +36,7 @@ final class EndpointWiring {
 
     /** Wires the endpoint with this index; undone on failure. */
     Wiring wire(AttachSpec spec, AttachKind kind, int index) {
-        NetNs workload = NetNs.open(Optional.of(Path.of(spec.netns())), e -> NamespaceErrors.workload(spec, e.errnoName()));
+        NetNs workload = dev.uniplane.linux.WorkloadNamespace.open(spec);
         String hostName = hostInterfaceName(index);
         try (workload) {
             nodeLinks.createVethPair(hostName, spec.interfaceName(), workload);
