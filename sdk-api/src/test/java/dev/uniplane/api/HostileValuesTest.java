@@ -90,6 +90,16 @@ class HostileValuesTest {
     }
 
     @Test
+    void aDesiredStateHasOneOwnerPerAddress() {
+        AttachSpec w1 = spec().address("10.77.1.2").build();
+        assertThatThrownBy(() -> DesiredState.empty().withEndpoints(List.of(w1)).withRemotes(List.of(RemoteEndpoint.of("r1", "10.77.1.2"))))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("remotes[0].addresses").hasMessageContaining("endpoint w1");
+        assertThatThrownBy(() -> DesiredState.empty().withRemotes(List.of(RemoteEndpoint.of("r1", "10.77.9.2"),
+                RemoteEndpoint.of("r2", "10.77.9.2")))).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("remotes[1].addresses").hasMessageContaining("remote endpoint r1");
+    }
+
+    @Test
     void planAgainstNullIsInvalid() {
         assertThatThrownBy(() -> Plan.between(DesiredState.empty(), null)).isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("desired");
