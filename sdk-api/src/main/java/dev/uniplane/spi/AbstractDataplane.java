@@ -263,6 +263,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public Endpoint attach(AttachSpec spec) {
+        StateChecks.argument("spec", spec);
         return withLock(() -> {
             Endpoint existing = endpoints.get(spec.id());
             if (existing != null) {
@@ -272,17 +273,15 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
                 throw new ConflictException("endpoint " + spec.id() + " is attached with another spec (" + existing.spec()
                         + "); detach it first");
             }
+            StateChecks.workloadNamespace(config, spec.netns());
             for (IpAddress address : spec.addresses()) {
                 requireFamily(address.family());
-                for (Endpoint other : endpoints.values()) {
-                    if (other.spec().addresses().contains(address)) {
-                        throw new ConflictException("address " + address + " of endpoint " + spec.id()
-                                + " already belongs to endpoint " + other.id());
-                    }
-                }
+                StateChecks.addressIsFree("endpoint " + spec.id(), address, endpoints.values(), remotes.values(), null);
+                StateChecks.noRouteBorrows(spec.id(), address, routes.values());
             }
             AttachKind kind = spec.kinds().stream().filter(k -> capabilities.has(k.capability())).findFirst()
                     .orElseThrow(() -> new UnsupportedCapabilityException(provider, spec.kinds().getFirst().capability()));
+            StateChecks.oneKernelInterfacePerNamespaceAndFamily(spec, kind, endpoints.values());
             Endpoint endpoint = hook("attach " + spec.id(), () -> backendAttach(spec, kind));
             endpoints.put(spec.id(), endpoint);
             changed();
@@ -292,6 +291,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public void detach(EndpointId id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             Endpoint endpoint = endpoints.get(id);
             if (endpoint == null) {
@@ -316,11 +316,13 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public Optional<Endpoint> endpoint(EndpointId id) {
+        StateChecks.argument("id", id);
         return withLock(() -> Optional.ofNullable(endpoints.get(id)));
     }
 
     @Override
     public void addRoute(Route route) {
+        StateChecks.argument("route", route);
         withLock(() -> {
             Route existing = routes.get(route.prefix());
             if (existing != null && !existing.equals(route)) {
@@ -336,25 +338,29 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public void replaceRoute(Route route) {
+        StateChecks.argument("route", route);
         updateRoutes(List.of(route), List.of());
     }
 
     @Override
     public void removeRoute(IpPrefix prefix) {
+        StateChecks.argument("prefix", prefix);
         updateRoutes(List.of(), List.of(prefix));
     }
 
     @Override
     public void updateRoutes(List<Route> upserts, List<IpPrefix> removals) {
+        List<Route> upsertList = StateChecks.elements("upserts", upserts);
+        List<IpPrefix> removalList = StateChecks.elements("removals", removals);
+        StateChecks.notUpsertedAndRemoved(upsertList, removalList);
         withLock(() -> {
-            updateRoutesLocked(List.copyOf(upserts), List.copyOf(removals));
+            updateRoutesLocked(upsertList, removalList);
             return null;
         });
     }
 
     private void updateRoutesLocked(List<Route> upserts, List<IpPrefix> removals) {
         Map<IpPrefix, Route> after = new LinkedHashMap<>(routes);
-        requireDisjoint(upserts, removals);
         for (IpPrefix prefix : removals) {
             if (after.remove(prefix) == null) {
                 throw new NotFoundException("no route for " + prefix);
@@ -381,29 +387,6 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
         changed();
     }
 
-    /** A batch that upserts and removes one prefix has no meaning: refused before anything is written. */
-    private static void requireDisjoint(List<Route> upserts, List<IpPrefix> removals) {
-        Map<IpPrefix, Integer> upserted = new LinkedHashMap<>();
-        for (int i = 0; i < upserts.size(); i++) {
-            upserted.putIfAbsent(upserts.get(i).prefix(), i);
-        }
-        for (int i = 0; i < removals.size(); i++) {
-            Integer also = upserted.get(removals.get(i));
-            if (also != null) {
-                throw new dev.uniplane.api.InvalidSpecException("removals[" + i + "]", removals.get(i),
-                        "the same batch also upserts it (routes[" + also + "]); a prefix is either upserted or removed");
-            }
-        }
-    }
-
-    /** A route to an endpoint must have an address of its family there to send from and to. */
-    private static void requireEndpointFamily(Route r, Endpoint endpoint) {
-        if (endpoint.spec().addresses().stream().noneMatch(a -> a.family() == r.prefix().family())) {
-            throw new dev.uniplane.api.InvalidSpecException("nextHops.endpoint", endpoint.id(), "route " + r.prefix()
-                    + " is " + r.prefix().family() + " but the endpoint has no " + r.prefix().family() + " address");
-        }
-    }
-
     private void checkRoute(Route r) {
         requireFamily(r.prefix().family());
         if (r.isEcmp()) {
@@ -417,7 +400,8 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
                     if (!endpoints.containsKey(t.endpoint())) {
                         throw new NotFoundException("route " + r.prefix() + " names endpoint " + t.endpoint() + ", which is not attached");
                     }
-                    requireEndpointFamily(r, endpoints.get(t.endpoint()));
+                    StateChecks.hasAddressOfFamily(r, endpoints.get(t.endpoint()));
+                    StateChecks.noIdentityBorrowing(r, endpoints.values());
                 }
                 case NextHop.Gateway g -> {
                     if (config.uplinkInterface().isEmpty()) {
@@ -436,6 +420,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public void applyPolicies(PolicySet set) {
+        StateChecks.argument("policies", set);
         withLock(() -> {
             checkPolicies(set);
             if (!set.equals(policies)) {
@@ -462,9 +447,12 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public void registerRemote(RemoteEndpoint remote) {
+        StateChecks.argument("remote", remote);
         withLock(() -> {
             capabilities.require(provider, Capability.REMOTE_ENDPOINTS);
             remote.addresses().forEach(a -> requireFamily(a.family()));
+            remote.addresses().forEach(a -> StateChecks.addressIsFree("remote endpoint " + remote.id(), a, endpoints.values(),
+                    remotes.values(), remote.id()));
             if (!remote.equals(remotes.get(remote.id()))) {
                 Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
                 after.put(remote.id(), remote);
@@ -479,6 +467,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public void unregisterRemote(String id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             if (!remotes.containsKey(id)) {
                 throw new NotFoundException("remote endpoint " + id + " is not registered");
@@ -505,6 +494,8 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
 
     @Override
     public Subscription watch(Duration period, StatsListener listener) {
+        StateChecks.argument("period", period);
+        StateChecks.argument("listener", listener);
         if (period.isNegative() || period.isZero()) {
             throw new dev.uniplane.api.InvalidSpecException("period", period, "must be positive");
         }
@@ -547,6 +538,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
      */
     @Override
     public void apply(Plan plan) {
+        StateChecks.argument("plan", plan);
         withLock(() -> {
             if (!plan.from().equals(currentState())) {
                 throw new ConflictException("the plan was computed against another state; compute it again with plan()");
@@ -647,7 +639,11 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
                 return null;
             }
             closed = true;
-            backendClose();
+            try {
+                backendClose();
+            } finally {
+                OpenDataplanes.closed(provider, name(), this);
+            }
             return watcher;
         });
         if (w != null) {

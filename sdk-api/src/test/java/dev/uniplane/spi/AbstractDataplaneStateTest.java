@@ -11,6 +11,7 @@ import dev.uniplane.api.Capability;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.Endpoint;
 import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.InvalidSpecException;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.MacAddress;
@@ -177,7 +178,7 @@ class AbstractDataplaneStateTest {
         dp.attach(a);
         dp.calls.clear();
         assertThatThrownBy(() -> dp.addRoute(Route.of("2001:db8::/32", NextHop.endpoint("a"))))
-                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("nextHops.endpoint").hasMessageContaining("IPV6");
+                .isInstanceOf(ConflictException.class).hasMessageContaining("nextHops.endpoint").hasMessageContaining("IPV6");
         assertThat(dp.calls).isEmpty();
         assertThat(dp.routes()).isEmpty();
         dp.addRoute(Route.of("10.8.0.0/16", NextHop.endpoint("a")));

@@ -58,7 +58,7 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     }
 
     @Test
-    public void required_destroyLeavesTheUplinkAsItWasBeforeOpen() {
+    public void required_S5_capabilities_destroyLeavesTheUplinkAsItWasBeforeOpen() {
         destroyLeavesTheUplinkAsItWas(false);
     }
 
@@ -66,7 +66,7 @@ public abstract class LifecycleVerification extends DataplaneVerification {
     private static final int USER_FILTER_PREF = 49000;
 
     @Test
-    public void required_destroyKeepsAClsactQdiscThatWasOnTheUplinkBeforeOpen() {
+    public void required_S5_capabilities_destroyKeepsAClsactQdiscThatWasOnTheUplinkBeforeOpen() {
         destroyLeavesTheUplinkAsItWas(true);
     }
 

@@ -108,17 +108,17 @@ final class EbpfDataplane extends AbstractDataplane {
     static EbpfDataplane open(DataplaneConfig config, Capabilities capabilities) {
         config.rejectUnknownOptions(EbpfProvider.NAME, OPTIONS);
         Map<String, Integer> sizes = new HashMap<>();
-        int policyEntries = config.intOption("maps.policy-entries", 0);
+        int policyEntries = config.positiveIntOption("maps.policy-entries", 0);
         if (policyEntries > 0) {
             sizes.put("up_policy_slot0", policyEntries);
             sizes.put("up_policy_slot1", policyEntries);
         }
-        int routes = config.intOption("maps.routes", 0);
+        int routes = config.positiveIntOption("maps.routes", 0);
         if (routes > 0) {
             sizes.put("up_routes_v4", routes);
             sizes.put("up_routes_v6", routes);
         }
-        int conntrack = config.intOption("maps.conntrack", 0);
+        int conntrack = config.positiveIntOption("maps.conntrack", 0);
         if (conntrack > 0) {
             sizes.put("up_ct", conntrack);
         }
