@@ -1,5 +1,9 @@
 package dev.uniplane.tck;
 
+import dev.uniplane.spi.BackendInspector;
+import dev.uniplane.spi.BackendView;
+import dev.uniplane.spi.InspectionUnsupportedException;
+import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,12 +111,30 @@ public abstract class HostileInputVerification extends DataplaneVerification {
     private void refused(ThrowingCallable call, Consumer<Throwable> expectation) {
         DesiredState state = dataplane().currentState();
         List<String> backend = backend();
+        Optional<BackendView> programmedBefore = programmed();
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
         assertThat(thrown).as("the hostile call was accepted").isNotNull();
         // Nothing changed is checked first: it matters more than the exception's type.
         assertThat(dataplane().currentState()).as("currentState() after: %s", thrown.getMessage()).isEqualTo(state);
         assertThat(backend()).as("links, addresses and routes after: %s", thrown.getMessage()).isEqualTo(backend);
+        assertThat(programmed()).as("what the provider's own backend holds (BackendInspector) after: %s", thrown.getMessage())
+                .isEqualTo(programmedBefore);
         expectation.accept(thrown);
+    }
+
+    /**
+     * What the provider's own backend holds (maps, flows, tables), read back by its {@link BackendInspector}, or empty
+     * for a provider without one. The kernel read-back above does not see inside eBPF maps, OVS flows or DPDK tables.
+     */
+    private Optional<BackendView> programmed() {
+        if (dataplane() instanceof BackendInspector inspector) {
+            try {
+                return Optional.of(inspector.inspect());
+            } catch (InspectionUnsupportedException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** Links, addresses and routes of every watched namespace, as sorted lines (provider-independent read-back). */
