@@ -72,9 +72,7 @@ public record VfSelector(List<PfRange> pfs, Set<String> vendors, Set<String> dev
     /** Whether {@code vf} belongs to the pool. */
     public boolean matches(VirtualFunction vf) {
         return (pfs.isEmpty() || pfs.stream().anyMatch(r -> r.matches(vf)))
-                && (vendors.isEmpty() || vendors.contains(vf.vendor()))
-                && (devices.isEmpty() || devices.contains(vf.device()))
-                && (drivers.isEmpty() || drivers.contains(vf.driver()));
+                && anyOf(vendors, vf.vendor()) && anyOf(devices, vf.device()) && anyOf(drivers, vf.driver());
     }
 
     /** The pool: matching VFs of {@code pfs}, in PF then VF order. */
@@ -85,7 +83,12 @@ public record VfSelector(List<PfRange> pfs, Set<String> vendors, Set<String> dev
     /** The PFs a selector names or whose VFs it can select (for setting their VF count). */
     public boolean mayUse(PhysicalFunction pf) {
         return (pfs.isEmpty() || pfs.stream().anyMatch(r -> r.name().equals(pf.name())))
-                && (vendors.isEmpty() || vendors.contains(pf.vendor()));
+                && anyOf(vendors, pf.vendor());
+    }
+
+    /** An empty selector matches anything; a set one never matches a missing value (an unbound VF has no driver). */
+    private static boolean anyOf(Set<String> wanted, String value) {
+        return wanted.isEmpty() || value != null && wanted.contains(value);
     }
 
     private static List<String> entries(String key, String value) {
