@@ -144,6 +144,7 @@ build_initramfs() {
     cat > "$TREE/init" <<EOF
 #!/bin/busybox sh
 export PATH=/sbin:/bin
+# busybox sh prefers its own applets (its ip lacks "vf"): iproute2 is called by path
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev; mount -t tmpfs run /run
 mkdir -p /run/netns; ln -s /run /var/run 2>/dev/null
 echo "SRIOV-GUEST: booted \$(uname -r)"
@@ -164,23 +165,23 @@ sleep 2
 for v in \$dev/virtfn*; do
     vf=\$(readlink \$v); echo "SRIOV-GUEST: \$(basename \$v) -> \$vf driver=\$(basename \$(readlink \$v/driver)) net=\$(ls \$v/net 2>/dev/null)"
 done
-ip link set \$pf up
-ip link set \$pf vf 0 mac 02:00:00:00:00:10 && echo "SRIOV-GUEST: vf 0 mac ok"
-ip link set \$pf vf 0 vlan 200 qos 5 && echo "SRIOV-GUEST: vf 0 vlan ok"
-ip link set \$pf vf 0 spoofchk off && echo "SRIOV-GUEST: vf 0 spoofchk ok"
-ip link set \$pf vf 0 trust on && echo "SRIOV-GUEST: vf 0 trust ok"
-ip link set \$pf vf 0 max_tx_rate 50 && echo "SRIOV-GUEST: vf 0 rate ok"
-ip link show \$pf
+/sbin/ip link set \$pf up
+/sbin/ip link set \$pf vf 0 mac 02:00:00:00:00:10 && echo "SRIOV-GUEST: vf 0 mac ok"
+/sbin/ip link set \$pf vf 0 vlan 200 qos 5 && echo "SRIOV-GUEST: vf 0 vlan ok"
+/sbin/ip link set \$pf vf 0 spoofchk off && echo "SRIOV-GUEST: vf 0 spoofchk ok"
+/sbin/ip link set \$pf vf 0 trust on && echo "SRIOV-GUEST: vf 0 trust ok"
+/sbin/ip link set \$pf vf 0 max_tx_rate 50 && echo "SRIOV-GUEST: vf 0 rate ok"
+/sbin/ip link show \$pf
 vfnet=\$(ls \$dev/virtfn0/net 2>/dev/null)
-ip netns add w1 && ip link set \$vfnet netns w1 name net1 && ip -n w1 link set net1 up \
-    && ip -n w1 addr add 192.0.2.10/24 dev net1 && ip -n w1 route add default via 192.0.2.1 dev net1 onlink \
+/sbin/ip netns add w1 && /sbin/ip link set \$vfnet netns w1 name net1 && /sbin/ip -n w1 link set net1 up \
+    && /sbin/ip -n w1 addr add 192.0.2.10/24 dev net1 && /sbin/ip -n w1 route add default via 192.0.2.1 dev net1 onlink \
     && echo "SRIOV-GUEST: vf netdev \$vfnet moved and configured"
-ip -n w1 addr show net1
+/sbin/ip -n w1 addr show net1
 echo "SRIOV-GUEST: from host sysfs after move: net=[\$(ls \$dev/virtfn0/net 2>/dev/null)]"
-ip netns del w1; sleep 1
+/sbin/ip netns del w1; sleep 1
 echo "SRIOV-GUEST: after netns delete: net=[\$(ls \$dev/virtfn0/net 2>/dev/null)]"
-ip link set \$pf vf 0 vlan 0 && ip link set \$pf vf 0 trust off && ip link set \$pf vf 0 spoofchk on \
-    && ip link set \$pf vf 0 max_tx_rate 0 && ip link set \$pf vf 0 mac 00:00:00:00:00:00 && echo "SRIOV-GUEST: vf 0 reset"
+/sbin/ip link set \$pf vf 0 vlan 0 && /sbin/ip link set \$pf vf 0 trust off && /sbin/ip link set \$pf vf 0 spoofchk on \
+    && /sbin/ip link set \$pf vf 0 max_tx_rate 0 && /sbin/ip link set \$pf vf 0 mac 00:00:00:00:00:00 && echo "SRIOV-GUEST: vf 0 reset"
 echo 0 > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs) virtfn=[\$(ls -d \$dev/virtfn* 2>/dev/null)]"
 echo "SRIOV-GUEST: DONE"
 poweroff -f
@@ -194,12 +195,15 @@ boot() {
     local kver qemu accel
     kver=$(cat "$WORK/kernel-version")
     qemu="$ROOT/usr/bin/qemu-system-x86_64"
+    # TCG by default: on this VM /dev/kvm exists, but nested KVM aborts with "-cpu max" (MSR 0x10a) and hangs after
+    # SeaBIOS with "-cpu host,-arch-capabilities"; SRIOV_GUEST_ACCEL=kvm tries it anyway
     accel="tcg,thread=multi"
-    if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
-    say "booting $kver with $("$qemu" --version 2>/dev/null | head -1 || true) (accel $accel), log $LOG"
+    local cpu=max
+    if [ "${SRIOV_GUEST_ACCEL:-tcg}" = kvm ]; then accel=kvm; cpu=host,-arch-capabilities; fi
     export LD_LIBRARY_PATH="$ROOT/usr/lib/x86_64-linux-gnu:$ROOT/lib/x86_64-linux-gnu"
+    say "booting $kver with $("$qemu" --version 2>/dev/null | head -1 || true) (accel $accel), log $LOG"
     local start=$SECONDS
-    timeout "$TIMEOUT" "$qemu" -M q35 -accel "$accel" -cpu max -smp 2 -m 1024 -nographic -no-reboot -nodefaults \
+    timeout "$TIMEOUT" "$qemu" -M q35 -accel "$accel" -cpu "$cpu" -smp 2 -m 1024 -nographic -no-reboot -nodefaults \
         -serial stdio -L "$ROOT/usr/share/seabios" -L "$ROOT/usr/share/qemu" \
         -kernel "$ROOT/boot/vmlinuz-$kver" -initrd "$WORK/initrd.gz" -append "console=ttyS0 panic=-1 loglevel=4" \
         -netdev hubport,id=n0,hubid=0 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
