@@ -20,7 +20,22 @@ ROOT="$WORK/root"       # unpacked packages
 TREE="$WORK/initramfs"  # the guest's root file system
 LOG="$WORK/guest.log"
 NUM_VFS=${SRIOV_GUEST_VFS:-4}
-TIMEOUT=${SRIOV_GUEST_TIMEOUT:-300}
+TIMEOUT=${SRIOV_GUEST_TIMEOUT:-600}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+# RealVfCheck runs inside the guest when the provider's test classes are compiled (scripts/mvn -pl provider-sriov -am test-compile)
+JAVA_CP=""
+if [ -d "$REPO/provider-sriov/target/test-classes/dev/uniplane/provider/sriov/internal/host" ]; then
+    M2=${M2_REPO:-$HOME/.m2/repository}
+    JAVA_CP="$REPO/provider-sriov/target/test-classes:$REPO/provider-sriov/target/classes:$REPO/sdk-linux/target/classes"
+    JAVA_CP="$JAVA_CP:$REPO/sdk-api/target/classes"
+    for jar in com/fasterxml/jackson/core/jackson-databind/2.21.3/jackson-databind-2.21.3.jar \
+               com/fasterxml/jackson/core/jackson-core/2.21.3/jackson-core-2.21.3.jar \
+               com/fasterxml/jackson/core/jackson-annotations/2.21/jackson-annotations-2.21.jar \
+               org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar org/slf4j/slf4j-simple/2.0.17/slf4j-simple-2.0.17.jar; do
+        JAVA_CP="$JAVA_CP:$M2/$jar"
+    done
+fi
 
 say() { echo "sriov-guest: $*" >&2; }
 
@@ -183,6 +198,21 @@ echo "SRIOV-GUEST: after netns delete: net=[\$(ls \$dev/virtfn0/net 2>/dev/null)
 /sbin/ip link set \$pf vf 0 vlan 0 && /sbin/ip link set \$pf vf 0 trust off && /sbin/ip link set \$pf vf 0 spoofchk on \
     && /sbin/ip link set \$pf vf 0 max_tx_rate 0 && /sbin/ip link set \$pf vf 0 mac 00:00:00:00:00:00 && echo "SRIOV-GUEST: vf 0 reset"
 echo 0 > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs) virtfn=[\$(ls -d \$dev/virtfn* 2>/dev/null)]"
+if [ -n "$JAVA_CP" ]; then
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p; do
+        [ -e /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko 2>&1 | sed "s/^/insmod \$m: /"
+    done
+    sleep 1
+    if mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host; then
+        mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs dev /host/dev
+        mount -t tmpfs run /host/run; mount -t tmpfs tmp /host/tmp; mkdir -p /host/run/netns
+        echo "SRIOV-GUEST: host root mounted over 9p, running RealVfCheck with the host's JDK"
+        chroot /host $JAVA -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp $JAVA_CP \
+            dev.uniplane.provider.sriov.internal.host.RealVfCheck; echo "SRIOV-GUEST: RealVfCheck exit \$?"
+    else
+        echo "SRIOV-GUEST: FAIL cannot mount the host root over 9p"
+    fi
+fi
 echo "SRIOV-GUEST: DONE"
 poweroff -f
 EOF
@@ -207,7 +237,8 @@ boot() {
         -serial stdio -L "$ROOT/usr/share/seabios" -L "$ROOT/usr/share/qemu" \
         -kernel "$ROOT/boot/vmlinuz-$kver" -initrd "$WORK/initrd.gz" -append "console=ttyS0 panic=-1 loglevel=4" \
         -netdev hubport,id=n0,hubid=0 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
-        -device igb,bus=rp1,netdev=n0,romfile= </dev/null >"$LOG" 2>&1 || say "qemu exited with $?"
+        -device igb,bus=rp1,netdev=n0,romfile= -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+        </dev/null >"$LOG" 2>&1 || say "qemu exited with $?"
     say "guest ran $((SECONDS - start)) s"
     grep 'SRIOV-GUEST' "$LOG" || true
     grep -q 'SRIOV-GUEST: DONE' "$LOG"
