@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * Hands out VFs so that no VF is ever given to two workloads, across threads, processes and restarts: one allocation
  * file per VF ({@code <dir>/vf/<pci>.json}, written atomically by {@link StateFiles}) records the owner, and every
- * decision is taken under an exclusive lock on {@code <dir>/lock} ({@code flock}-style, released by the kernel when a
+ * decision is taken under an exclusive lock on {@code <dir>/lock} (an fcntl record lock, released by the kernel when a
  * process dies). Files live under {@code /run/uniplane/sriov} by default, a tmpfs: after a reboot no VF is held.
  *
  * <p>An allocation is only ever freed by its owner ({@link #release}); an allocation whose namespace is gone stays
