@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk.internal.policy;
+package dev.uniplane.provider.dpdk.internal.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk;
+package dev.uniplane.provider.dpdk.internal.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk;
+package dev.uniplane.provider.dpdk.internal.host;
 
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.provider.dpdk.internal.eal.Eal;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code SIOC[GS]IFFLAGS} by interface name (measured: a start from the root namespace fails with ENODEV). The packet
  * socket stays in the node namespace afterwards, whatever thread (the lcore) polls it.
  */
-final class NodePorts {
+public final class NodePorts {
     private static final Logger LOG = LoggerFactory.getLogger(NodePorts.class);
     /** Vdev names must be unique in the process: EAL is one per JVM. */
     private static final AtomicInteger VDEVS = new AtomicInteger();
@@ -26,7 +26,7 @@ final class NodePorts {
     private final NetNs node;
     private final PacketPool pool;
 
-    NodePorts(Eal eal, NetNs node, PacketPool pool) {
+    public NodePorts(Eal eal, NetNs node, PacketPool pool) {
         this.eal = eal;
         this.node = node;
         this.pool = pool;
@@ -38,7 +38,7 @@ final class NodePorts {
     }
 
     /** Plugs {@code iface} of the node namespace as an AF_PACKET port and starts it. */
-    EthPort plugInterface(String iface) {
+    public EthPort plugInterface(String iface) {
         return plugDevice("net_af_packet" + nextVdev() + ",iface=" + iface + ",framecnt=4096");
     }
 
@@ -62,7 +62,7 @@ final class NodePorts {
      * Unplugs in the node namespace too (stopping the port clears IFF_UP/promiscuous through an ioctl by name); a
      * {@code retired} port is one a published table no longer references. A failure is logged.
      */
-    void unplugQuietly(EthPort port, boolean retired) {
+    public void unplugQuietly(EthPort port, boolean retired) {
         try {
             node.execute(() -> {
                 if (retired) {

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk;
+package dev.uniplane.provider.dpdk.internal.host;
 
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.ConflictException;
@@ -23,14 +23,14 @@ import java.nio.file.Path;
  * @param socket     the server socket's path
  * @param deviceName the vdev name, unique in this process ({@code net_memif<N>}, {@code net_vhost<N>})
  */
-record SocketAttachment(AttachKind kind, Path socket, String deviceName) {
+public record SocketAttachment(AttachKind kind, Path socket, String deviceName) {
     /** Where every dataplane keeps its sockets, one directory per dataplane name. */
     static final Path RUN_DIRECTORY = Path.of("/run/uniplane/dpdk");
     /** {@code sizeof(sockaddr_un.sun_path)} minus the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
 
     /** Validates the kind and the path length. */
-    SocketAttachment {
+    public SocketAttachment {
         if (kind != AttachKind.MEMIF && kind != AttachKind.VHOST_USER) {
             throw new IllegalArgumentException("not a socket attachment kind: " + kind);
         }
@@ -48,7 +48,7 @@ record SocketAttachment(AttachKind kind, Path socket, String deviceName) {
     }
 
     /** The socket directory of a dataplane. */
-    static Path directory(String dataplane) {
+    public static Path directory(String dataplane) {
         return RUN_DIRECTORY.resolve(dataplane);
     }
 
@@ -93,7 +93,7 @@ record SocketAttachment(AttachKind kind, Path socket, String deviceName) {
     }
 
     /** Deletes a dataplane's socket directory when nothing is left in it; a problem is ignored (it is only tidying). */
-    static void removeDirectoryIfEmpty(String dataplane) {
+    public static void removeDirectoryIfEmpty(String dataplane) {
         try {
             Files.deleteIfExists(directory(dataplane));
         } catch (IOException notEmptyOrGone) {

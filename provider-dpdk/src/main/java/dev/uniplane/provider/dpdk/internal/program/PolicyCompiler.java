@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk.internal.policy;
+package dev.uniplane.provider.dpdk.internal.program;
 
 import dev.uniplane.api.Action;
 import dev.uniplane.api.Direction;

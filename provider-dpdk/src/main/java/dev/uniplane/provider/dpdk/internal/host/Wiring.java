@@ -1,4 +1,4 @@
-package dev.uniplane.provider.dpdk;
+package dev.uniplane.provider.dpdk.internal.host;
 
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.AttachSpec;
@@ -9,6 +9,6 @@ import dev.uniplane.provider.dpdk.internal.eal.EthPort;
  * What attach made for one endpoint: a veth ({@code hostName} is its host end, {@code socket} null) or a socket
  * attachment ({@code hostName} is the vdev name, {@code socket} the memif/vhost-user server socket).
  */
-record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, AttachKind kind,
+public record Wiring(int slot, String hostName, EthPort port, MacAddress mac, AttachSpec spec, AttachKind kind,
               SocketAttachment socket) {
 }
