@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.FlowStats;
@@ -26,8 +26,8 @@ import java.util.Set;
  * @param adds      adds of desired flows that are missing or differ (an add replaces a flow with the same key)
  * @param unchanged how many installed flows are already as desired
  */
-record FlowDiff(List<Labeled> deletes, List<Labeled> adds, int unchanged) {
-    FlowDiff {
+public record FlowDiff(List<Labeled> deletes, List<Labeled> adds, int unchanged) {
+    public FlowDiff {
         deletes = List.copyOf(deletes);
         adds = List.copyOf(adds);
     }

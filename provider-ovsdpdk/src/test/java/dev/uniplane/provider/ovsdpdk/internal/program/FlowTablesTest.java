@@ -1,12 +1,12 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.MacAddress;
-import dev.uniplane.provider.ovsdpdk.FlowTables.Local;
-import dev.uniplane.provider.ovsdpdk.FlowTables.WeightedActions;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.Local;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.WeightedActions;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk.internal.daemon;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import dev.uniplane.api.BackendException;
 import java.io.IOException;
@@ -9,8 +9,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a short tool (ethtool, tc) inside a network namespace through {@code nsenter --net}, or here without one. */
-record NetnsCommand(Optional<Path> netns, List<String> argv) {
-    NetnsCommand {
+public record NetnsCommand(Optional<Path> netns, List<String> argv) {
+    /** Starts vswitchd in the node namespace. */
+    public static final String NSENTER = "/usr/bin/nsenter";
+    /** Turns checksum/segmentation offloads off on the workload end (NOTES 4.3: TCP stalls through af_packet otherwise). */
+    public static final String ETHTOOL = "/usr/sbin/ethtool";
+    /** Sets up the uplink shim ({@link UplinkShim}). */
+    public static final String TC = "/usr/sbin/tc";
+
+    public NetnsCommand {
         argv = List.copyOf(argv);
     }
 
@@ -24,7 +31,7 @@ record NetnsCommand(Optional<Path> netns, List<String> argv) {
 
     Result run() {
         List<String> full = new ArrayList<>();
-        netns.ifPresent(ns -> full.addAll(List.of(OvsDpdkProvider.NSENTER, "--net=" + ns, "--")));
+        netns.ifPresent(ns -> full.addAll(List.of(NSENTER, "--net=" + ns, "--")));
         full.addAll(argv);
         String what = String.join(" ", argv);
         try {

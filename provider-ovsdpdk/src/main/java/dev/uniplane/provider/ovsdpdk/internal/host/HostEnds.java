@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import dev.uniplane.linux.NetNs;
 import java.io.IOException;
@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The node-side ends of the veths whose other end an af_packet port reads. */
-final class HostEnds {
+public final class HostEnds {
     private HostEnds() {
     }
 

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk.internal.daemon;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import dev.uniplane.api.BackendException;
 

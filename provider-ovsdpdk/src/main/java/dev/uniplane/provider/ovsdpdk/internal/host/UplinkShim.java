@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * the af_packet port, while the originals still reach the node kernel (ARP for the node's uplink address keeps
  * working); what OVS sends on {@code ui} arrives on {@code uo} and is redirected out of the uplink.
  */
-final class UplinkShim {
+public final class UplinkShim {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkShim.class);
     /** Our tc filter preference on the uplink's ingress (the eBPF provider uses 1). */
     private static final String PREF = "7570";
@@ -43,7 +43,7 @@ final class UplinkShim {
     }
 
     /** Creates the shim for {@code uplink}; {@link #portInterface()} is what the af_packet port opens. */
-    static UplinkShim create(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
+    public static UplinkShim create(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
         UplinkShim shim = new UplinkShim(node, links, netns, uplink, base);
         try {
             shim.build();
@@ -55,7 +55,7 @@ final class UplinkShim {
     }
 
     /** The shim a previous open of this dataplane built and left running (adoption). */
-    static UplinkShim existing(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
+    public static UplinkShim existing(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
         return new UplinkShim(node, links, netns, uplink, base);
     }
 
@@ -65,15 +65,15 @@ final class UplinkShim {
         links.createVethPair(inner, outer, node);
         for (String dev : new String[] {inner, outer}) {
             HostEnds.disableIpv6(node, dev);
-            NetnsCommand.in(netns, OvsDpdkProvider.ETHTOOL, "-K", dev, "tx", "off", "tso", "off", "gso", "off").runOrThrow();
+            NetnsCommand.in(netns, NetnsCommand.ETHTOOL, "-K", dev, "tx", "off", "tso", "off", "gso", "off").runOrThrow();
             links.setUp(dev, true);
         }
         // The uplink may carry a clsact qdisc already (another dataplane's programs): then add our filter to it.
-        NetnsCommand.in(netns, OvsDpdkProvider.TC, "qdisc", "add", "dev", uplink, "clsact").run();
-        NetnsCommand.in(netns, OvsDpdkProvider.TC, "filter", "add", "dev", uplink, "ingress", "pref", PREF, "protocol", "all",
+        NetnsCommand.in(netns, NetnsCommand.TC, "qdisc", "add", "dev", uplink, "clsact").run();
+        NetnsCommand.in(netns, NetnsCommand.TC, "filter", "add", "dev", uplink, "ingress", "pref", PREF, "protocol", "all",
                 "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "mirror", "dev", outer).runOrThrow();
-        NetnsCommand.in(netns, OvsDpdkProvider.TC, "qdisc", "add", "dev", outer, "clsact").runOrThrow();
-        NetnsCommand.in(netns, OvsDpdkProvider.TC, "filter", "add", "dev", outer, "ingress", "pref", PREF, "protocol", "all",
+        NetnsCommand.in(netns, NetnsCommand.TC, "qdisc", "add", "dev", outer, "clsact").runOrThrow();
+        NetnsCommand.in(netns, NetnsCommand.TC, "filter", "add", "dev", outer, "ingress", "pref", PREF, "protocol", "all",
                 "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", uplink).runOrThrow();
     }
 
@@ -83,9 +83,9 @@ final class UplinkShim {
     }
 
     /** Removes our uplink filter (the clsact qdisc stays: others may use it) and the veth pair. Never throws. */
-    void remove() {
+    public void remove() {
         try {
-            NetnsCommand.in(netns, OvsDpdkProvider.TC, "filter", "del", "dev", uplink, "ingress", "pref", PREF).run();
+            NetnsCommand.in(netns, NetnsCommand.TC, "filter", "del", "dev", uplink, "ingress", "pref", PREF).run();
         } catch (RuntimeException e) {
             LOG.warn("cannot remove the tc filter on {}: {}", uplink, e.getMessage());
         }

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import dev.uniplane.api.DropReason;
 import dev.uniplane.api.EndpointId;
@@ -6,13 +6,14 @@ import dev.uniplane.api.EndpointStats;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.RuleStats;
 import dev.uniplane.api.StatsSnapshot;
-import dev.uniplane.provider.ovsdpdk.FlowTables.Kind;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.Kind;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.FlowStats;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Match;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowStatsRequest;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OpenFlowChannel;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.PortStats;
+import dev.uniplane.provider.ovsdpdk.internal.host.Wiring;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,10 +25,10 @@ import java.util.TreeMap;
  * Reads one stats snapshot from the switch: port counters seen from the workload (the port's rx is what the workload
  * sent) and the packet counts of the flows whose cookie kind names a drop reason or a policy rule.
  */
-final class StatsReader {
+public final class StatsReader {
     private final OpenFlowChannel openflow;
 
-    StatsReader(OpenFlowChannel openflow) {
+    public StatsReader(OpenFlowChannel openflow) {
         this.openflow = openflow;
     }
 
@@ -35,7 +36,7 @@ final class StatsReader {
      * The snapshot for these endpoints and rules. {@code beforeFlowCounts} runs after the port counters are read and
      * before the flow counters (a datapath purge hands the cached megaflows' counts to the rules).
      */
-    StatsSnapshot read(Map<EndpointId, Wiring> wirings, Map<Integer, RuleRef> ruleRefs, Map<Integer, dev.uniplane.api.Action> ruleActions,
+    public StatsSnapshot read(Map<EndpointId, Wiring> wirings, Map<Integer, RuleRef> ruleRefs, Map<Integer, dev.uniplane.api.Action> ruleActions,
                        Runnable beforeFlowCounts) {
         Instant now = Instant.now();
         Map<Long, PortStats> ports = new HashMap<>();

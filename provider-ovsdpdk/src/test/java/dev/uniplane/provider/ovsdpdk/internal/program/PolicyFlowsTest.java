@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
 import dev.uniplane.linux.Ethtool;
 import dev.uniplane.linux.VethWorkload;
@@ -9,7 +9,6 @@ import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
 import dev.uniplane.spi.HostInterfaceNames;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Everything of an endpoint but its flows: the veth pair (host end {@code <name>e<index>}), the workload side, and the
  * host end as a DPDK af_packet port of the bridge with {@code ofport = index}; and taking them away again.
  */
-final class EndpointWiring {
+public final class EndpointWiring {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointWiring.class);
 
     private final String bridge;
@@ -29,7 +28,7 @@ final class EndpointWiring {
     private final OvsInstance ovs;
     private final MacAddress gatewayMac;
 
-    EndpointWiring(String bridge, NetNs node, RtNetlink nodeLinks, OvsInstance ovs, MacAddress gatewayMac) {
+    public EndpointWiring(String bridge, NetNs node, RtNetlink nodeLinks, OvsInstance ovs, MacAddress gatewayMac) {
         this.bridge = bridge;
         this.node = node;
         this.nodeLinks = nodeLinks;
@@ -38,7 +37,7 @@ final class EndpointWiring {
     }
 
     /** Wires the endpoint with this index; undone on failure. */
-    Wiring wire(AttachSpec spec, AttachKind kind, int index) {
+    public Wiring wire(AttachSpec spec, AttachKind kind, int index) {
         String hostName = hostInterfaceName(index);
         try {
             MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
@@ -63,7 +62,7 @@ final class EndpointWiring {
     }
 
     /** Deletes the port if the bridge has it; a failure is added to {@code failure} (or logged when that is null). */
-    void deletePortQuietly(String port, RuntimeException failure) {
+    public void deletePortQuietly(String port, RuntimeException failure) {
         try {
             if (ovs.ovsdb().iface(port).isPresent()) {
                 ovs.ovsdb().deletePort(bridge, port);
@@ -78,7 +77,7 @@ final class EndpointWiring {
     }
 
     /** Deletes a host end that a restart left behind; a failure is logged. */
-    void deleteLeftoverLink(String name) {
+    public void deleteLeftoverLink(String name) {
         try {
             if (nodeLinks.findLink(name).isPresent()) {
                 nodeLinks.deleteLink(name);

@@ -1,6 +1,6 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
-import dev.uniplane.provider.ovsdpdk.FlowTables.WeightedActions;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.WeightedActions;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Oxm;
 import java.nio.ByteBuffer;
@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>Weights become slots: hop i gets {@code weight_i / gcd} slots (scaled down to at most {@value #MAX_SLOTS} in all).
  */
-final class Ecmp {
+public final class Ecmp {
     static final int MAX_SLOTS = 256;
     private static final int NX_VENDOR = 0x0000_2320;
     private static final int NXAST_MULTIPATH = 10;

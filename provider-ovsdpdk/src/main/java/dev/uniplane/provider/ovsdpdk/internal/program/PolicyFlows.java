@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.FlowTimeouts;
@@ -10,7 +10,7 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.Protocol;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.RuleRef;
-import dev.uniplane.provider.ovsdpdk.FlowTables.Kind;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.Kind;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Action;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
@@ -49,7 +49,7 @@ import java.util.TreeMap;
  * that act (and count) are the {@code conj_id} flows, one per endpoint and family, with the usual cookies. The whole
  * set is refused past {@link #MAX_FLOWS} flows (then the message names the policy that crossed it).
  */
-final class PolicyFlows {
+public final class PolicyFlows {
     static final int MAX_FLOWS = 200_000;
     static final int DENY_TOP = 60_000;
     static final int ALLOW_TOP = 35_000;
@@ -64,15 +64,15 @@ final class PolicyFlows {
     private static final int ETH_IPV6 = 0x86dd;
 
     /** A local endpoint as policy sees it. */
-    record Member(int index, long ofport, Labels labels, List<IpAddress> addresses) {
+    public record Member(int index, long ofport, Labels labels, List<IpAddress> addresses) {
     }
 
     /** A peer identity (local or remote endpoint) for selectors. */
-    record Identity(Labels labels, List<IpAddress> addresses) {
+    public record Identity(Labels labels, List<IpAddress> addresses) {
     }
 
     /** The compiled flows and the rule numbers their cookies carry. */
-    record Compiled(List<Labeled> flows, Map<Integer, RuleRef> rules, Map<Integer, dev.uniplane.api.Action> actions) {
+    public record Compiled(List<Labeled> flows, Map<Integer, RuleRef> rules, Map<Integer, dev.uniplane.api.Action> actions) {
     }
 
     private PolicyFlows() {
@@ -92,7 +92,7 @@ final class PolicyFlows {
      * {@link #ALLOW_TOP} down, each in RuleRef order), so every flow of a rule, at every endpoint it selects, shares one
      * priority, which conjunctive flows need; restricted to one endpoint's rules the order is the same as before.
      */
-    static Compiled compile(PolicySet set, List<Member> members, List<Identity> identities, int zone) {
+    public static Compiled compile(PolicySet set, List<Member> members, List<Identity> identities, int zone) {
         if (set.ruleCount() >= 1 << 20) {
             throw new IllegalArgumentException("more than " + ((1 << 20) - 1) + " rules");
         }
@@ -304,7 +304,7 @@ final class PolicyFlows {
     }
 
     /** Deletes every learned SCTP flow: after a new policy set, their next packet takes the new checks. */
-    static Labeled forgetSctpFlows() {
+    public static Labeled forgetSctpFlows() {
         return new Labeled("forget learned sctp flows", FlowMod.deleteByCookie(0, FlowTables.kindOf(Kind.SCTP_FLOW), FlowTables.KIND_MASK));
     }
 

@@ -1,6 +1,5 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.host;
 
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Optional;
  * {@code <bridge>.mgmt}; measured with the kit's second dataplane). In this JVM the dataplanes share one handle; the
  * last one to let go disconnects, and a destroy stops the instance once no bridge (of any process) is left in it.
  */
-final class InstancePool {
+public final class InstancePool {
     /** Where private instances live, one directory per node namespace. */
     static final Path ROOT = Path.of("/run/uniplane/ovs");
 
@@ -47,12 +46,12 @@ final class InstancePool {
     }
 
     /** The directory of the instance for {@code netns}. */
-    static Path directoryOf(Optional<String> netns) {
+    public static Path directoryOf(Optional<String> netns) {
         return ROOT.resolve(keyOf(netns));
     }
 
     /** The instance for {@code netns}: this JVM's handle, else the running one (any JVM started it), else a new one. */
-    static synchronized OvsInstance acquire(Optional<String> netns) {
+    public static synchronized OvsInstance acquire(Optional<String> netns) {
         String key = keyOf(netns);
         Entry entry = BY_KEY.get(key);
         if (entry == null) {
@@ -66,7 +65,7 @@ final class InstancePool {
     }
 
     /** Gives up one use and leaves the instance running (a closed dataplane's bridge stays in force). */
-    static synchronized void release(OvsInstance instance) {
+    public static synchronized void release(OvsInstance instance) {
         Entry entry = entryOf(instance);
         if (entry == null || --entry.users <= 0) {
             forget(instance);
@@ -78,7 +77,7 @@ final class InstancePool {
      * Gives up one use after the caller removed its bridge: stops the instance ({@code exit --cleanup}, run directory
      * and {@code /var/run/dpdk/<prefix>} removed) when no bridge is left in it, whoever made the others.
      */
-    static synchronized void releaseAndStopIfUnused(OvsInstance instance) {
+    public static synchronized void releaseAndStopIfUnused(OvsInstance instance) {
         boolean unused;
         try {
             unused = instance.ovsdb().cache().rows("Bridge").isEmpty();

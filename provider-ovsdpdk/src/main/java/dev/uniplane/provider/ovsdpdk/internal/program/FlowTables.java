@@ -1,4 +1,4 @@
-package dev.uniplane.provider.ovsdpdk;
+package dev.uniplane.provider.ovsdpdk.internal.program;
 
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
@@ -45,7 +45,7 @@ import java.util.OptionalLong;
  * </pre>
  * Cookies: {@code 0x7570} in the top 16 bits, a {@link Kind} in the next 8, an id (endpoint index, route id) below.
  */
-final class FlowTables {
+public final class FlowTables {
     // goto_table only goes forward: conntrack and egress come before routing; DELIVER and INGRESS are reached by
     // resubmit from the route actions.
     static final int CLASSIFY = 0;
@@ -74,14 +74,14 @@ final class FlowTables {
     /** Route priorities: 100 + 2 x prefix length, +1 for a user route, so an explicit user /32 beats an endpoint's own. */
     static final int ROUTE_PRIORITY_BASE = 100;
     /** The uplink's OpenFlow port (endpoints use their index, 1..4095). */
-    static final long UPLINK_OFPORT = 65000;
+    public static final long UPLINK_OFPORT = 65000;
     static final long TAG = 0x7570L << 48;
-    static final long KIND_MASK = 0xffffff0000000000L;
+    public static final long KIND_MASK = 0xffffff0000000000L;
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
 
     /** What a cookie marks. */
-    enum Kind {
+    public enum Kind {
         BASE(1), ENDPOINT(2), NO_ROUTE(3), ROUTE(4), TTL(5), POLICY_ALLOW(6), POLICY_DENY(7), POLICY_DEFAULT(8), LOCAL(9),
         /** A packet from an endpoint with a source that is not its own (anti-spoofing): DropReason.INVALID. */
         INVALID(10),
@@ -96,7 +96,7 @@ final class FlowTables {
     }
 
     /** Where and how to deliver to a local endpoint. */
-    record Local(long ofport, MacAddress mac) {
+    public record Local(long ofport, MacAddress mac) {
     }
 
     private final MacAddress gatewayMac;
@@ -106,12 +106,12 @@ final class FlowTables {
      * {@code gatewayMac}: the MAC workloads resolve their default gateway to, the source of delivered packets;
      * {@code zone}: this dataplane's conntrack zone.
      */
-    FlowTables(MacAddress gatewayMac, int zone) {
+    public FlowTables(MacAddress gatewayMac, int zone) {
         this.gatewayMac = gatewayMac;
         this.zone = zone;
     }
 
-    int zone() {
+    public int zone() {
         return zone;
     }
 
@@ -129,12 +129,12 @@ final class FlowTables {
         return TAG | ((long) kind.code << 40) | (id & 0xffff_ffffL);
     }
 
-    static long kindOf(Kind kind) {
+    public static long kindOf(Kind kind) {
         return cookie(kind, 0);
     }
 
     /** Replaces everything on the bridge (including the NORMAL flow vswitchd starts a bridge with) by the empty program. */
-    List<Labeled> base(OptionalLong uplinkOfport) {
+    public List<Labeled> base(OptionalLong uplinkOfport) {
         List<Labeled> out = new ArrayList<>();
         out.add(new Labeled("delete all flows", FlowMod.deleteByCookie(0, 0, 0)));
         out.add(new Labeled("delete all groups", new GroupMod(0, GroupModCommand.DELETE, GroupType.ALL, GroupMod.ALL_GROUPS, List.of())));
@@ -175,7 +175,7 @@ final class FlowTables {
      * The flows of endpoint {@code index}: classification (its own addresses are legitimate sources, other sources
      * are dropped as INVALID), host routes to its addresses, its NO_ROUTE counter.
      */
-    List<Labeled> endpoint(int index, Local local, List<IpAddress> addresses) {
+    public List<Labeled> endpoint(int index, Local local, List<IpAddress> addresses) {
         long cookie = cookie(Kind.ENDPOINT, index);
         List<Labeled> out = new ArrayList<>();
         // What the endpoint sends that is never routed (ARP, link-scope IPv6, a family it has no address of) ends in
@@ -236,7 +236,7 @@ final class FlowTables {
     }
 
     /** Deletes every flow of endpoint {@code index}. */
-    List<Labeled> removeEndpoint(int index) {
+    public List<Labeled> removeEndpoint(int index) {
         return List.of(new Labeled("delete flows of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.ENDPOINT, index), -1L)),
                 new Labeled("delete no-route counter of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.NO_ROUTE, index), -1L)),
                 new Labeled("delete ttl counters of endpoint " + index, FlowMod.deleteByCookie(0, cookie(Kind.TTL, index), -1L)),
@@ -274,12 +274,12 @@ final class FlowTables {
     }
 
     /** A next hop that is local endpoint {@code local}: delivery, and the prefix becomes a legitimate source of it. */
-    WeightedActions toEndpoint(int weight, Local local) {
+    public WeightedActions toEndpoint(int weight, Local local) {
         return new WeightedActions(weight, deliver(local), OptionalLong.of(local.ofport()));
     }
 
     /** Actions that send a routed packet out of the uplink to a gateway (through table DELIVER, which commits). */
-    static List<Action> toGateway(long uplinkOfport, MacAddress uplinkMac, MacAddress gatewayMac) {
+    public static List<Action> toGateway(long uplinkOfport, MacAddress uplinkMac, MacAddress gatewayMac) {
         return List.of(new Action.SetField(new Oxm.EthSrc(uplinkMac.value())), new Action.SetField(new Oxm.EthDst(gatewayMac.value())),
                 new Action.DecNwTtl(), new Action.SetField(targetRegister(uplinkOfport)), new Action.Resubmit(DELIVER));
     }
@@ -290,7 +290,7 @@ final class FlowTables {
      * {@code hops} are the next hops' actions and weights (empty: a drop route). The endpoints among the next hops
      * may send from the prefix (a router or VNF answers for it): their source flows carry the route's cookie too.
      */
-    List<Labeled> route(int id, IpPrefix prefix, List<WeightedActions> hops) {
+    public List<Labeled> route(int id, IpPrefix prefix, List<WeightedActions> hops) {
         String what = "route " + prefix;
         List<Labeled> out = new ArrayList<>(removeRoute(id, prefix));
         long cookie = cookie(Kind.ROUTE, id);
@@ -323,7 +323,7 @@ final class FlowTables {
     }
 
     /** Removes route {@code id}: its table-1 flow and its ECMP slots share the cookie. */
-    List<Labeled> removeRoute(int id, IpPrefix prefix) {
+    public List<Labeled> removeRoute(int id, IpPrefix prefix) {
         return List.of(new Labeled("remove route " + prefix, FlowMod.deleteByCookie(0, cookie(Kind.ROUTE, id), -1L)));
     }
 
@@ -334,13 +334,13 @@ final class FlowTables {
      * @param actions  what the hop does to a packet
      * @param endpoint the ofport of the local endpoint it delivers to, if it does
      */
-    record WeightedActions(int weight, List<Action> actions, OptionalLong endpoint) {
-        WeightedActions {
+    public record WeightedActions(int weight, List<Action> actions, OptionalLong endpoint) {
+        public WeightedActions {
             actions = List.copyOf(actions);
         }
 
         /** A hop that does not deliver to a local endpoint. */
-        WeightedActions(int weight, List<Action> actions) {
+        public WeightedActions(int weight, List<Action> actions) {
             this(weight, actions, OptionalLong.empty());
         }
     }
