@@ -29,15 +29,15 @@ import dev.uniplane.provider.ebpf.internal.ffm.BpfObject;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfProgram;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfTestRun;
 import dev.uniplane.provider.ebpf.internal.ffm.LibBpf;
-import dev.uniplane.provider.ebpf.internal.maps.CompiledPolicy;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointKey;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
-import dev.uniplane.provider.ebpf.internal.maps.LpmKey;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopEntry;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
-import dev.uniplane.provider.ebpf.internal.maps.U32Value;
+import dev.uniplane.provider.ebpf.internal.program.CompiledPolicy;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointKey;
+import dev.uniplane.provider.ebpf.internal.program.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.program.LpmKey;
+import dev.uniplane.provider.ebpf.internal.program.NextHopEntry;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.U32Value;
 
 /**
  * BPF_PROG_TEST_RUN ns/packet of Uniplane's {@code from_endpoint} (loaded with {@link DatapathMaps#load}, maps filled

@@ -15,9 +15,9 @@ import java.util.Map;
 
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfMap;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.LpmKey;
-import dev.uniplane.provider.ebpf.internal.maps.U32Value;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.LpmKey;
+import dev.uniplane.provider.ebpf.internal.program.U32Value;
 
 /**
  * Route install rate into the datapath's {@code up_routes_v4} LPM trie: N random /24 and /32 routes (default 100k)

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Match;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage;

@@ -15,7 +15,7 @@ import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.provider.ovsdpdk.OvsDpdkProvider;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 
 /**
  * iperf3 TCP (1 stream) between two workloads through the Uniplane OVS-DPDK dataplane ({@code new OvsDpdkProvider()

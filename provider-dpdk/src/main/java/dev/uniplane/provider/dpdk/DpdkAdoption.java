@@ -18,6 +18,8 @@ import dev.uniplane.provider.dpdk.internal.eal.EthPort;
 import dev.uniplane.provider.dpdk.internal.state.DpdkEndpointState;
 import dev.uniplane.provider.dpdk.internal.state.DpdkState;
 import dev.uniplane.spi.state.SavedDataplane;
+import dev.uniplane.provider.dpdk.internal.host.NodePorts;
+import dev.uniplane.provider.dpdk.internal.host.Wiring;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

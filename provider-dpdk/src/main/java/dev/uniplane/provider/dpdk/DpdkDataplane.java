@@ -44,8 +44,8 @@ import dev.uniplane.provider.dpdk.internal.fastpath.SourceFilter;
 import dev.uniplane.provider.dpdk.internal.fastpath.TableRoute;
 import dev.uniplane.provider.dpdk.internal.fastpath.FlowTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.RuleCounters;
-import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
-import dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler;
+import dev.uniplane.provider.dpdk.internal.program.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.program.PolicyCompiler;
 import dev.uniplane.provider.dpdk.internal.eal.StaleRuntimeDirectories;
 import dev.uniplane.provider.dpdk.internal.state.DpdkEndpointState;
 import dev.uniplane.provider.dpdk.internal.state.DpdkState;
@@ -56,6 +56,10 @@ import dev.uniplane.api.Direction;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.RuleStats;
+import dev.uniplane.provider.dpdk.internal.host.NodePorts;
+import dev.uniplane.provider.dpdk.internal.host.SocketAttacher;
+import dev.uniplane.provider.dpdk.internal.host.SocketAttachment;
+import dev.uniplane.provider.dpdk.internal.host.Wiring;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Optional;
@@ -90,7 +94,7 @@ import org.slf4j.LoggerFactory;
  * {@link #destroy()} delete it. The desired state is the SPI's ({@link #desired()}); this class keeps backend handles. Ports are plugged
  * by {@link NodePorts}; DPDK-native workloads attach through {@link SocketAttacher}.
  */
-final class DpdkDataplane extends AbstractDataplane {
+final class DpdkDataplane extends AbstractDataplane implements SocketAttacher.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(DpdkDataplane.class);
     /** The MAC the workloads' permanent neighbour entry gives the gateway: "upk" in a locally administered unicast MAC. */
     static final MacAddress GATEWAY_MAC = MacAddress.parse("02:75:70:6b:00:01");
@@ -137,7 +141,7 @@ final class DpdkDataplane extends AbstractDataplane {
         this.uplinkPort = uplinkPort;
         this.uplinkMac = uplinkMac;
         this.adoption = new DpdkAdoption(this, ports);
-        this.socketAttacher = new SocketAttacher(this, ports);
+        this.socketAttacher = new SocketAttacher(this, GATEWAY_MAC, ports);
     }
 
     static DpdkDataplane open(DataplaneConfig config, Capabilities capabilities) {
@@ -352,7 +356,8 @@ final class DpdkDataplane extends AbstractDataplane {
     }
 
     /** Publishes a table with the new endpoint's port (fresh counters), then records it. */
-    void install(Wiring wiring) {
+    @Override
+    public void install(Wiring wiring) {
         counters.reset(wiring.slot());
         Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
         next.put(wiring.spec().id(), wiring);
@@ -374,7 +379,8 @@ final class DpdkDataplane extends AbstractDataplane {
     }
 
     /** The spec's MAC, or a locally administered one derived from the dataplane, the slot and the endpoint id. */
-    MacAddress workloadMac(AttachSpec spec, int slot) {
+    @Override
+    public MacAddress workloadMac(AttachSpec spec, int slot) {
         return spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                 ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
     }

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.provider.dpdk.internal.host.Wiring;
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.api.InvalidSpecException;
@@ -14,8 +15,8 @@ import dev.uniplane.provider.dpdk.internal.fastpath.ForwardingTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.Hop;
 import dev.uniplane.provider.dpdk.internal.fastpath.PortBinding;
 import dev.uniplane.provider.dpdk.internal.fastpath.TableReadback;
-import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
-import dev.uniplane.provider.dpdk.internal.policy.PolicyReadback;
+import dev.uniplane.provider.dpdk.internal.program.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.program.PolicyReadback;
 import dev.uniplane.spi.BackendView;
 import dev.uniplane.spi.BackendView.Aspect;
 import dev.uniplane.spi.BackendView.EndpointView;

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.provider.dpdk.internal.host.NodePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;

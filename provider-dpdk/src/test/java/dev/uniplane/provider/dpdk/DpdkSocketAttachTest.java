@@ -16,6 +16,7 @@ import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.Topology;
 import dev.uniplane.tck.harness.Traffic;
 import dev.uniplane.tck.harness.Workload;
+import dev.uniplane.provider.dpdk.internal.host.SocketAttachment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

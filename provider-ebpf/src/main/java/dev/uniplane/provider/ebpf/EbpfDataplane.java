@@ -24,15 +24,15 @@ import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.ebpf.internal.ffm.TcAttachment;
-import dev.uniplane.provider.ebpf.internal.maps.CompiledPolicy;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathConfig;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointCounters;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
-import dev.uniplane.provider.ebpf.internal.maps.Identities;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
-import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
+import dev.uniplane.provider.ebpf.internal.program.CompiledPolicy;
+import dev.uniplane.provider.ebpf.internal.program.DatapathConfig;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointCounters;
+import dev.uniplane.provider.ebpf.internal.program.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.program.Identities;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.RouteEncoder;
 import dev.uniplane.provider.ebpf.internal.state.EbpfEndpointState;
 import dev.uniplane.provider.ebpf.internal.state.EbpfState;
 import dev.uniplane.spi.AdoptionResult;
@@ -41,6 +41,8 @@ import dev.uniplane.spi.AbstractDataplane;
 import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
+import dev.uniplane.provider.ebpf.internal.host.Wiring;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroups;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -285,7 +287,7 @@ final class EbpfDataplane extends AbstractDataplane {
         maps.putRoutes(groupWrites, prefixWrites, removals);
         for (var e : encoded.entrySet()) {
             setSourceRoutes(e.getKey(), e.getValue().hops().stream()
-                    .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
+                    .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.program.NextHopEntry.Type.ENDPOINT)
                     .map(h -> h.ifindex()).collect(java.util.stream.Collectors.toSet()));
         }
         for (IpPrefix prefix : removals) {

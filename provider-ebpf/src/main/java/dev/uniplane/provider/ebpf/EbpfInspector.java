@@ -1,5 +1,6 @@
 package dev.uniplane.provider.ebpf;
 
+import dev.uniplane.provider.ebpf.internal.host.Wiring;
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.api.InvalidSpecException;
@@ -8,13 +9,13 @@ import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.NextHop;
 import dev.uniplane.api.Route;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfMap;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
-import dev.uniplane.provider.ebpf.internal.maps.LpmKey;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopEntry;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyKey;
-import dev.uniplane.provider.ebpf.internal.maps.U32Value;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.program.LpmKey;
+import dev.uniplane.provider.ebpf.internal.program.NextHopEntry;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.program.PolicyKey;
+import dev.uniplane.provider.ebpf.internal.program.U32Value;
 import dev.uniplane.spi.BackendView;
 import dev.uniplane.spi.BackendView.Aspect;
 import dev.uniplane.spi.BackendView.EndpointView;

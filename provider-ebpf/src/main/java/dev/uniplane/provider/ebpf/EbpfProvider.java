@@ -12,11 +12,12 @@ import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.linux.Errno;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.ProbingProvider;
+import dev.uniplane.provider.ebpf.internal.host.Host;
 
 /**
  * The eBPF provider, the embedded default (priority 100): tc (cls_bpf direct-action) programs on each workload's
  * host veth and on the uplink, loaded with libbpf 1.1.2 through Panama FFM. The datapath program, its maps, the Java
- * bindings and the policy compiler are in {@code internal.ffm} and {@code internal.maps}; {@link EbpfDataplane}
+ * bindings and the policy compiler are in {@code internal.ffm} and {@code internal.program}; {@link EbpfDataplane}
  * attaches veths and wires routes, policy and stats.
  */
 public final class EbpfProvider extends ProbingProvider {

@@ -13,6 +13,7 @@ import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.provider.ebpf.internal.host.Host;
 
 class EbpfProviderTest {
     private static final long ROOT = 0x1ff_feff_ffffL;

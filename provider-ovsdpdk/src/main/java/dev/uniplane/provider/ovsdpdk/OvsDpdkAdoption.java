@@ -12,6 +12,8 @@ import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
 import dev.uniplane.spi.AdoptionResult;
 import dev.uniplane.spi.DesiredView;
 import dev.uniplane.spi.state.SavedDataplane;
+import dev.uniplane.provider.ovsdpdk.internal.host.Wiring;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowConvergence;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;

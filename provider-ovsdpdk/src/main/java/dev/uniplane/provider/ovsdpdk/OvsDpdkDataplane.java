@@ -18,9 +18,9 @@ import dev.uniplane.api.RuleRef;
 import dev.uniplane.api.StatsSnapshot;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
-import dev.uniplane.provider.ovsdpdk.FlowTables.Local;
-import dev.uniplane.provider.ovsdpdk.FlowTables.WeightedActions;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.Local;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables.WeightedActions;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.state.OvsEndpointState;
 import dev.uniplane.provider.ovsdpdk.internal.state.OvsState;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.FlowStats;
@@ -29,6 +29,17 @@ import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OpenFlowChannel;
 import dev.uniplane.spi.AdoptionResult;
 import dev.uniplane.spi.DesiredView;
 import dev.uniplane.spi.state.SavedDataplane;
+import dev.uniplane.provider.ovsdpdk.internal.host.EndpointWiring;
+import dev.uniplane.provider.ovsdpdk.internal.host.InstancePool;
+import dev.uniplane.provider.ovsdpdk.internal.host.Reconciler;
+import dev.uniplane.provider.ovsdpdk.internal.host.Uplink;
+import dev.uniplane.provider.ovsdpdk.internal.host.UplinkShim;
+import dev.uniplane.provider.ovsdpdk.internal.host.Wiring;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowConvergence;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowDiff;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables;
+import dev.uniplane.provider.ovsdpdk.internal.program.PolicyFlows;
+import dev.uniplane.provider.ovsdpdk.internal.program.StatsReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -62,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * vswitchd and ovsdb-server restarts are reconciled while open ({@link Reconciler}). {@link #destroy()} removes
  * everything.
  */
-final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
+final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane implements FlowConvergence.Target, Reconciler.Target {
     private static final Logger LOG = LoggerFactory.getLogger(OvsDpdkDataplane.class);
     private static final int MAX_ENDPOINTS = 4095;
     static final Duration OPENFLOW_TIMEOUT = Duration.ofSeconds(10);
@@ -87,7 +98,7 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
 
     final EndpointWiring endpointWiring;
     final FlowConvergence convergence = new FlowConvergence(this);
-    final Reconciler reconciler = new Reconciler(this);
+    final Reconciler reconciler = new Reconciler(this, OPENFLOW_TIMEOUT, bridgeMarkers(name()));
 
     OvsDpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, OvsInstance ovs,
                      OpenFlowChannel openflow, Optional<Uplink> uplink, MacAddress gatewayMac) {
@@ -134,7 +145,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /** What is in force (the reconciler converges on it). */
-    DesiredView inForce() {
+    @Override
+    public DesiredView inForce() {
         return desired();
     }
 
@@ -142,7 +154,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
      * Runs background work (a reconcile) under the SPI's lock and then this object's, the order hooks take them in,
      * so that it never sees a change half recorded.
      */
-    <T> T reconcileLocked(java.util.function.Supplier<T> work) {
+    @Override
+    public <T> T reconcileLocked(java.util.function.Supplier<T> work) {
         return runLocked(() -> {
             synchronized (this) {
                 return work.get();
@@ -161,8 +174,57 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /** The OVS instance (tests restart its vswitchd). */
-    OvsInstance instance() {
+    @Override
+    public OvsInstance instance() {
         return ovs;
+    }
+
+    // The handles FlowConvergence and Reconciler read and update (they are in internal.program and internal.host).
+
+    @Override
+    public OpenFlowChannel openflow() {
+        return openflow;
+    }
+
+    @Override
+    public void replaceOpenflow(OpenFlowChannel channel) {
+        openflow = channel;
+    }
+
+    @Override
+    public FlowTables tables() {
+        return tables;
+    }
+
+    @Override
+    public Optional<Uplink> uplink() {
+        return uplink;
+    }
+
+    @Override
+    public Map<EndpointId, Wiring> wirings() {
+        return wirings;
+    }
+
+    @Override
+    public Map<IpPrefix, Integer> routeIds() {
+        return routeIds;
+    }
+
+    @Override
+    public void recordPolicy(Map<Integer, RuleRef> rules, Map<Integer, dev.uniplane.api.Action> actions) {
+        ruleRefs = rules;
+        ruleActions = actions;
+    }
+
+    @Override
+    public boolean released() {
+        return released;
+    }
+
+    @Override
+    public FlowConvergence convergence() {
+        return convergence;
     }
 
     // --- attach ---------------------------------------------------------------------------------------------------
@@ -242,7 +304,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /** The flows of one route with this id (a drop route has no next hops). */
-    List<Labeled> routeFlows(int id, Route r) {
+    @Override
+    public List<Labeled> routeFlows(int id, Route r) {
         List<WeightedActions> hops = r.isDrop() ? List.of() : r.nextHops().stream().map(this::actionsOf).toList();
         return tables.route(id, r.prefix(), hops);
     }
@@ -253,7 +316,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
      * {@code revalidator/wait} fixes that too but takes ~505 ms per change, {@code revalidator/purge} 6-9 ms. The cost
      * is one upcall per active flow of the instance after each change.
      */
-    void syncDatapath() {
+    @Override
+    public void syncDatapath() {
         ovs.appctl("revalidator/purge");
     }
 
@@ -315,7 +379,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     }
 
     /** The policy flows (with the deletes of the previous ones first) for these endpoints and remotes. No I/O. */
-    PolicyFlows.Compiled compilePolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes) {
+    @Override
+    public PolicyFlows.Compiled compilePolicy(PolicySet set, Map<EndpointId, Wiring> endpoints, List<RemoteEndpoint> remotes) {
         List<PolicyFlows.Member> members = new ArrayList<>();
         List<PolicyFlows.Identity> identities = new ArrayList<>();
         endpoints.values().forEach(w -> {

@@ -7,6 +7,7 @@ import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.ProbeHost;
 import dev.uniplane.spi.ProbingProvider;
+import dev.uniplane.provider.ovsdpdk.internal.host.NetnsCommand;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,11 +31,11 @@ public final class OvsDpdkProvider extends ProbingProvider {
     static final String AF_PACKET_PMD = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_af_packet.so.23";
     static final String MEMPOOL_RING = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_mempool_ring.so.23";
     /** Starts vswitchd in the node namespace. */
-    static final String NSENTER = "/usr/bin/nsenter";
+    static final String NSENTER = NetnsCommand.NSENTER;
     /** Turns checksum/segmentation offloads off on the workload end (NOTES 4.3: TCP stalls through af_packet otherwise). */
-    static final String ETHTOOL = "/usr/sbin/ethtool";
-    /** Sets up the uplink shim ({@link UplinkShim}). */
-    static final String TC = "/usr/sbin/tc";
+    static final String ETHTOOL = NetnsCommand.ETHTOOL;
+    /** Sets up the uplink shim ({@code UplinkShim}). */
+    static final String TC = NetnsCommand.TC;
 
     /** A file the provider needs, whether it must be executable, and the package that ships it. */
     private record Required(String path, boolean executable, String what, String debianPackage) {

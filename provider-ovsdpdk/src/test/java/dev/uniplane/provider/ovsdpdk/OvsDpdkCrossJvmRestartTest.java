@@ -19,6 +19,8 @@ import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.Topology;
 import dev.uniplane.tck.harness.Traffic;
 import dev.uniplane.tck.harness.Workload;
+import dev.uniplane.provider.ovsdpdk.internal.host.InstancePool;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowDiff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

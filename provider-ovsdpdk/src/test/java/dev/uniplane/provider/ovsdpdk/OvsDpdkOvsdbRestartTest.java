@@ -8,7 +8,7 @@ import dev.uniplane.api.Policy;
 import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.PortMatch;
 import dev.uniplane.api.Rule;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.spi.DataplaneProvider;
 import dev.uniplane.tck.DataplaneVerification;
 import dev.uniplane.tck.harness.EchoServer;

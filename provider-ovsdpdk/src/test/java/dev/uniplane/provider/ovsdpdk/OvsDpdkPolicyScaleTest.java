@@ -17,6 +17,7 @@ import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.Traffic;
 import dev.uniplane.tck.harness.Workload;
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.ovsdpdk;
 
+import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package dev.uniplane.provider.ovsdpdk.internal;
 import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.tck.RequireAll;
 import java.io.IOException;
 import java.nio.file.Files;

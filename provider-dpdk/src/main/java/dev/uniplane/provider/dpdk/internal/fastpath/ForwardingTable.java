@@ -3,7 +3,7 @@ package dev.uniplane.provider.dpdk.internal.fastpath;
 import dev.uniplane.provider.dpdk.internal.ffm.DpdkException;
 import dev.uniplane.provider.dpdk.internal.ffm.Layouts;
 import dev.uniplane.provider.dpdk.internal.ffm.RteLpm;
-import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.program.CompiledPolicy;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -15,7 +15,7 @@ import dev.uniplane.provider.dpdk.internal.ffm.Layouts;
 import dev.uniplane.provider.dpdk.internal.ffm.RteEthDev;
 import dev.uniplane.provider.dpdk.internal.ffm.RteLpm;
 import dev.uniplane.provider.dpdk.internal.ffm.RteMbuf;
-import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.program.CompiledPolicy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

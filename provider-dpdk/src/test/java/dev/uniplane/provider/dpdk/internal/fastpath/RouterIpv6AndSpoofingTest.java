@@ -6,7 +6,7 @@ import dev.uniplane.api.DropReason;
 import dev.uniplane.api.FlowTimeouts;
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.provider.dpdk.internal.ffm.Layouts;
-import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
+import dev.uniplane.provider.dpdk.internal.program.CompiledPolicy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

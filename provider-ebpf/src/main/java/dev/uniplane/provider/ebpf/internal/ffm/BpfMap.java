@@ -11,7 +11,7 @@ import java.util.Optional;
 import dev.uniplane.linux.Errno;
 
 /**
- * One BPF map by fd, with byte-array keys and values (the encoders in {@code internal.maps} produce them). Every call
+ * One BPF map by fd, with byte-array keys and values (the encoders in {@code internal.program} produce them). Every call
  * uses a confined arena of its own, so nothing grows over the process lifetime. Per-CPU maps return one value per
  * possible CPU ({@code libbpf_num_possible_cpus()}, each rounded up to 8 bytes by the kernel).
  */

@@ -1,6 +1,6 @@
 package dev.uniplane.provider.ebpf.internal.state;
 
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
 import java.util.List;
 
 /**

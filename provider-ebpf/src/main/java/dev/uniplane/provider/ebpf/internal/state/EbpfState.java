@@ -1,7 +1,7 @@
 package dev.uniplane.provider.ebpf.internal.state;
 
 import dev.uniplane.api.IpPrefix;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
 import java.util.List;
 
 /**

@@ -26,18 +26,18 @@ import dev.uniplane.api.Protocol;
 import dev.uniplane.api.Rule;
 import dev.uniplane.api.RuleRef;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfTestRun;
-import dev.uniplane.provider.ebpf.internal.maps.CompiledPolicy;
-import dev.uniplane.provider.ebpf.internal.maps.CtKey;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathConfig;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopEntry;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyKey;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyState;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyValue;
-import dev.uniplane.provider.ebpf.internal.maps.Verdict;
+import dev.uniplane.provider.ebpf.internal.program.CompiledPolicy;
+import dev.uniplane.provider.ebpf.internal.program.CtKey;
+import dev.uniplane.provider.ebpf.internal.program.DatapathConfig;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.program.NextHopEntry;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.PolicyKey;
+import dev.uniplane.provider.ebpf.internal.program.PolicyState;
+import dev.uniplane.provider.ebpf.internal.program.PolicyValue;
+import dev.uniplane.provider.ebpf.internal.program.Verdict;
 
 /** Policy through the real program: compiled in Java, applied to the slots, decided by BPF_PROG_TEST_RUN. */
 class DatapathPolicyTest {

@@ -17,10 +17,10 @@ import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfTestRun;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointCounters;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopEntry;
-import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointCounters;
+import dev.uniplane.provider.ebpf.internal.program.NextHopEntry;
+import dev.uniplane.provider.ebpf.internal.program.NextHopGroup;
 
 /** Forwarding without policy: local delivery, routes, TTL, ECMP, what passes to the host, counters. */
 class DatapathRoutingTest {

@@ -14,13 +14,13 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfMap;
 import dev.uniplane.provider.ebpf.internal.ffm.BpfTestRun;
 import dev.uniplane.provider.ebpf.internal.ffm.LibBpf;
-import dev.uniplane.provider.ebpf.internal.maps.CompiledPolicy;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathConfig;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointRecord;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyState;
-import dev.uniplane.provider.ebpf.internal.maps.U32Value;
+import dev.uniplane.provider.ebpf.internal.program.CompiledPolicy;
+import dev.uniplane.provider.ebpf.internal.program.DatapathConfig;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointRecord;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.PolicyState;
+import dev.uniplane.provider.ebpf.internal.program.U32Value;
 import dev.uniplane.tck.RequireAll;
 
 /**

@@ -22,12 +22,12 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.PortMatch;
 import dev.uniplane.api.Rule;
 import dev.uniplane.linux.Errno;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
-import dev.uniplane.provider.ebpf.internal.maps.EndpointCounters;
-import dev.uniplane.provider.ebpf.internal.maps.LpmKey;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyState;
-import dev.uniplane.provider.ebpf.internal.maps.U32Value;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.EndpointCounters;
+import dev.uniplane.provider.ebpf.internal.program.LpmKey;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler;
+import dev.uniplane.provider.ebpf.internal.program.PolicyState;
+import dev.uniplane.provider.ebpf.internal.program.U32Value;
 import dev.uniplane.tck.RequireAll;
 
 /**

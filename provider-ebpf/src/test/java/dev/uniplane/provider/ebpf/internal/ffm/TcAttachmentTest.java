@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import dev.uniplane.linux.Errno;
-import dev.uniplane.provider.ebpf.internal.maps.DatapathMaps;
+import dev.uniplane.provider.ebpf.internal.program.DatapathMaps;
 import dev.uniplane.tck.RequireAll;
 
 /**

@@ -20,7 +20,7 @@ import dev.uniplane.api.Protocol;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.Rule;
-import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler.AddressIdentity;
+import dev.uniplane.provider.ebpf.internal.program.PolicyCompiler.AddressIdentity;
 import dev.uniplane.spi.state.SavedDataplane;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uniplane.provider.ovsdpdk.internal.TestNet;
-import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
+import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction.ApplyActions;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Instruction.GotoTable;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OfMessage.FlowMod;

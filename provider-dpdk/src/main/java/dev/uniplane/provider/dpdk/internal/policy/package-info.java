@@ -1,7 +1,0 @@
-/**
- * Policy compilation for the DPDK fast path: {@link dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler} turns a
- * {@code PolicySet}, the local endpoints and the registered remote endpoints into an immutable
- * {@link dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy} that the router evaluates per new flow without
- * allocating.
- */
-package dev.uniplane.provider.dpdk.internal.policy;
