@@ -113,7 +113,7 @@ public final class TckCommand implements Callable<Integer> {
             return 0;
         }
         failedRequired.forEach(t -> out.println("FAILED required: " + t));
-        progress.failedAreas.forEach(a -> out.println("FAILED area setup: " + a));
+        progress.failedAreas.forEach(a -> out.println("FAILED area: " + a));
         out.flush();
         return 1;
     }
@@ -220,7 +220,7 @@ public final class TckCommand implements Callable<Integer> {
                 String setup = "";
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     failedAreas.add(a + ": " + result.getThrowable().map(String::valueOf).orElse(""));
-                    setup = ", setup failed: " + result.getThrowable().map(String::valueOf).orElse("");
+                    setup = ", the area itself failed (setup or teardown): " + result.getThrowable().map(String::valueOf).orElse("");
                 }
                 out.printf("%s: %d passed, %d failed, %d skipped (%d s)%s%n", a, passed, failed, skipped,
                         (System.nanoTime() - started) / 1_000_000_000L, setup);
