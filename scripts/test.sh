@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: prepares the machine, then builds and tests every module (`mvn verify` at the root).
-# Exits non-zero on any failure. Under CI=true, UNIPLANE_REQUIRE_ALL=1 turns skipped prerequisites into failures.
+# The test command: prepares the machine, then builds and tests every module (`mvn verify` at the root), then installs
+# the artifacts and builds and tests the third-party provider template (samples/third-party-provider) against them
+# alone, offline and outside the reactor. Exits non-zero on any failure; the main build's failure is reported first. Under CI=true, UNIPLANE_REQUIRE_ALL=1 turns skipped prerequisites into failures.
 set -euo pipefail
 # shellcheck source=lib/root.sh
 source "$(dirname "$0")/lib/root.sh"
@@ -9,4 +10,17 @@ bash scripts/setup.sh
 if [[ "${CI:-}" == true ]]; then
   export UNIPLANE_REQUIRE_ALL=1
 fi
-exec bash scripts/mvn verify "$@"
+status=0
+bash scripts/mvn verify "$@" || status=$?
+# What a third party gets: the installed artifacts only (no reactor, no network).
+template=0
+if bash scripts/mvn -q -o install -DskipTests; then
+  bash scripts/mvn -o -f samples/third-party-provider/pom.xml verify || template=$?
+else
+  template=$?
+  echo "error: mvn install of the main tree failed; the provider template was not built" >&2
+fi
+if [[ $status -ne 0 ]]; then
+  exit "$status"
+fi
+exit "$template"

@@ -8,6 +8,7 @@ module dev.uniplane.tck {
     requires net.jqwik.api;
 
     exports dev.uniplane.tck;
+    exports dev.uniplane.tck.byname;
     exports dev.uniplane.tck.harness;
     exports dev.uniplane.tck.report;
     requires com.fasterxml.jackson.databind;

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code uniplane} command line: {@code providers} and {@code demo}. */
+/** The {@code uniplane} command line: {@code providers}, {@code demo} and {@code tck}. */
 @Command(name = "uniplane", description = "Uniplane: one Java API for container dataplanes.",
-        subcommands = {ProvidersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProvidersCommand.class, DemoCommand.class, TckCommand.class, CommandLine.HelpCommand.class})
 public final class UniplaneCli implements Runnable {
     @Spec
     CommandSpec spec;
