@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.EndpointId;
+import dev.uniplane.provider.dpdk.internal.Await;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
@@ -15,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,7 +71,7 @@ class DpdkDataplaneTrafficTest {
                 .mapToLong(ThreadInfo::getThreadId).findFirst().orElseThrow();
         long cpu0 = threads.getThreadCpuTime(lcore);
         long wall0 = System.nanoTime();
-        Thread.sleep(2000);
+        Thread.sleep(2000); // the measurement window, not a wait for something
         double share = (threads.getThreadCpuTime(lcore) - cpu0) / (double) (System.nanoTime() - wall0);
         LOG.info("idle router (3 ports): lcore thread used {} % of a CPU", String.format("%.1f", share * 100));
         assertThat(share).as("CPU share of the idle lcore thread").isLessThan(0.5);
@@ -97,7 +99,8 @@ class DpdkDataplaneTrafficTest {
         Process server = new ProcessBuilder("ip", "netns", "exec", b.netns().name(), "iperf3", "-s", "-1", "-p", "5299")
                 .redirectErrorStream(true).start();
         try {
-            Thread.sleep(300);
+            Await.until("iperf3 -s listens on port 5299 in " + b.netns().name(), Duration.ofSeconds(10),
+                    () -> server.isAlive() && Await.listeningTcp(server.pid(), 5299));
             Process client = new ProcessBuilder("ip", "netns", "exec", a.netns().name(), "iperf3", "-c", b.ipv4().toString(),
                     "-p", "5299", "-t", "3", "-J").redirectErrorStream(true).start();
             assertThat(client.waitFor(20, TimeUnit.SECONDS)).as("iperf3 client finished").isTrue();

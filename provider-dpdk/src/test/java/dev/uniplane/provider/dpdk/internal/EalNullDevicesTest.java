@@ -23,6 +23,7 @@ import dev.uniplane.provider.dpdk.internal.ffm.RteMbuf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,11 +98,13 @@ class EalNullDevicesTest {
                 Rewrite.MAC_SWAP);
         LoopCounters.Snapshot early;
         try {
-            Thread.sleep(300);
+            Await.until("the loop has received packets", Duration.ofSeconds(10), () -> loop.counters().snapshot().rx() > 0);
             early = loop.counters().snapshot();
             assertThatThrownBy(() -> ForwardingLoop.start(eal, List.of(new PortPair(0, 1)), Rewrite.NONE))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs");
-            Thread.sleep(700);
+            long earlyRx = early.rx();
+            Await.until("the loop's counters move past " + earlyRx, Duration.ofSeconds(10),
+                    () -> loop.counters().snapshot().rx() > earlyRx);
             assertThat(loop.counters().snapshot().rx()).as("counters move while the loop runs").isGreaterThan(early.rx());
         } finally {
             loop.stop();
