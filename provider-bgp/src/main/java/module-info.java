@@ -10,6 +10,7 @@ module dev.uniplane.provider.bgp {
     requires io.grpc;
     requires io.grpc.stub;
     requires io.grpc.protobuf;
+    requires io.grpc.netty.shaded; // the client creates its sockets inside the daemon's network namespace
     requires com.google.common; // ListenableFuture in the generated future stub
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.bgp.BgpProvider;
