@@ -175,11 +175,11 @@ public final class GobgpClient implements AutoCloseable {
                 () -> call().deletePeer(DeletePeerRequest.newBuilder().setAddress(address.toString()).build()));
     }
 
-    /** Every neighbor with its session state and prefix counts. */
+    /** Every neighbor with its session state and prefix counts (advertised counts included). */
     public List<BgpPeerStatus> listPeers() {
         return call("ListPeer", () -> {
             List<BgpPeerStatus> peers = new ArrayList<>();
-            call().listPeer(ListPeerRequest.getDefaultInstance()).forEachRemaining(r -> peers.add(peerStatus(r.getPeer())));
+            call().listPeer(ListPeerRequest.newBuilder().setEnableAdvertised(true).build()).forEachRemaining(r -> peers.add(peerStatus(r.getPeer())));
             return peers;
         });
     }
@@ -188,7 +188,7 @@ public final class GobgpClient implements AutoCloseable {
     public Optional<BgpPeerStatus> peer(IpAddress address) {
         return call("ListPeer " + address, () -> {
             Iterator<dev.uniplane.provider.bgp.internal.wire.apipb.ListPeerResponse> it =
-                    call().listPeer(ListPeerRequest.newBuilder().setAddress(address.toString()).build());
+                    call().listPeer(ListPeerRequest.newBuilder().setAddress(address.toString()).setEnableAdvertised(true).build());
             Optional<BgpPeerStatus> found = it.hasNext() ? Optional.of(peerStatus(it.next().getPeer())) : Optional.empty();
             it.forEachRemaining(r -> { });
             return found;
