@@ -27,6 +27,8 @@ import dev.uniplane.provider.bgp.internal.wire.apipb.RouteReflector;
 import dev.uniplane.provider.bgp.internal.wire.apipb.StartBgpRequest;
 import dev.uniplane.provider.bgp.internal.wire.apipb.StopBgpRequest;
 import dev.uniplane.provider.bgp.internal.wire.apipb.TableType;
+import dev.uniplane.provider.bgp.internal.wire.apipb.Timers;
+import dev.uniplane.provider.bgp.internal.wire.apipb.TimersConfig;
 import dev.uniplane.provider.bgp.internal.wire.apipb.Transport;
 import dev.uniplane.provider.bgp.internal.wire.apipb.WatchEventRequest;
 import dev.uniplane.provider.bgp.internal.wire.apipb.WatchEventResponse;
@@ -60,6 +62,11 @@ import java.util.function.Supplier;
  * opens its TCP sockets inside that namespace (see {@link #connect(NetNs, int, Duration)}).
  */
 public final class GobgpClient implements AutoCloseable {
+    /**
+     * Seconds between attempts to connect to a peer. GoBGP's default is 120: a peer that was not up yet when it was
+     * added would wait two minutes. Hold and keepalive times stay at GoBGP's defaults (90 s / 30 s).
+     */
+    static final int CONNECT_RETRY_SECONDS = 5;
     private final ManagedChannel channel;
     private final EventLoopGroup eventLoop;
     private final GobgpApiGrpc.GobgpApiBlockingStub blocking;
@@ -148,7 +155,8 @@ public final class GobgpClient implements AutoCloseable {
         if (peer.remotePort() != 0) {
             transport.setRemotePort(peer.remotePort());
         }
-        Peer.Builder p = Peer.newBuilder().setConf(conf).setTransport(transport);
+        Peer.Builder p = Peer.newBuilder().setConf(conf).setTransport(transport)
+                .setTimers(Timers.newBuilder().setConfig(TimersConfig.newBuilder().setConnectRetry(CONNECT_RETRY_SECONDS)));
         if (peer.multihopTtl() > 0) {
             p.setEbgpMultihop(EbgpMultihop.newBuilder().setEnabled(true).setMultihopTtl(peer.multihopTtl()));
         }
@@ -315,7 +323,8 @@ public final class GobgpClient implements AutoCloseable {
         }
         String address = !state.getNeighborAddress().isEmpty() ? state.getNeighborAddress() : peer.getConf().getNeighborAddress();
         long asn = Integer.toUnsignedLong(state.getPeerAsn() != 0 ? state.getPeerAsn() : peer.getConf().getPeerAsn());
-        return new BgpPeerStatus(address, asn, sessionState(state.getSessionState()), state.getRouterId(), prefixes);
+        return new BgpPeerStatus(address, asn, sessionState(state.getSessionState()), state.getRouterId(),
+                Duration.ofSeconds(peer.getTimers().getState().getNegotiatedHoldTime()), prefixes);
     }
 
     private static Optional<IpFamily> familyOf(dev.uniplane.provider.bgp.internal.wire.apipb.Family.Afi afi) {

@@ -53,6 +53,33 @@ final class BgpTestbed implements AutoCloseable {
         address(nsB, b, v4b, v6b);
     }
 
+    /** The name of side {@code a} or {@code b} of the veth {@link #link} made as {@code name}. */
+    String linkName(String name, char side) {
+        return id + name + side;
+    }
+
+    /** Adds one more address to a link. */
+    void addAddress(String ns, String link, String cidr) {
+        sh("ip", "-n", ns, "addr", "add", cidr, "dev", link);
+    }
+
+    /** A TcpExt counter of {@code /proc/net/netstat} as seen inside {@code ns} (e.g. {@code TCPMD5Failure}). */
+    long tcpExtCounter(String ns, String counter) {
+        String[] lines = sh("ip", "netns", "exec", ns, "cat", "/proc/net/netstat").split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("TcpExt:") && lines[i + 1].startsWith("TcpExt:")) {
+                List<String> names = List.of(lines[i].trim().split("\\s+"));
+                String[] values = lines[i + 1].trim().split("\\s+");
+                int at = names.indexOf(counter);
+                if (at < 0) {
+                    throw new AssertionError("no " + counter + " in /proc/net/netstat of " + ns);
+                }
+                return Long.parseLong(values[at]);
+            }
+        }
+        throw new AssertionError("no TcpExt lines in /proc/net/netstat of " + ns);
+    }
+
     private void address(String ns, String link, String v4, String v6) {
         sh("ip", "-n", ns, "addr", "add", v4, "dev", link);
         sh("ip", "-n", ns, "addr", "add", v6, "dev", link, "nodad");

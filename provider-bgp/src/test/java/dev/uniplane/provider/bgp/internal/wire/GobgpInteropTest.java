@@ -43,7 +43,10 @@ class GobgpInteropTest {
     private static final IpPrefix G2_V6 = IpPrefix.parse("2001:db8:3::/48");
     private static final long COMMUNITY = BgpRoute.community(65001, 100);
 
+    private static final List<String> SESSIONS = List.of("10.71.1.2", "fd71:1::2", "10.71.2.2", "fd71:2::2");
     private BgpTestbed bed;
+    private String nsOurs;
+    private String nsG2;
     private GobgpClient ours;
     private GobgpClient gobgp2;
     private Path frr;
@@ -61,11 +64,14 @@ class GobgpInteropTest {
         RequireAll.prerequisite(Files.isExecutable(Path.of(GobgpDaemon.NSENTER)), "nsenter (util-linux)");
         bed = new BgpTestbed();
         try {
-            String nsOurs = bed.netns("o");
+            nsOurs = bed.netns("o");
             String nsFrr = bed.netns("f");
-            String nsG2 = bed.netns("g");
+            nsG2 = bed.netns("g");
             bed.link(nsOurs, nsFrr, "of", "10.71.1.1/24", "10.71.1.2/24", "fd71:1::1/64", "fd71:1::2/64");
             bed.link(nsOurs, nsG2, "og", "10.71.2.1/24", "10.71.2.2/24", "fd71:2::1/64", "fd71:2::2/64");
+            // For the MD5 mismatch test: a second address pair on the same link.
+            bed.addAddress(nsOurs, bed.linkName("og", 'a'), "10.71.3.1/24");
+            bed.addAddress(nsG2, bed.linkName("og", 'b'), "10.71.3.2/24");
             frr = bed.frr(nsFrr, frrConfig());
 
             ours = bed.gobgpd(nsOurs).client();
@@ -147,19 +153,23 @@ class GobgpInteropTest {
 
     @Test
     void everySessionComesUpForIpv4AndIpv6IncludingMd5() {
-        BgpTestbed.await(() -> ours.listPeers().stream().filter(BgpPeerStatus::established).count() == 4, SESSION_TIMEOUT,
+        BgpTestbed.await(() -> ours.listPeers().stream().filter(p -> SESSIONS.contains(p.address()))
+                        .filter(BgpPeerStatus::established).count() == 4, SESSION_TIMEOUT,
                 "4 established sessions on ours: " + ours.listPeers());
 
-        assertThat(ours.listPeers()).extracting(BgpPeerStatus::address)
-                .containsExactlyInAnyOrder("10.71.1.2", "fd71:1::2", "10.71.2.2", "fd71:2::2");
-        assertThat(ours.peer(IpAddress.parse("10.71.1.2")).orElseThrow().asn()).isEqualTo(65002);
+        assertThat(ours.listPeers()).extracting(BgpPeerStatus::address).containsAll(SESSIONS);
+        BgpPeerStatus frrV4 = ours.peer(IpAddress.parse("10.71.1.2")).orElseThrow();
+        assertThat(frrV4.asn()).isEqualTo(65002);
+        assertThat(frrV4.routerId()).isEqualTo("10.71.1.2");
+        // GoBGP's default hold time (90 s) against FRR's (180 s): the smaller one wins.
+        assertThat(frrV4.negotiatedHoldTime()).isEqualTo(Duration.ofSeconds(90));
         // The other side's view: FRR's own json and the second gobgpd's ListPeer.
         BgpTestbed.await(() -> frrSays("show bgp ipv4 unicast summary json", "\"10.71.1.1\"", "\"state\":\"Established\"")
                 && frrSays("show bgp ipv6 unicast summary json", "\"fd71:1::1\"", "\"state\":\"Established\""),
                 SESSION_TIMEOUT, "FRR established with ours");
         BgpTestbed.await(() -> gobgp2.listPeers().stream().allMatch(BgpPeerStatus::established), SESSION_TIMEOUT,
                 "second gobgpd established");
-        BgpTestbed.await(() -> peerEvents.values().stream().filter(s -> s == BgpPeerStatus.SessionState.ESTABLISHED).count() == 4,
+        BgpTestbed.await(() -> SESSIONS.stream().allMatch(a -> peerEvents.get(a) == BgpPeerStatus.SessionState.ESTABLISHED),
                 SESSION_TIMEOUT, "ESTABLISHED peer events for all 4 sessions: " + peerEvents);
     }
 
@@ -209,6 +219,30 @@ class GobgpInteropTest {
 
         BgpTestbed.await(() -> !frrSays("show bgp ipv4 unicast json", "10.200.9.0/24"), SESSION_TIMEOUT, "withdrawal in FRR");
         BgpTestbed.await(() -> !watched.containsKey(extra), SESSION_TIMEOUT, "withdrawal on the watch");
+    }
+
+    @Test
+    void aWrongMd5PasswordKeepsTheSessionDownTheKernelDropsItsSegmentsAndTheRightOneBringsItUp() {
+        IpAddress g2 = IpAddress.parse("10.71.3.2");
+        IpAddress o = IpAddress.parse("10.71.3.1");
+        long failuresBefore = bed.tcpExtCounter(nsOurs, "TCPMD5Failure") + bed.tcpExtCounter(nsG2, "TCPMD5Failure");
+        try {
+            ours.addPeer(BgpPeerConfig.of(g2, 65003).withFamilies(Set.of(IpFamily.IPV4)).withMd5("hbgp-right"));
+            gobgp2.addPeer(BgpPeerConfig.of(o, 65001).withFamilies(Set.of(IpFamily.IPV4)).withMd5("hbgp-wrong"));
+
+            BgpTestbed.await(() -> bed.tcpExtCounter(nsOurs, "TCPMD5Failure") + bed.tcpExtCounter(nsG2, "TCPMD5Failure")
+                    > failuresBefore, SESSION_TIMEOUT, "the kernel rejecting segments with a bad MD5 signature");
+            assertThat(ours.peer(g2).orElseThrow().established()).isFalse();
+            assertThat(gobgp2.peer(o).orElseThrow().established()).isFalse();
+
+            gobgp2.deletePeer(o);
+            gobgp2.addPeer(BgpPeerConfig.of(o, 65001).withFamilies(Set.of(IpFamily.IPV4)).withMd5("hbgp-right"));
+
+            BgpTestbed.await(() -> ours.peer(g2).orElseThrow().established(), SESSION_TIMEOUT, "session with matching keys");
+        } finally {
+            ours.deletePeer(g2);
+            gobgp2.deletePeer(o);
+        }
     }
 
     @Test
