@@ -36,7 +36,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -98,7 +99,8 @@ public final class GobgpClient implements AutoCloseable {
 
     private static GobgpClient connect(int port, Duration callTimeout, Supplier<NioSocketChannel> sockets, String target) {
         Objects.requireNonNull(callTimeout, "callTimeout");
-        EventLoopGroup eventLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("gobgp-grpc", true));
+        EventLoopGroup eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gobgp-grpc", true),
+                NioIoHandler.newFactory());
         ManagedChannel channel = NettyChannelBuilder
                 .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .usePlaintext()
