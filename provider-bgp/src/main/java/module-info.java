@@ -12,6 +12,9 @@ module dev.uniplane.provider.bgp {
     requires io.grpc.protobuf;
     requires io.grpc.netty.shaded; // the client creates its sockets inside the daemon's network namespace
     requires com.google.common; // ListenableFuture in the generated future stub
+    // Guava is an automatic module, so it declares no requires; its failureaccess is an explicit module that nothing else
+    // would pull into the module graph (NoClassDefFoundError InternalFutureFailureAccess on the module path without it).
+    requires com.google.common.util.concurrent.internal;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.bgp.BgpProvider;
 }
