@@ -86,7 +86,12 @@ public final class GobgpClient implements AutoCloseable {
 
     /** A client for the API at {@code 127.0.0.1:port} in this thread's network namespace. */
     public static GobgpClient connect(int port, Duration callTimeout) {
-        return connect(port, callTimeout, NioSocketChannel::new, "127.0.0.1:" + port);
+        return connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), callTimeout);
+    }
+
+    /** A client for an existing gobgpd's API at {@code address}, reached from this thread's network namespace. */
+    public static GobgpClient connect(InetSocketAddress address, Duration callTimeout) {
+        return connect(address, callTimeout, NioSocketChannel::new, address.getHostString() + ":" + address.getPort());
     }
 
     /**
@@ -94,17 +99,19 @@ public final class GobgpClient implements AutoCloseable {
      * has entered {@code ns}, and a socket stays in the namespace it was created in whichever thread uses it later.
      */
     public static GobgpClient connect(NetNs ns, int port, Duration callTimeout) {
-        return connect(port, callTimeout, () -> ns.run(NioSocketChannel::new), "127.0.0.1:" + port + " in " + ns.name());
+        return connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), callTimeout,
+                () -> ns.run(NioSocketChannel::new), "127.0.0.1:" + port + " in " + ns.name());
     }
 
-    private static GobgpClient connect(int port, Duration callTimeout, Supplier<NioSocketChannel> sockets, String target) {
+    private static GobgpClient connect(InetSocketAddress address, Duration callTimeout, Supplier<NioSocketChannel> sockets,
+                                       String target) {
         Objects.requireNonNull(callTimeout, "callTimeout");
         EventLoopGroup eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gobgp-grpc", true),
                 NioIoHandler.newFactory());
         ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .forAddress(address)
                 .usePlaintext()
-                .proxyDetector(address -> null) // loopback: never through an http(s)_proxy from the environment
+                .proxyDetector(ignored -> null) // never through an http(s)_proxy from the environment
                 .eventLoopGroup(eventLoop)
                 .channelFactory(sockets::get)
                 .maxInboundMessageSize(64 << 20)
