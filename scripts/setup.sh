@@ -19,10 +19,19 @@ PACKAGES=(
   gobgpd frr                               # BGP provider (issue #13): the GoBGP daemon it drives over gRPC; FRR 8.4 as the peer in its interop tests
 )
 
+# VPP (issue #15) is not packaged in bookworm: a relocatable VPP 26.06 build is shipped beside the checkout as
+# ../shared/vpp/vpp-26.06-dist.tar.zst (CI clones the repo with shared/ next to it). When it is there, its runtime
+# packages are installed and it is unpacked once to $VPP_HOME below.
+VPP_TARBALL="$(cd .. && pwd -P)/shared/vpp/vpp-26.06-dist.tar.zst"
+VPP_HOME=/opt/uniplane/vpp-26.06
+if [[ -f "$VPP_TARBALL" ]]; then
+  PACKAGES+=(zstd libunwind8)             # VPP: unpack the tarball; vpp's only runtime library beyond libc
+fi
+
 # ---- NOT INSTALLED YET: packages of providers that are not implemented. Add them to PACKAGES when the provider lands.
 #   BGP dataplane:       libnftables1 nftables (policy; gobgpd and frr are in PACKAGES). The build downloads (never
 #                        installs) golang-github-osrg-gobgp-dev for GoBGP's .proto files: see provider-bgp/src/build.
-#   VPP is not packaged in Debian bookworm; SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
+#   SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
 # ----
 
 missing=()
@@ -44,6 +53,22 @@ else
   # Other users of the machine may hold the dpkg lock for a while: wait for it instead of failing.
   apt-get -o DPkg::Lock::Timeout=600 update -q
   apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [[ -f "$VPP_TARBALL" ]]; then
+  if [[ -x "$VPP_HOME/bin/vpp" ]]; then
+    echo "setup: VPP 26.06 is unpacked at $VPP_HOME"
+  elif [[ "$(id -u)" -ne 0 ]]; then
+    echo "warning: VPP is not unpacked at $VPP_HOME (needs root: sudo bash scripts/setup.sh)" >&2
+  else
+    # Unpack beside the target and rename, so an interrupted run never leaves a half tree at $VPP_HOME.
+    mkdir -p "$(dirname "$VPP_HOME")"
+    staging="$(mktemp -d "$VPP_HOME.unpack.XXXXXX")"
+    tar --zstd -xf "$VPP_TARBALL" -C "$staging"
+    mv "$staging/vpp-dist" "$VPP_HOME"
+    rm -rf "$staging"
+    echo "setup: unpacked VPP 26.06 to $VPP_HOME"
+  fi
 fi
 
 uniplane_use_jdk25

@@ -1,6 +1,14 @@
-/** Uniplane's SR-IOV provider (not implemented yet; its probe reports what is missing). */
+/**
+ * Uniplane's SR-IOV provider (the dataplane is not implemented yet; its probe reports what is missing). The internal
+ * host layer (sysfs discovery, VF pools and allocation, the VF attach/restore sequence) is not exported.
+ */
 module dev.uniplane.provider.sriov {
     requires dev.uniplane.api;
+    requires dev.uniplane.linux;
+    requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
+
+    opens dev.uniplane.provider.sriov.internal.host to com.fasterxml.jackson.databind;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.sriov.SriovProvider;
 }

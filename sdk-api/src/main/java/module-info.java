@@ -7,6 +7,7 @@ module dev.uniplane.api {
     exports dev.uniplane.api;
     exports dev.uniplane.spi;
     exports dev.uniplane.spi.policy;
+    exports dev.uniplane.spi.state;
 
     uses dev.uniplane.spi.DataplaneProvider;
 }

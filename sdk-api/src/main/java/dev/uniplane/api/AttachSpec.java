@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What to attach: a workload's network namespace, the interface to create in it, its addresses, labels and the
@@ -12,15 +11,16 @@ import java.util.regex.Pattern;
  *
  * @param id            stable endpoint id
  * @param netns         path of the workload's network namespace ({@code /run/netns/NAME}, {@code /proc/PID/ns/net})
- * @param interfaceName interface to create inside it (e.g. {@code eth0}), 1-15 characters
- * @param addresses     the workload's addresses, at most one per family
+ * @param interfaceName interface to create inside it (e.g. {@code eth0}): 1-15 bytes, no '/', ':', whitespace or
+ *                      control characters, not {@code .} or {@code ..} (the kernel's rules)
+ * @param addresses     the workload's addresses, at most one per family; unicast and routable (not unspecified,
+ *                      loopback, link-local, multicast, broadcast or IPv4-mapped IPv6)
  * @param mac           the MAC to give the interface, or {@code null} to let the provider choose
  * @param labels        labels for policy selection
  * @param kinds         accepted attachment kinds in preference order, not empty, no duplicates
  */
 public record AttachSpec(EndpointId id, String netns, String interfaceName, List<IpAddress> addresses, MacAddress mac,
                          Labels labels, List<AttachKind> kinds) {
-    private static final Pattern IFNAME = Pattern.compile("[^/\\s:]{1,15}");
 
     public AttachSpec {
         Check.notNull("id", id);
@@ -28,16 +28,14 @@ public record AttachSpec(EndpointId id, String netns, String interfaceName, List
         if (!netns.startsWith("/")) {
             throw new InvalidSpecException("netns", netns, "must be an absolute path such as /run/netns/NAME or /proc/PID/ns/net");
         }
-        Check.notNull("interfaceName", interfaceName);
-        if (!IFNAME.matcher(interfaceName).matches() || interfaceName.equals(".") || interfaceName.equals("..")) {
-            throw new InvalidSpecException("interfaceName", interfaceName, "must be 1-15 characters without '/', ':' or spaces");
-        }
+        Check.interfaceName("interfaceName", interfaceName);
         addresses = Check.list("addresses", addresses);
         if (addresses.isEmpty()) {
             throw new InvalidSpecException("addresses", "[]", "an endpoint needs at least one address");
         }
         HashSet<IpFamily> families = new HashSet<>();
         for (int i = 0; i < addresses.size(); i++) {
+            Check.endpointAddress("addresses[" + i + "]", addresses.get(i));
             if (!families.add(addresses.get(i).family())) {
                 throw new InvalidSpecException("addresses[" + i + "]", addresses.get(i), "only one address per family");
             }

@@ -31,8 +31,8 @@ public record DataplaneConfig(String provider, String name, String hostNetns, St
         if (hostNetns != null && !hostNetns.startsWith("/")) {
             throw new InvalidSpecException("hostNetns", hostNetns, "must be an absolute path such as /run/netns/NAME");
         }
-        if (uplink != null && (uplink.isEmpty() || uplink.length() > 15)) {
-            throw new InvalidSpecException("uplink", uplink, "must be an interface name of 1-15 characters");
+        if (uplink != null) {
+            Check.interfaceName("uplink", uplink);
         }
         Check.notNull("flowTimeouts", flowTimeouts);
         options = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(Check.notNull("options", options)));
@@ -76,6 +76,15 @@ public record DataplaneConfig(String provider, String name, String hostNetns, St
         } catch (NumberFormatException e) {
             throw new InvalidSpecException("options." + key, v, "must be an integer");
         }
+    }
+
+    /** Like {@link #intOption}, but a value that is set must be a positive integer (a size or a count). */
+    public int positiveIntOption(String key, int defaultValue) {
+        int value = intOption(key, defaultValue);
+        if (options.containsKey(key) && value <= 0) {
+            throw new InvalidSpecException("options." + key, options.get(key), "must be a positive integer");
+        }
+        return value;
     }
 
     public boolean boolOption(String key, boolean defaultValue) {

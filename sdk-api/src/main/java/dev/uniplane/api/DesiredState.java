@@ -24,6 +24,20 @@ public record DesiredState(List<AttachSpec> endpoints, List<Route> routes, Polic
         }
         unique("routes", routes.stream().map(r -> (Object) r.prefix()).toList());
         unique("remotes", remotes.stream().map(r -> (Object) r.id()).toList());
+        // One owner per address: a remote endpoint cannot have a local endpoint's or another remote's address.
+        Map<IpAddress, String> remoteOwners = new HashMap<>();
+        for (int i = 0; i < remotes.size(); i++) {
+            for (IpAddress a : remotes.get(i).addresses()) {
+                EndpointId local = owners.get(a);
+                if (local != null) {
+                    throw new InvalidSpecException("remotes[" + i + "].addresses", a, "address already belongs to endpoint " + local);
+                }
+                String remote = remoteOwners.putIfAbsent(a, remotes.get(i).id());
+                if (remote != null) {
+                    throw new InvalidSpecException("remotes[" + i + "].addresses", a, "address already belongs to remote endpoint " + remote);
+                }
+            }
+        }
     }
 
     public static DesiredState empty() {

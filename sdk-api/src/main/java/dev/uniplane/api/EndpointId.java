@@ -7,10 +7,17 @@ public record EndpointId(String value) implements Comparable<EndpointId> {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public EndpointId {
-        Check.notNull("id", value);
+        checkName("id", value);
+    }
+
+    /** The one name rule of endpoint ids, also used for remote endpoint ids. */
+    static String checkName(String field, String value) {
+        Check.notNull(field, value);
         if (!VALID.matcher(value).matches()) {
-            throw new InvalidSpecException("id", value, "endpoint id must be 1-63 characters of [A-Za-z0-9._-], starting alphanumeric");
+            throw new InvalidSpecException(field, value.length() > 80 ? value.substring(0, 64) + "... (" + value.length() + " characters)" : value,
+                    "endpoint id must be 1-63 characters of [A-Za-z0-9._-], starting alphanumeric");
         }
+        return value;
     }
 
     public static EndpointId of(String value) {

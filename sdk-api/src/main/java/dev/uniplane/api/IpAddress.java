@@ -60,6 +60,11 @@ public record IpAddress(IpFamily family, long high, long low) implements Compara
                 if (Integer.parseInt(octet) > 255) {
                     throw new InvalidSpecException(field, text, "octet " + octet + " exceeds 255");
                 }
+                if (octet.length() > 1 && octet.charAt(0) == '0') {
+                    // inet_aton and ip(8) read 010 as octal 8, InetAddress as decimal 10: refuse the ambiguity.
+                    throw new InvalidSpecException(field, text, "octet " + octet + " has a leading zero (read as octal by inet_aton);"
+                            + " write it without leading zeros");
+                }
             }
         }
         try {

@@ -32,6 +32,8 @@ public record Plan(DesiredState from, DesiredState to, List<Change<AttachSpec>> 
 
     /** The diff that turns {@code current} into {@code desired}. */
     public static Plan between(DesiredState current, DesiredState desired) {
+        Check.notNull("current", current);
+        Check.notNull("desired", desired);
         return new Plan(current, desired,
                 diff(current.endpoints(), desired.endpoints(), AttachSpec::id),
                 diff(current.routes(), desired.routes(), Route::prefix),

@@ -45,8 +45,9 @@ public record Route(IpPrefix prefix, List<NextHop> nextHops) {
         }
     }
 
+    /** A route from text; the prefix must not have host bits set ({@code 10.9.0.1/24} is refused, as {@code ip route} does). */
     public static Route of(String prefix, NextHop... nextHops) {
-        return new Route(IpPrefix.parse(prefix), List.of(nextHops));
+        return new Route(IpPrefix.parseStrict(prefix), List.of(nextHops));
     }
 
     public boolean isEcmp() {

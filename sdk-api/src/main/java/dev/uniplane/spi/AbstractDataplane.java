@@ -25,6 +25,8 @@ import dev.uniplane.api.StatsListener;
 import dev.uniplane.api.StatsSnapshot;
 import dev.uniplane.api.Subscription;
 import dev.uniplane.api.UnsupportedCapabilityException;
+import dev.uniplane.spi.state.SavedDataplane;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,14 +39,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The provider-independent half of a {@link Dataplane}: bookkeeping of what the user asked for, idempotence and
  * conflicts, capability checks, validation across objects (routes naming unknown endpoints, duplicate addresses),
- * stats watching and plan/apply with rollback. A provider extends it and implements the {@code backend*} hooks, each
- * of which must either take effect whole or throw and change nothing. Hooks run under the dataplane's lock.
+ * stats watching and plan/apply with rollback. It is the one owner of the desired state: a provider extends it,
+ * implements the {@code backend*} hooks, each of which must either take effect whole or throw and change nothing, and
+ * keeps only backend handles (fds, maps, ports, slots), reading the desired state through {@link #desired()}. Hooks
+ * run under the dataplane's lock; whatever they throw reaches the caller through {@link BackendErrors#translate}.
+ *
+ * <p>Restart: a provider that calls {@link #keepSavedState} gets a {@link SavedDataplane} written after every
+ * successful change (never after a failed one) and removed by {@link #destroy()}; when its open found one, the SPI
+ * hands it to {@link #backendAdopt} first and records what that returns.
  */
-public abstract class AbstractDataplane implements Dataplane {
+public abstract class AbstractDataplane implements Dataplane, BackendInspector {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractDataplane.class);
     private final String provider;
     private final DataplaneConfig config;
     private final Capabilities capabilities;
@@ -55,6 +66,10 @@ public abstract class AbstractDataplane implements Dataplane {
     private PolicySet policies = PolicySet.empty();
     private ScheduledExecutorService watcher;
     private volatile boolean closed;
+    /** Where the saved state goes after every change; null while the provider keeps none (and while adopting). */
+    private Path stateFile;
+    /** {@link #desired()} as last built; null after a change. */
+    private volatile DesiredView view;
 
     protected AbstractDataplane(String provider, DataplaneConfig config, Capabilities capabilities) {
         this.provider = provider;
@@ -63,6 +78,7 @@ public abstract class AbstractDataplane implements Dataplane {
     }
 
     // --- hooks --------------------------------------------------------------------------------------------------
+    // While a hook runs, desired() shows the state BEFORE its change: what is in force. The arguments say what changes.
 
     /** Creates the workload interface and wires it in; returns what was made. */
     protected abstract Endpoint backendAttach(AttachSpec spec, AttachKind kind);
@@ -70,7 +86,10 @@ public abstract class AbstractDataplane implements Dataplane {
     /** Removes everything {@link #backendAttach} made, tolerating a workload netns that is already gone. */
     protected abstract void backendDetach(Endpoint endpoint);
 
-    /** Programs route changes as one unit; {@code all} is the complete route table after the change. */
+    /**
+     * Programs route changes as one unit; {@code all} is the complete route table after the change. No prefix is both
+     * upserted and removed, and every endpoint next hop has an address of the prefix's family (checked before).
+     */
     protected abstract void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all);
 
     /** Replaces the policy set atomically (selectors may match the current endpoints and remotes). */
@@ -88,16 +107,135 @@ public abstract class AbstractDataplane implements Dataplane {
     /** Removes whatever {@link #backendClose} would have left in force (pins, bridges, daemons' config). */
     protected abstract void backendDestroy();
 
+    /** Reads back what the backend has programmed (see {@link BackendInspector}); by default the provider cannot. */
+    protected BackendView backendInspect() {
+        throw new InspectionUnsupportedException(provider);
+    }
+
     // --- restart adoption -----------------------------------------------------------------------------------------
 
-    /** For providers that adopt state after a restart: records, without touching the backend, what is in force. */
-    protected final void adopt(List<Endpoint> adoptedEndpoints, List<Route> adoptedRoutes, PolicySet adoptedPolicies,
-                               List<RemoteEndpoint> adoptedRemotes) {
+    /**
+     * Takes over what a previous process (or instance) of this dataplane left, described by {@code saved}: checks its
+     * backend objects, takes them again and programs what is missing, dropping (with a warning) what cannot be kept.
+     * Runs under the lock before any other call, with an empty {@link #desired()}; a provider may replay the saved
+     * state through the dataplane's own API (then it returns {@link AdoptionResult#of}{@code (desired())}). The saved
+     * state is written once, after it returns. Only called for providers that call {@link #keepSavedState}.
+     */
+    protected AdoptionResult backendAdopt(SavedDataplane saved) {
+        throw new UnsupportedOperationException(provider + " does not adopt saved state");
+    }
+
+    /** The provider's record of {@code endpoint} for the saved state (see {@link SavedDataplane}); null for none. */
+    protected Object endpointRecord(Endpoint endpoint) {
+        return null;
+    }
+
+    /** The provider-level record for the saved state (see {@link SavedDataplane}); null for none. */
+    protected Object backendRecord() {
+        return null;
+    }
+
+    /**
+     * Called once by the provider at the end of its open: from now on the saved state is written to {@code file} after
+     * every successful change and removed by {@link #destroy()}. With a {@code saved} state, {@link #backendAdopt}
+     * takes it over first and the SPI records what it returns; then the file is written.
+     */
+    protected final void keepSavedState(Path file, java.util.Optional<SavedDataplane> saved) {
         withLock(() -> {
-            adoptedEndpoints.forEach(e -> endpoints.put(e.id(), e));
-            adoptedRoutes.forEach(r -> routes.put(r.prefix(), r));
-            adoptedRemotes.forEach(r -> remotes.put(r.id(), r));
-            policies = adoptedPolicies;
+            if (saved.isPresent()) {
+                // no file yet: a replay through the API writes nothing until the adoption is complete
+                record(hook("adopt the saved state of " + name(), () -> backendAdopt(saved.get())));
+            }
+            stateFile = file;
+            changed();
+            return null;
+        });
+    }
+
+    /** Removes the saved state file now (a provider whose close ends what it programmed); no more are written. */
+    protected final void deleteSavedState() {
+        withLockEvenIfClosed(() -> {
+            if (stateFile != null) {
+                try {
+                    StateFiles.delete(stateFile);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} dataplane {}: {}", provider, name(), e.getMessage());
+                }
+                stateFile = null;
+            }
+            return null;
+        });
+    }
+
+    /** The saved state of what is in force now. */
+    protected final SavedDataplane savedState() {
+        return withLockEvenIfClosed(() -> SavedDataplane.of(provider, name(), desired().toState(),
+                List.copyOf(endpoints.values()), this::endpointRecord, backendRecord()));
+    }
+
+    /**
+     * Runs {@code action} under the lock the hooks run under (also after close): for a provider's own background work,
+     * such as a reconcile after a daemon restart, that reads {@link #desired()} and must not interleave with a change.
+     */
+    protected final <T> T runLocked(java.util.function.Supplier<T> action) {
+        return withLockEvenIfClosed(action);
+    }
+
+    private void record(AdoptionResult adopted) {
+        endpoints.clear();
+        routes.clear();
+        remotes.clear();
+        adopted.endpoints().forEach(e -> endpoints.put(e.id(), e));
+        adopted.routes().forEach(r -> routes.put(r.prefix(), r));
+        adopted.remotes().forEach(r -> remotes.put(r.id(), r));
+        policies = adopted.policies();
+        view = null;
+    }
+
+    /**
+     * The whole desired state, which is also what is in force: an immutable snapshot. Inside a hook it is the state
+     * before the hook's change; after a successful call, the state after it.
+     */
+    protected final DesiredView desired() {
+        DesiredView v = view;
+        if (v == null) {
+            v = withLockEvenIfClosed(() -> {
+                if (view == null) {
+                    view = new DesiredView(endpoints, routes, policies, remotes);
+                }
+                return view;
+            });
+        }
+        return v;
+    }
+
+    /** After a successful change: the view is rebuilt on demand and the saved state written (not while adopting). */
+    private void changed() {
+        view = null;
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            savedState().write(stateFile);
+        } catch (RuntimeException e) {
+            // the change is in force already; failing it now would set the backend and the bookkeeping apart
+            LOG.error("{} dataplane {}: cannot write its saved state ({}); a restart would miss this change", provider,
+                    name(), e.getMessage());
+        }
+    }
+
+    /** Runs a backend hook, translating what it throws once, here ({@link BackendErrors#translate}). */
+    private static <T> T hook(String operation, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw BackendErrors.translate(operation, e);
+        }
+    }
+
+    private static void hook(String operation, Runnable call) {
+        hook(operation, () -> {
+            call.run();
             return null;
         });
     }
@@ -125,6 +263,7 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public Endpoint attach(AttachSpec spec) {
+        StateChecks.argument("spec", spec);
         return withLock(() -> {
             Endpoint existing = endpoints.get(spec.id());
             if (existing != null) {
@@ -134,25 +273,25 @@ public abstract class AbstractDataplane implements Dataplane {
                 throw new ConflictException("endpoint " + spec.id() + " is attached with another spec (" + existing.spec()
                         + "); detach it first");
             }
+            StateChecks.workloadNamespace(config, spec.netns());
             for (IpAddress address : spec.addresses()) {
                 requireFamily(address.family());
-                for (Endpoint other : endpoints.values()) {
-                    if (other.spec().addresses().contains(address)) {
-                        throw new ConflictException("address " + address + " of endpoint " + spec.id()
-                                + " already belongs to endpoint " + other.id());
-                    }
-                }
+                StateChecks.addressIsFree("endpoint " + spec.id(), address, endpoints.values(), remotes.values(), null);
+                StateChecks.noRouteBorrows(spec.id(), address, routes.values());
             }
             AttachKind kind = spec.kinds().stream().filter(k -> capabilities.has(k.capability())).findFirst()
                     .orElseThrow(() -> new UnsupportedCapabilityException(provider, spec.kinds().getFirst().capability()));
-            Endpoint endpoint = backendAttach(spec, kind);
+            StateChecks.oneKernelInterfacePerNamespaceAndFamily(spec, kind, endpoints.values());
+            Endpoint endpoint = hook("attach " + spec.id(), () -> backendAttach(spec, kind));
             endpoints.put(spec.id(), endpoint);
+            changed();
             return endpoint;
         });
     }
 
     @Override
     public void detach(EndpointId id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             Endpoint endpoint = endpoints.get(id);
             if (endpoint == null) {
@@ -163,8 +302,9 @@ public abstract class AbstractDataplane implements Dataplane {
                     throw new ConflictException("endpoint " + id + " is a next hop of route " + r.prefix() + "; remove or replace the route first");
                 }
             }
-            backendDetach(endpoint);
+            hook("detach " + id, () -> backendDetach(endpoint));
             endpoints.remove(id);
+            changed();
             return null;
         });
     }
@@ -176,11 +316,13 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public Optional<Endpoint> endpoint(EndpointId id) {
+        StateChecks.argument("id", id);
         return withLock(() -> Optional.ofNullable(endpoints.get(id)));
     }
 
     @Override
     public void addRoute(Route route) {
+        StateChecks.argument("route", route);
         withLock(() -> {
             Route existing = routes.get(route.prefix());
             if (existing != null && !existing.equals(route)) {
@@ -196,18 +338,23 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void replaceRoute(Route route) {
+        StateChecks.argument("route", route);
         updateRoutes(List.of(route), List.of());
     }
 
     @Override
     public void removeRoute(IpPrefix prefix) {
+        StateChecks.argument("prefix", prefix);
         updateRoutes(List.of(), List.of(prefix));
     }
 
     @Override
     public void updateRoutes(List<Route> upserts, List<IpPrefix> removals) {
+        List<Route> upsertList = StateChecks.elements("upserts", upserts);
+        List<IpPrefix> removalList = StateChecks.elements("removals", removals);
+        StateChecks.notUpsertedAndRemoved(upsertList, removalList);
         withLock(() -> {
-            updateRoutesLocked(List.copyOf(upserts), List.copyOf(removals));
+            updateRoutesLocked(upsertList, removalList);
             return null;
         });
     }
@@ -233,9 +380,11 @@ public abstract class AbstractDataplane implements Dataplane {
         if (changed.isEmpty() && removals.isEmpty()) {
             return;
         }
-        backendUpdateRoutes(changed, removals, java.util.Collections.unmodifiableMap(after));
+        Map<IpPrefix, Route> all = java.util.Collections.unmodifiableMap(after);
+        hook("update routes", () -> backendUpdateRoutes(changed, removals, all));
         routes.clear();
         routes.putAll(after);
+        changed();
     }
 
     private void checkRoute(Route r) {
@@ -251,6 +400,8 @@ public abstract class AbstractDataplane implements Dataplane {
                     if (!endpoints.containsKey(t.endpoint())) {
                         throw new NotFoundException("route " + r.prefix() + " names endpoint " + t.endpoint() + ", which is not attached");
                     }
+                    StateChecks.hasAddressOfFamily(r, endpoints.get(t.endpoint()));
+                    StateChecks.noIdentityBorrowing(r, endpoints.values());
                 }
                 case NextHop.Gateway g -> {
                     if (config.uplinkInterface().isEmpty()) {
@@ -269,11 +420,13 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void applyPolicies(PolicySet set) {
+        StateChecks.argument("policies", set);
         withLock(() -> {
             checkPolicies(set);
             if (!set.equals(policies)) {
-                backendApplyPolicies(set);
+                hook("apply policies", () -> backendApplyPolicies(set));
                 policies = set;
+                changed();
             }
             return null;
         });
@@ -294,14 +447,19 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void registerRemote(RemoteEndpoint remote) {
+        StateChecks.argument("remote", remote);
         withLock(() -> {
             capabilities.require(provider, Capability.REMOTE_ENDPOINTS);
             remote.addresses().forEach(a -> requireFamily(a.family()));
+            remote.addresses().forEach(a -> StateChecks.addressIsFree("remote endpoint " + remote.id(), a, endpoints.values(),
+                    remotes.values(), remote.id()));
             if (!remote.equals(remotes.get(remote.id()))) {
                 Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
                 after.put(remote.id(), remote);
-                backendSetRemotes(List.copyOf(after.values()));
+                List<RemoteEndpoint> next = List.copyOf(after.values());
+                hook("set remote endpoints", () -> backendSetRemotes(next));
                 remotes.put(remote.id(), remote);
+                changed();
             }
             return null;
         });
@@ -309,14 +467,17 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public void unregisterRemote(String id) {
+        StateChecks.argument("id", id);
         withLock(() -> {
             if (!remotes.containsKey(id)) {
                 throw new NotFoundException("remote endpoint " + id + " is not registered");
             }
             Map<String, RemoteEndpoint> after = new LinkedHashMap<>(remotes);
             after.remove(id);
-            backendSetRemotes(List.copyOf(after.values()));
+            List<RemoteEndpoint> next = List.copyOf(after.values());
+            hook("set remote endpoints", () -> backendSetRemotes(next));
             remotes.remove(id);
+            changed();
             return null;
         });
     }
@@ -328,11 +489,13 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public StatsSnapshot stats() {
-        return withLock(this::backendStats);
+        return withLock(() -> hook("read stats", this::backendStats));
     }
 
     @Override
     public Subscription watch(Duration period, StatsListener listener) {
+        StateChecks.argument("period", period);
+        StateChecks.argument("listener", listener);
         if (period.isNegative() || period.isZero()) {
             throw new dev.uniplane.api.InvalidSpecException("period", period, "must be positive");
         }
@@ -360,8 +523,13 @@ public abstract class AbstractDataplane implements Dataplane {
 
     @Override
     public DesiredState currentState() {
-        return withLock(() -> new DesiredState(endpoints.values().stream().map(Endpoint::spec).toList(),
-                List.copyOf(routes.values()), policies, List.copyOf(remotes.values())));
+        return withLock(() -> desired().toState());
+    }
+
+    /** Reads the backend back under the dataplane's lock, so no change runs while it is read. */
+    @Override
+    public final BackendView inspect() {
+        return withLock(this::backendInspect);
     }
 
     /**
@@ -370,6 +538,7 @@ public abstract class AbstractDataplane implements Dataplane {
      */
     @Override
     public void apply(Plan plan) {
+        StateChecks.argument("plan", plan);
         withLock(() -> {
             if (!plan.from().equals(currentState())) {
                 throw new ConflictException("the plan was computed against another state; compute it again with plan()");
@@ -470,7 +639,11 @@ public abstract class AbstractDataplane implements Dataplane {
                 return null;
             }
             closed = true;
-            backendClose();
+            try {
+                backendClose();
+            } finally {
+                OpenDataplanes.closed(provider, name(), this);
+            }
             return watcher;
         });
         if (w != null) {
@@ -495,11 +668,13 @@ public abstract class AbstractDataplane implements Dataplane {
             routes.clear();
             remotes.clear();
             policies = PolicySet.empty();
+            view = null;
             try {
                 backendDestroy();
             } catch (RuntimeException ex) {
                 first = collect(first, ex);
             }
+            deleteSavedState();
             return first;
         });
         close();

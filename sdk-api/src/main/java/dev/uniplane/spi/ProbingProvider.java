@@ -86,6 +86,20 @@ public abstract class ProbingProvider implements DataplaneProvider {
         if (!availability.available()) {
             throw new ProviderUnavailableException(name, availability);
         }
-        return openAvailable(config);
+        // One instance per name in this JVM: a second would take the backend over under the first.
+        OpenDataplanes.claim(name, config.name());
+        Dataplane dataplane;
+        try {
+            dataplane = openAvailable(config);
+        } catch (RuntimeException | Error e) {
+            OpenDataplanes.failed(name, config.name());
+            throw e;
+        }
+        if (dataplane instanceof AbstractDataplane) {
+            OpenDataplanes.opened(name, config.name(), dataplane);
+        } else {
+            OpenDataplanes.failed(name, config.name()); // its close() cannot release the claim
+        }
+        return dataplane;
     }
 }

@@ -8,6 +8,7 @@ import dev.uniplane.linux.internal.netlink.NlBuilder;
 import dev.uniplane.linux.internal.netlink.NlError;
 import dev.uniplane.linux.internal.netlink.NlMessage;
 import dev.uniplane.linux.internal.netlink.RtnlCodec;
+import dev.uniplane.linux.internal.netlink.TcCodec;
 import dev.uniplane.linux.internal.netlink.VfCodec;
 
 import java.lang.foreign.Arena;
@@ -507,6 +508,84 @@ public final class RtNetlink implements AutoCloseable {
         b.u8(family).u8(0).u16(0).u32(0).u16(0).u8(ntfFlags).u8(0).end();
         return socket.dump(b, seq, "dump neighbours", "").stream()
                 .filter(m -> m.type() == RTM_NEWNEIGH).map(RtnlCodec::decodeNeighbour).toList();
+    }
+
+    // ---------------------------------------------------------------- link flags and traffic control
+
+    /**
+     * Sets the link flags selected by {@code mask} to their values in {@code flags} (RTM_NEWLINK with ifi_change), e.g.
+     * {@code setFlags(i, 0, UplinkSnapshot.IFF_PROMISC)} leaves promiscuous mode. Others stay as they are.
+     */
+    public synchronized void setFlags(int index, int flags, int mask) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        ifinfomsg(b, AF_UNSPEC, index, flags & mask, mask);
+        b.end();
+        socket.request(b, seq, "set flags 0x" + Integer.toHexString(flags & mask) + "/0x" + Integer.toHexString(mask),
+                "link #" + index);
+    }
+
+    /** The qdiscs on one link (the kernel dumps every link's; this keeps {@code ifIndex}'s). */
+    public synchronized List<QdiscInfo> qdiscs(int ifIndex) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(TcCodec.RTM_GETQDISC, NLM_F_REQUEST | NLM_F_DUMP, seq);
+        TcCodec.tcmsg(b, ifIndex, 0, 0, 0);
+        b.end();
+        return socket.dump(b, seq, "dump qdiscs", "link #" + ifIndex).stream()
+                .filter(m -> m.type() == TcCodec.RTM_NEWQDISC).map(TcCodec::decodeQdisc)
+                .filter(q -> q.index() == ifIndex).toList();
+    }
+
+    /**
+     * The filters of one link under {@code parent}, e.g. {@link QdiscInfo#CLSACT_INGRESS}; empty when the link has no
+     * qdisc there.
+     */
+    public synchronized List<TcFilterInfo> tcFilters(int ifIndex, int parent) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(TcCodec.RTM_GETTFILTER, NLM_F_REQUEST | NLM_F_DUMP, seq);
+        TcCodec.tcmsg(b, ifIndex, 0, parent, 0);
+        b.end();
+        return socket.dump(b, seq, "dump tc filters", "link #" + ifIndex + " parent " + Integer.toHexString(parent))
+                .stream().filter(m -> m.type() == TcCodec.RTM_NEWTFILTER).map(TcCodec::decodeFilter).toList();
+    }
+
+    /**
+     * Adds a filter that matches every packet and does nothing with it (u32, classid 1:1, no action) under
+     * {@code parent}, e.g. {@link QdiscInfo#CLSACT_INGRESS}, at {@code priority}: a stand-in for someone else's
+     * filter (tests).
+     */
+    public synchronized void addMatchAllFilter(int ifIndex, int parent, int priority) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(TcCodec.RTM_NEWTFILTER, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        TcCodec.tcmsg(b, ifIndex, 0, parent, (priority << 16) | TcCodec.PROTOCOL_ALL);
+        TcCodec.u32MatchAll(b, 0x10001);
+        b.end();
+        socket.request(b, seq, "add u32 filter pref " + priority, "link #" + ifIndex);
+    }
+
+    /** Adds a clsact qdisc to the link (EEXIST if it has one). */
+    public synchronized void addClsact(int ifIndex) {
+        clsact(TcCodec.RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifIndex, "add clsact qdisc");
+    }
+
+    /** Deletes the link's clsact qdisc with every filter on it (EINVAL/ENOENT if it has none). */
+    public synchronized void deleteClsact(int ifIndex) {
+        clsact(TcCodec.RTM_DELQDISC, 0, ifIndex, "delete clsact qdisc");
+    }
+
+    private void clsact(int type, int extra, int ifIndex, String op) {
+        int seq = socket.nextSeq();
+        NlBuilder b = new NlBuilder();
+        b.begin(type, NLM_F_REQUEST | NLM_F_ACK | extra, seq);
+        TcCodec.tcmsg(b, ifIndex, TcCodec.CLSACT_HANDLE, QdiscInfo.CLSACT, 0);
+        // the kind makes the kernel refuse to delete an ingress qdisc in its place
+        b.attrString(TcCodec.TCA_KIND, "clsact");
+        b.end();
+        socket.request(b, seq, op, "link #" + ifIndex);
     }
 
     // ---------------------------------------------------------------- SR-IOV VFs

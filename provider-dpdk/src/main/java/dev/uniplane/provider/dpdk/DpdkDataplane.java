@@ -47,7 +47,10 @@ import dev.uniplane.provider.dpdk.internal.fastpath.RuleCounters;
 import dev.uniplane.provider.dpdk.internal.policy.CompiledPolicy;
 import dev.uniplane.provider.dpdk.internal.policy.PolicyCompiler;
 import dev.uniplane.provider.dpdk.internal.eal.StaleRuntimeDirectories;
-import dev.uniplane.provider.dpdk.internal.state.SavedState;
+import dev.uniplane.provider.dpdk.internal.state.DpdkEndpointState;
+import dev.uniplane.provider.dpdk.internal.state.DpdkState;
+import dev.uniplane.spi.AdoptionResult;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.api.Action;
 import dev.uniplane.api.Direction;
 import dev.uniplane.api.Policy;
@@ -81,9 +84,10 @@ import org.slf4j.LoggerFactory;
  * per JVM and the lcore runs one router, so one dataplane at a time per JVM: a second open while one is open is refused
  * with a {@link ConflictException}; after {@link #close()} another can be opened (EAL stays up until JVM exit).
  *
- * <p>After every change the configuration and the veths it uses are written to a {@link SavedState} file; when the JVM
- * dies without closing, forwarding stops, and the next open of the name restores the configuration from it, taking the
- * workloads' veths over ({@link CrashRestore}). {@link #close()} and {@link #destroy()} delete it. Ports are plugged
+ * <p>After every change the SPI writes the configuration and the veths it uses to the saved state
+ * ({@link SavedDataplane}); when the JVM dies without closing, forwarding stops, and the next open of the name restores
+ * the configuration from it, taking the workloads' veths over ({@link DpdkAdoption}). {@link #close()} and
+ * {@link #destroy()} delete it. The desired state is the SPI's ({@link #desired()}); this class keeps backend handles. Ports are plugged
  * by {@link NodePorts}; DPDK-native workloads attach through {@link SocketAttacher}.
  */
 final class DpdkDataplane extends AbstractDataplane {
@@ -102,7 +106,7 @@ final class DpdkDataplane extends AbstractDataplane {
     private static DpdkDataplane open;
     private static PacketPool pool;
 
-    // The bookkeeping of what is in force; CrashRestore reads it to save it and replays the saved one through attach.
+    // The backend handles of what is in force; DpdkAdoption replays a saved state through attach.
     private final NetNs node;
     final RtNetlink nodeLinks;
     private final Eal eal;
@@ -113,15 +117,13 @@ final class DpdkDataplane extends AbstractDataplane {
     private final long uplinkMac;
     final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
     final BitSet slots = new BitSet();
-    Map<IpPrefix, Route> routes = Map.of();
     private final RuleCounters ruleCounters = new RuleCounters(MAX_RULE_COUNTERS);
-    PolicySet policySet = PolicySet.empty();
-    List<RemoteEndpoint> remoteList = List.of();
     private Map<PolicyCompiler.RuleKey, Integer> ruleSlots = Map.of();
     private long revisions;
     private Router router;
     private boolean released;
-    private final CrashRestore crashRestore;
+    private final DpdkAdoption adoption;
+    private final DpdkState.Owner owner = DpdkState.Owner.current();
     private final SocketAttacher socketAttacher;
 
     private DpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, Eal eal,
@@ -134,7 +136,7 @@ final class DpdkDataplane extends AbstractDataplane {
         this.gateways = new dev.uniplane.linux.NeighbourResolver(node, nodeLinks, 0, java.time.Duration.ofSeconds(3));
         this.uplinkPort = uplinkPort;
         this.uplinkMac = uplinkMac;
-        this.crashRestore = new CrashRestore(this, ports);
+        this.adoption = new DpdkAdoption(this, ports);
         this.socketAttacher = new SocketAttacher(this, ports);
     }
 
@@ -145,7 +147,7 @@ final class DpdkDataplane extends AbstractDataplane {
                 throw new ConflictException("dataplane " + open.name() + " of provider dpdk is open in this JVM; EAL is one per "
                         + "process and its lcore runs one router, so close it before opening " + config.name());
             }
-            Optional<SavedState> saved = CrashRestore.readSavedState(config.name());
+            Optional<SavedDataplane> saved = DpdkAdoption.readSavedState(config.name());
             StaleRuntimeDirectories.remove(); // of JVMs killed before their shutdown hook: EAL never removes them
             Eal eal = startEal(config);
             NetNs node = openNode(config);
@@ -160,7 +162,7 @@ final class DpdkDataplane extends AbstractDataplane {
                     LinkInfo link = links.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                             "no such interface in the node namespace " + node.path()));
                     uplinkMac = link.mac().value();
-                    uplink = ports.plugInterface(name);
+                    uplink = ports.plugUplink(links, name, config.name());
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
                 dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
@@ -169,11 +171,11 @@ final class DpdkDataplane extends AbstractDataplane {
                 LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
                         config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
                         uplink == null ? "-" : uplink.id());
-                saved.ifPresentOrElse(dp.crashRestore::restore, dp::persist);
+                dp.keepSavedState(SavedDataplane.file(DpdkProvider.NAME, config.name()), saved);
                 return dp;
             } catch (RuntimeException e) {
                 if (uplink != null) {
-                    ports.unplugQuietly(uplink, false);
+                    ports.unplugUplinkQuietly(uplink, links, config.name());
                 }
                 if (links != null) {
                     links.close();
@@ -221,7 +223,7 @@ final class DpdkDataplane extends AbstractDataplane {
 
     /** A complete table for these routes and endpoints; hops naming an endpoint that is not wired are left out. */
     private ForwardingTable build(Map<IpPrefix, Route> routeTable, Map<EndpointId, Wiring> endpoints) {
-        return build(routeTable, endpoints, policySet, remoteList, ruleSlots);
+        return build(routeTable, endpoints, desired().policies(), List.copyOf(desired().remotes().values()), ruleSlots);
     }
 
     /**
@@ -315,7 +317,7 @@ final class DpdkDataplane extends AbstractDataplane {
 
     @Override
     protected Endpoint backendAttach(AttachSpec spec, AttachKind kind) {
-        Optional<Endpoint> takenOver = crashRestore.takeOver(spec, kind);
+        Optional<Endpoint> takenOver = adoption.takeOver(spec, kind);
         if (takenOver.isPresent()) {
             return takenOver.get();
         }
@@ -345,28 +347,27 @@ final class DpdkDataplane extends AbstractDataplane {
             if (linked) {
                 nodeLinks.deleteLinkIfPresent(hostName);
             }
-            throw BackendErrors.translate("attach " + spec.id(), e);
+            throw e;
         }
     }
 
-    /** Publishes a table with the new endpoint's port (fresh counters), then records it and saves the state. */
+    /** Publishes a table with the new endpoint's port (fresh counters), then records it. */
     void install(Wiring wiring) {
         counters.reset(wiring.slot());
         Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
         next.put(wiring.spec().id(), wiring);
-        publish(build(routes, next));
+        publish(build(desired().routes(), next));
         wirings.put(wiring.spec().id(), wiring);
         slots.set(wiring.slot());
-        persist();
     }
 
     /**
-     * The lowest free slot whose host veth name is not taken: slots of veths that {@link CrashRestore} may still take over
+     * The lowest free slot whose host veth name is not taken: slots of veths that {@link DpdkAdoption} may still take over
      * are skipped, and so are names a dead process left behind without a usable state file.
      */
     private int freeSlot() {
         int slot = slots.nextClearBit(0);
-        while (slot < MAX_ENDPOINTS && (crashRestore.reserved(slot) || nodeLinks.findLink(hostInterfaceName(slot)).isPresent())) {
+        while (slot < MAX_ENDPOINTS && (adoption.reserved(slot) || nodeLinks.findLink(hostInterfaceName(slot)).isPresent())) {
             slot = slots.nextClearBit(slot + 1);
         }
         return slot;
@@ -396,14 +397,13 @@ final class DpdkDataplane extends AbstractDataplane {
         Wiring w = wirings.get(endpoint.id());
         Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
         next.remove(endpoint.id());
-        boolean quiesced = publish(build(routes, next));
+        boolean quiesced = publish(build(desired().routes(), next));
         wirings.remove(endpoint.id());
         if (quiesced) {
             ports.unplugQuietly(w.port(), true);
         }
         removeHostSide(w);
         slots.clear(w.slot());
-        persist();
     }
 
 
@@ -413,8 +413,6 @@ final class DpdkDataplane extends AbstractDataplane {
     protected void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
         Map<IpPrefix, Route> next = new LinkedHashMap<>(all);
         publish(build(next, wirings)); // resolves new gateways first: a failure changes nothing
-        routes = next;
-        persist();
     }
 
     /**
@@ -425,11 +423,9 @@ final class DpdkDataplane extends AbstractDataplane {
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
         Map<PolicyCompiler.RuleKey, Integer> next = assignRuleSlots(policies);
-        ForwardingTable table = build(routes, wirings, policies, remoteList, next);
+        ForwardingTable table = build(desired().routes(), wirings, policies, List.copyOf(desired().remotes().values()), next);
         publish(table);
-        policySet = policies;
         ruleSlots = next;
-        persist();
     }
 
     private Map<PolicyCompiler.RuleKey, Integer> assignRuleSlots(PolicySet set) {
@@ -473,9 +469,12 @@ final class DpdkDataplane extends AbstractDataplane {
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
         List<RemoteEndpoint> next = List.copyOf(remotes);
-        publish(build(routes, wirings, policySet, next, ruleSlots));
-        remoteList = next;
-        persist();
+        publish(build(desired().routes(), wirings, desired().policies(), next, ruleSlots));
+    }
+
+    @Override
+    protected dev.uniplane.spi.BackendView backendInspect() {
+        return new DpdkInspector(this, router.table()).inspect();
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -530,10 +529,10 @@ final class DpdkDataplane extends AbstractDataplane {
             removeHostSide(w);
         }
         wirings.clear();
-        crashRestore.deleteStateFile();
+        deleteSavedState();
         SocketAttachment.removeDirectoryIfEmpty(name());
         if (uplinkPort != null) {
-            ports.unplugQuietly(uplinkPort, false);
+            ports.unplugUplinkQuietly(uplinkPort, nodeLinks, name());
         }
         router.table().free();
         nodeLinks.close();
@@ -551,9 +550,24 @@ final class DpdkDataplane extends AbstractDataplane {
 
     // --- restart after a crash --------------------------------------------------------------------------------------
 
-    /** Saves the configuration now in force for a restart after a crash ({@link CrashRestore#persist}). */
-    private void persist() {
-        crashRestore.persist();
+    /** Per endpoint, its slot and host side (the rest is in the {@link Endpoint}). */
+    @Override
+    protected Object endpointRecord(Endpoint endpoint) {
+        Wiring w = wirings.get(endpoint.id());
+        return new DpdkEndpointState(w.slot(), w.hostName());
+    }
+
+    /** The process that owns the dataplane (a live one keeps another process from opening it). */
+    @Override
+    protected Object backendRecord() {
+        return new DpdkState(owner);
+    }
+
+    /** Replays what a process that died without closing had configured ({@link DpdkAdoption#restore}). */
+    @Override
+    protected AdoptionResult backendAdopt(SavedDataplane saved) {
+        adoption.restore(saved);
+        return AdoptionResult.of(desired());
     }
 
 

@@ -1,11 +1,14 @@
 package dev.uniplane.provider.dpdk;
 
 import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.provider.dpdk.internal.eal.Eal;
 import dev.uniplane.provider.dpdk.internal.eal.EthPort;
 import dev.uniplane.provider.dpdk.internal.eal.PacketPool;
 import dev.uniplane.provider.dpdk.internal.ffm.RteEal;
 import dev.uniplane.provider.dpdk.internal.ffm.RteEthDev;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,32 @@ final class NodePorts {
     /** Plugs {@code iface} of the node namespace as an AF_PACKET port and starts it. */
     EthPort plugInterface(String iface) {
         return plugDevice("net_af_packet" + nextVdev() + ",iface=" + iface + ",framecnt=4096");
+    }
+
+    /**
+     * Plugs the user's uplink, first recording it as it is ({@link UplinkSnapshot#recordOnce}; the record of a process
+     * that died with the uplink plugged stays the truth): the started af_packet port puts it into promiscuous mode.
+     * When the port cannot be plugged, the uplink is put back at once.
+     */
+    EthPort plugUplink(RtNetlink links, String iface, String dataplane) {
+        UplinkSnapshot.recordOnce(uplinkRecordOf(dataplane), links, iface);
+        try {
+            return plugInterface(iface);
+        } catch (RuntimeException e) {
+            UplinkSnapshot.restoreRecorded(uplinkRecordOf(dataplane), links);
+            throw e;
+        }
+    }
+
+    /** Unplugs the uplink and puts it back as recorded by {@link #plugUplink} (promiscuous mode off). Never throws. */
+    void unplugUplinkQuietly(EthPort port, RtNetlink links, String dataplane) {
+        unplugQuietly(port, false);
+        UplinkSnapshot.restoreRecorded(uplinkRecordOf(dataplane), links);
+    }
+
+    /** Where the uplink as it was before dataplane {@code name} plugged it is recorded, next to its state file. */
+    static Path uplinkRecordOf(String dataplane) {
+        return dev.uniplane.spi.state.SavedDataplane.file(DpdkProvider.NAME, dataplane).resolveSibling("dpdk-" + dataplane + ".uplink.json");
     }
 
     /** Probes {@code devargs} and opens its port; a port that does not open is removed again. */

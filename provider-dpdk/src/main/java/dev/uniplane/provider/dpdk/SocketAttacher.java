@@ -51,7 +51,7 @@ final class SocketAttacher {
                 throw new BackendException("attach " + spec.id(), d.errnoName(), d.getMessage() + " (is the PMD installed? "
                         + side.packageHint() + ")", d);
             }
-            throw dev.uniplane.spi.BackendErrors.translate("attach " + spec.id(), e);
+            throw e;
         }
     }
 

@@ -15,8 +15,9 @@ import dev.uniplane.api.Route;
 import dev.uniplane.api.Rule;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
-import dev.uniplane.provider.dpdk.internal.state.SavedState;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.StateFiles;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * Crash recovery across JVMs: a child JVM ({@link CrashingChild}) configures a dataplane and is killed with SIGKILL;
  * forwarding stops with it. This JVM then opens the same name: the configuration is restored from the state file, the
  * workloads' veths are taken over (their interfaces keep their ifindex), policy is enforced again, and destroy leaves
- * no veth, no EAL runtime directory of the dead child and no state file.
+ * no veth, no EAL runtime directory of the dead child and no state file, and the uplink the dead child left
+ * promiscuous as it was before the child opened it (the child's record of it survives the crash).
  */
 class DpdkCrashRecoveryTest {
     private static final String READY = "READY ";
@@ -59,8 +61,9 @@ class DpdkCrashRecoveryTest {
                     List.of(RemoteEndpoint.of("far", "10.9.0.1", "app", "client")));
             DataplaneConfig config = DataplaneConfig.builder().provider(DpdkProvider.NAME).name(topology.prefix() + "cr")
                     .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build();
-            Path stateFile = SavedState.file(config.name());
+            Path stateFile = SavedDataplane.file(DpdkProvider.NAME, config.name());
             List<String> nodeLinksBefore = linkNames(topology);
+            UplinkSnapshot uplinkBefore = uplink(topology);
             Path wantedFile = Files.createTempFile("uph7-wanted", ".json");
             StateFiles.write(wantedFile, wanted);
             Process child = startChild(config, topology, wantedFile);
@@ -75,6 +78,8 @@ class DpdkCrashRecoveryTest {
                 assertThat(Traffic.tcp(client, server.ipv4(), 7600).outcome()).as("forwarding stops with the JVM")
                         .isEqualTo(Outcome.TIMED_OUT);
                 assertThat(stateFile).as("the killed JVM's state file").exists();
+                assertThat(uplink(topology).flags() & UplinkSnapshot.IFF_PROMISC).as("the killed JVM's uplink port left it promiscuous")
+                        .isNotZero();
 
                 Dataplane restored = new DpdkProvider().open(config);
                 try {
@@ -84,17 +89,19 @@ class DpdkCrashRecoveryTest {
                     assertThat(Traffic.tcp(client, server.ipv4(), 7600).outcome()).isEqualTo(Outcome.DELIVERED);
                     assertThat(Traffic.tcp(client, server.ipv4(), 7601).outcome()).as("default deny restored")
                             .isEqualTo(Outcome.TIMED_OUT);
-                    assertThat(SavedState.read(stateFile).orElseThrow().desiredState()).isEqualTo(wanted);
+                    assertThat(SavedDataplane.read(stateFile).orElseThrow().desired()).isEqualTo(wanted);
                 } finally {
                     restored.destroy();
                 }
                 assertThat(linkNames(topology)).as("destroy removed the veths").containsExactlyInAnyOrderElementsOf(nodeLinksBefore);
                 assertThat(Path.of("/var/run/dpdk", childPrefix)).as("the dead child's EAL runtime directory").doesNotExist();
                 assertThat(stateFile).doesNotExist();
+                assertThat(uplink(topology)).as("the uplink as before the killed JVM's open").isEqualTo(uplinkBefore);
             } finally {
                 child.destroyForcibly();
                 Files.deleteIfExists(wantedFile);
                 StateFiles.delete(stateFile);
+                StateFiles.delete(NodePorts.uplinkRecordOf(config.name()));
             }
         }
     }
@@ -138,6 +145,12 @@ class DpdkCrashRecoveryTest {
     private static List<String> linkNames(Topology topology) {
         try (RtNetlink nl = RtNetlink.open(topology.node())) {
             return nl.links().stream().map(LinkInfo::name).toList();
+        }
+    }
+
+    private static UplinkSnapshot uplink(Topology topology) {
+        try (RtNetlink links = RtNetlink.open(topology.node())) {
+            return UplinkSnapshot.take(links, topology.uplink());
         }
     }
 }

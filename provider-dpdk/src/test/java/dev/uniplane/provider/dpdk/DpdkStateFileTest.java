@@ -15,7 +15,10 @@ import dev.uniplane.api.PolicySet;
 import dev.uniplane.api.Route;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.dpdk.internal.Prerequisites;
-import dev.uniplane.provider.dpdk.internal.state.SavedState;
+import dev.uniplane.api.Endpoint;
+import dev.uniplane.provider.dpdk.internal.state.DpdkEndpointState;
+import dev.uniplane.provider.dpdk.internal.state.DpdkState;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.StateFiles;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
@@ -39,17 +42,17 @@ class DpdkStateFileTest {
         Prerequisites.dpdkLibraries();
         try (Topology topology = Topology.create()) {
             DataplaneConfig config = config(topology, "sc");
-            Path file = SavedState.file(config.name());
+            Path file = SavedDataplane.file(DpdkProvider.NAME, config.name());
             try {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, "{\"version\":1,\"endpoints\":[{\"spec\":{\"id\"");
                 Dataplane dp = new DpdkProvider().open(config);
                 try {
                     assertThat(dp.currentState()).isEqualTo(DesiredState.empty());
-                    assertThat(SavedState.read(file).orElseThrow().desiredState()).as("replaced at open").isEqualTo(DesiredState.empty());
+                    assertThat(SavedDataplane.read(file).orElseThrow().desired()).as("replaced at open").isEqualTo(DesiredState.empty());
                     Workload w = topology.workload("sc-1", false);
                     dp.attach(w.spec());
-                    assertThat(SavedState.read(file).orElseThrow().desiredState()).isEqualTo(dp.currentState());
+                    assertThat(SavedDataplane.read(file).orElseThrow().desired()).isEqualTo(dp.currentState());
                 } finally {
                     dp.close();
                 }
@@ -66,19 +69,22 @@ class DpdkStateFileTest {
         Prerequisites.dpdkLibraries();
         try (Topology topology = Topology.create()) {
             DataplaneConfig config = config(topology, "sg");
-            Path file = SavedState.file(config.name());
+            Path file = SavedDataplane.file(DpdkProvider.NAME, config.name());
             Workload kept = topology.workload("sg-kept", false);
             Workload peer = topology.workload("sg-peer", false);
             AttachSpec gone = AttachSpec.builder("sg-gone").netns("/run/netns/uph7-no-such-netns").address("10.100.9.9").build();
             Route toGone = Route.of("10.200.0.0/24", NextHop.endpoint("sg-gone"));
             Route drop = Route.of("192.0.2.0/24", NextHop.drop());
             // as a killed process would have left it, except that no veth exists any more (slot 0's name is free)
-            new SavedState(SavedState.VERSION, new SavedState.Owner(Integer.MAX_VALUE, 0), List.of(
-                    new SavedState.SavedEndpoint(kept.spec(), AttachKind.VETH, 3, config.name().substring(0, 9) + "d3",
-                            MacAddress.parse("02:00:00:00:33:33")),
-                    new SavedState.SavedEndpoint(gone, AttachKind.VETH, 4, config.name().substring(0, 9) + "d4",
-                            MacAddress.parse("02:00:00:00:44:44"))),
-                    List.of(toGone, drop), PolicySet.empty(), List.of()).write(file);
+            Endpoint keptEndpoint = new Endpoint(kept.spec(), AttachKind.VETH, config.name().substring(0, 9) + "d3",
+                    MacAddress.parse("02:00:00:00:33:33"), DpdkDataplane.GATEWAY_MAC);
+            Endpoint goneEndpoint = new Endpoint(gone, AttachKind.VETH, config.name().substring(0, 9) + "d4",
+                    MacAddress.parse("02:00:00:00:44:44"), DpdkDataplane.GATEWAY_MAC);
+            SavedDataplane.of(DpdkProvider.NAME, config.name(),
+                    new DesiredState(List.of(kept.spec(), gone), List.of(toGone, drop), PolicySet.empty(), List.of()),
+                    List.of(keptEndpoint, goneEndpoint),
+                    e -> new DpdkEndpointState(e == keptEndpoint ? 3 : 4, e.hostInterface()),
+                    new DpdkState(new DpdkState.Owner(Integer.MAX_VALUE, 0))).write(file);
             try {
                 Dataplane dp = new DpdkProvider().open(config);
                 try {
@@ -90,7 +96,7 @@ class DpdkStateFileTest {
                     try (EchoServer server = Traffic.serve(peer, 7600)) {
                         assertThat(Traffic.udp(kept, peer.ipv4(), 7600).outcome()).isEqualTo(Outcome.DELIVERED);
                     }
-                    assertThat(SavedState.read(file).orElseThrow().desiredState()).isEqualTo(dp.currentState());
+                    assertThat(SavedDataplane.read(file).orElseThrow().desired()).isEqualTo(dp.currentState());
                 } finally {
                     dp.destroy();
                 }
@@ -106,10 +112,11 @@ class DpdkStateFileTest {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
         String name = "uph7" + ProcessHandle.current().pid() + "own";
-        Path file = SavedState.file(name);
+        Path file = SavedDataplane.file(DpdkProvider.NAME, name);
         ProcessHandle init = ProcessHandle.of(1).orElseThrow();
         long started = init.info().startInstant().orElseThrow().toEpochMilli();
-        new SavedState(SavedState.VERSION, new SavedState.Owner(1, started), List.of(), List.of(), PolicySet.empty(), List.of()).write(file);
+        SavedDataplane.of(DpdkProvider.NAME, name, DesiredState.empty(), List.of(), e -> null,
+                new DpdkState(new DpdkState.Owner(1, started))).write(file);
         try {
             assertThatThrownBy(() -> new DpdkProvider().open(DataplaneConfig.builder().provider(DpdkProvider.NAME).name(name).build()))
                     .isInstanceOf(ConflictException.class).hasMessageContaining("open in process 1").hasMessageContaining(file.toString());

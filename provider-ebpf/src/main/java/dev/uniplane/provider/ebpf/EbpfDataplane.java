@@ -33,15 +33,19 @@ import dev.uniplane.provider.ebpf.internal.maps.Identities;
 import dev.uniplane.provider.ebpf.internal.maps.NextHopGroup;
 import dev.uniplane.provider.ebpf.internal.maps.PolicyCompiler;
 import dev.uniplane.provider.ebpf.internal.maps.RouteEncoder;
-import dev.uniplane.provider.ebpf.internal.state.SavedState;
+import dev.uniplane.provider.ebpf.internal.state.EbpfEndpointState;
+import dev.uniplane.provider.ebpf.internal.state.EbpfState;
+import dev.uniplane.spi.AdoptionResult;
 import dev.uniplane.spi.BackendErrors;
 import dev.uniplane.spi.AbstractDataplane;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * <p>Everything runs in the node namespace ({@link DataplaneConfig#hostNetns()}): links are made through a netlink
  * socket opened there, and tc attachments happen on a thread that entered it.
  *
- * <p>{@link #close()} leaves programs, pinned maps and the state file in force; the next open of the name adopts them
- * ({@link RestartSurvival}).
+ * <p>{@link #close()} leaves programs, pinned maps and the saved state in force; the next open of the name adopts them
+ * ({@link EbpfAdoption}). The desired state is the SPI's ({@link #desired()}); this class keeps only backend handles.
  */
 final class EbpfDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfDataplane.class);
@@ -70,7 +74,7 @@ final class EbpfDataplane extends AbstractDataplane {
     private static final int TC_HANDLE = 1;
     private static final int TC_PRIORITY = 1;
 
-    // The bookkeeping of what is in force; RestartSurvival fills it when a later open adopts the dataplane.
+    // The backend handles of what is in force; EbpfAdoption fills them when a later open adopts the dataplane.
     private final NetNs node;
     final RtNetlink nodeLinks;
     final DatapathMaps maps;
@@ -83,20 +87,15 @@ final class EbpfDataplane extends AbstractDataplane {
     final Map<IpPrefix, Set<Integer>> sourceRoutes = new HashMap<>();
     final NextHopGroups groups;
     final Map<String, List<PolicyCompiler.AddressIdentity>> remoteIdentities = new LinkedHashMap<>();
-    final Map<String, dev.uniplane.api.Labels> remoteLabels = new LinkedHashMap<>();
-    final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
     final int uplinkIfindex;
     private final Path pinDir;
-    private final Path stateFile;
-    PolicySet policySet = PolicySet.empty();
     private CompiledPolicy compiled;
     private boolean released;
 
     private EbpfDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks,
-                          DatapathMaps maps, int uplinkIfindex, Path pinDir, Path stateFile) {
+                          DatapathMaps maps, int uplinkIfindex, Path pinDir) {
         super(EbpfProvider.NAME, config, capabilities);
         this.pinDir = pinDir;
-        this.stateFile = stateFile;
         this.node = node;
         this.nodeLinks = nodeLinks;
         this.maps = maps;
@@ -109,17 +108,17 @@ final class EbpfDataplane extends AbstractDataplane {
     static EbpfDataplane open(DataplaneConfig config, Capabilities capabilities) {
         config.rejectUnknownOptions(EbpfProvider.NAME, OPTIONS);
         Map<String, Integer> sizes = new HashMap<>();
-        int policyEntries = config.intOption("maps.policy-entries", 0);
+        int policyEntries = config.positiveIntOption("maps.policy-entries", 0);
         if (policyEntries > 0) {
             sizes.put("up_policy_slot0", policyEntries);
             sizes.put("up_policy_slot1", policyEntries);
         }
-        int routes = config.intOption("maps.routes", 0);
+        int routes = config.positiveIntOption("maps.routes", 0);
         if (routes > 0) {
             sizes.put("up_routes_v4", routes);
             sizes.put("up_routes_v6", routes);
         }
-        int conntrack = config.intOption("maps.conntrack", 0);
+        int conntrack = config.positiveIntOption("maps.conntrack", 0);
         if (conntrack > 0) {
             sizes.put("up_ct", conntrack);
         }
@@ -134,15 +133,16 @@ final class EbpfDataplane extends AbstractDataplane {
                 RtNetlink l = links;
                 uplink = l.findLink(name).orElseThrow(() -> new InvalidSpecException("uplink", name,
                         "no such interface in the node namespace " + node.path())).index();
+                Uplink.recordBefore(links, name, config.name());
             }
-            Path pins = RestartSurvival.pinDirOf(config.name());
-            Path state = RestartSurvival.stateFileOf(config.name());
-            boolean adopt = RestartSurvival.adoptable(pins, state);
+            Path pins = EbpfAdoption.pinDirOf(config.name());
+            Path state = SavedDataplane.file(EbpfProvider.NAME, config.name());
+            Optional<SavedDataplane> saved = EbpfAdoption.savedState(pins, state);
             maps = DatapathMaps.load(sizes, pins);
             maps.setConfig(new DatapathConfig(config.flowTimeouts(), uplink, 0));
-            EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink, pins, state);
-            if (adopt) {
-                dp.adoptSaved(SavedState.read(state));
+            EbpfDataplane dp = new EbpfDataplane(config, capabilities, node, links, maps, uplink, pins);
+            if (saved.isPresent()) {
+                dp.keepSavedState(state, saved);
                 LOG.info("eBPF dataplane {} adopted its pinned state in {}", config.name(), node.path());
                 return dp;
             }
@@ -157,14 +157,15 @@ final class EbpfDataplane extends AbstractDataplane {
                     throw e;
                 }
             }
-            dp.compilePolicy(PolicySet.empty());
-            dp.persist();
+            dp.compilePolicy(PolicySet.empty(), List.of());
+            dp.keepSavedState(state, Optional.empty());
             LOG.info("eBPF dataplane {} open in {} (uplink {})", config.name(), config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"));
             return dp;
         } catch (RuntimeException | java.io.IOException e) {
             if (maps != null) {
                 maps.close();
             }
+            Uplink.forgetAfterFailedFirstOpen(links, config.name());
             if (links != null) {
                 links.close();
             }
@@ -199,14 +200,13 @@ final class EbpfDataplane extends AbstractDataplane {
             attachProgram(host.index(), false);
             maps.resetEndpointCounters(index);
             for (PolicyCompiler.AddressIdentity id : ids) {
-                maps.putEndpointAddress(id.address(), localRecord(index, host.index(), mac, hostMac, id));
+                maps.putEndpointAddress(id.address(), localRecord(index, host.index(), mac, hostMac, id, desired().routes()));
             }
             maps.putIfindex(host.index(), index);
             wirings.put(spec.id(), wiring);
             usedIndexes.set(index);
             // Selectors may match the new endpoint: recompile with it.
-            compilePolicy(policySet);
-            persist();
+            compilePolicy(desired().policies(), desired().remotes().values());
             return endpointOf(wiring, kind);
         } catch (RuntimeException e) {
             wirings.remove(spec.id());
@@ -215,7 +215,7 @@ final class EbpfDataplane extends AbstractDataplane {
                 removeFromMaps(wiring);
             }
             nodeLinks.deleteLinkIfPresent(hostName);
-            throw BackendErrors.translate("attach " + spec.id(), e);
+            throw e;
         }
     }
 
@@ -243,8 +243,7 @@ final class EbpfDataplane extends AbstractDataplane {
         nodeLinks.deleteLinkIfPresent(w.hostName());
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
-        compilePolicy(policySet);
-        persist();
+        compilePolicy(desired().policies(), desired().remotes().values());
     }
 
     static Endpoint endpointOf(Wiring w, AttachKind kind) {
@@ -270,44 +269,38 @@ final class EbpfDataplane extends AbstractDataplane {
             throw new InvalidSpecException("routes", groups.inUse() + groups.missing(encoded.values()) + " distinct next-hop sets",
                     "exceeds up_nh_groups max_entries=" + groups.capacity());
         }
-        try {
-            Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
-            Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
-            List<Integer> released = new ArrayList<>();
-            for (var e : encoded.entrySet()) {
-                int group = groups.retain(e.getValue(), groupWrites);
-                Integer previous = routeGroups.put(e.getKey(), group);
-                if (previous != null) {
-                    released.add(previous);
-                }
-                prefixWrites.put(e.getKey(), group);
+        maps.routeCapacity().check(routeGroups.keySet(), sourceRoutes, encoded, removals);
+        Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
+        Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
+        List<Integer> released = new ArrayList<>();
+        for (var e : encoded.entrySet()) {
+            int group = groups.retain(e.getValue(), groupWrites);
+            Integer previous = routeGroups.put(e.getKey(), group);
+            if (previous != null) {
+                released.add(previous);
             }
-            // Batched: new groups first, then the prefixes (bpf_map_update_batch, see NOTES 2.6).
-            maps.putRoutes(groupWrites, prefixWrites);
-            for (var e : encoded.entrySet()) {
-                setSourceRoutes(e.getKey(), e.getValue().hops().stream()
-                        .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
-                        .map(h -> h.ifindex()).collect(java.util.stream.Collectors.toSet()));
-            }
-            for (IpPrefix prefix : removals) {
-                Integer group = routeGroups.remove(prefix);
-                setSourceRoutes(prefix, Set.of());
-                maps.removeRoute(prefix);
-                if (group != null) {
-                    released.add(group);
-                }
-            }
-            // Only now that no prefix points at them may unused groups be emptied.
-            released.stream().filter(groups::release).forEach(maps::clearNextHopGroup);
-        } catch (RuntimeException e) {
-            throw BackendErrors.translate("update routes", e);
+            prefixWrites.put(e.getKey(), group);
         }
-        routes.clear();
-        routes.putAll(all);
+        // Batched: new groups first, then the prefixes (bpf_map_update_batch, see NOTES 2.6).
+        maps.putRoutes(groupWrites, prefixWrites, removals);
+        for (var e : encoded.entrySet()) {
+            setSourceRoutes(e.getKey(), e.getValue().hops().stream()
+                    .filter(h -> h.type() == dev.uniplane.provider.ebpf.internal.maps.NextHopEntry.Type.ENDPOINT)
+                    .map(h -> h.ifindex()).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (IpPrefix prefix : removals) {
+            Integer group = routeGroups.remove(prefix);
+            setSourceRoutes(prefix, Set.of());
+            maps.removeRoute(prefix);
+            if (group != null) {
+                released.add(group);
+            }
+        }
+        // Only now that no prefix points at them may unused groups be emptied.
+        released.stream().filter(groups::release).forEach(maps::clearNextHopGroup);
         // An explicit host route for an endpoint's address takes its traffic (the endpoint record says so).
         java.util.stream.Stream.concat(upserts.stream().map(Route::prefix), removals.stream())
-                .filter(IpPrefix::isHost).forEach(this::refreshEndpointRecord);
-        persist();
+                .filter(IpPrefix::isHost).forEach(prefix -> refreshEndpointRecord(prefix, all));
     }
 
     NextHopGroup encode(Route r) {
@@ -316,17 +309,18 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     /** The record of a local endpoint address, flagged ROUTED while an explicit host route overrides it. */
-    private EndpointRecord localRecord(int index, int ifindex, MacAddress mac, MacAddress hostMac, PolicyCompiler.AddressIdentity id) {
+    private EndpointRecord localRecord(int index, int ifindex, MacAddress mac, MacAddress hostMac, PolicyCompiler.AddressIdentity id,
+                                       Map<IpPrefix, Route> routes) {
         boolean routed = routes.containsKey(IpPrefix.host(id.address()));
         return new EndpointRecord(index, ifindex, mac, hostMac, id.identity(),
                 EndpointRecord.LOCAL | (routed ? EndpointRecord.ROUTED : 0));
     }
 
-    private void refreshEndpointRecord(IpPrefix hostPrefix) {
+    private void refreshEndpointRecord(IpPrefix hostPrefix, Map<IpPrefix, Route> routes) {
         for (Wiring w : wirings.values()) {
             for (PolicyCompiler.AddressIdentity id : w.identities()) {
                 if (IpPrefix.host(id.address()).equals(hostPrefix)) {
-                    maps.putEndpointAddress(id.address(), localRecord(w.index(), w.hostIfindex(), w.mac(), w.hostMac(), id));
+                    maps.putEndpointAddress(id.address(), localRecord(w.index(), w.hostIfindex(), w.mac(), w.hostMac(), id, routes));
                 }
             }
         }
@@ -347,55 +341,51 @@ final class EbpfDataplane extends AbstractDataplane {
 
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
-        compilePolicy(policies);
-        persist();
+        compilePolicy(policies, desired().remotes().values());
     }
 
-    /** Compiles against the current endpoints and remotes and flips it in atomically; a failure changes nothing. */
-    void compilePolicy(PolicySet set) {
+    /**
+     * Compiles against the wired endpoints and {@code remoteEndpoints} (with the identities in {@link #remoteIdentities})
+     * and flips it in atomically; a failure changes nothing.
+     */
+    void compilePolicy(PolicySet set, Collection<RemoteEndpoint> remoteEndpoints) {
         List<PolicyCompiler.LocalEndpoint> locals = new ArrayList<>();
         wirings.values().forEach(w -> locals.add(new PolicyCompiler.LocalEndpoint(w.index(), w.spec().labels(), w.identities())));
         List<PolicyCompiler.RemoteEndpoint> remotes = new ArrayList<>();
-        remoteIdentities.forEach((id, ids) -> remotes.add(new PolicyCompiler.RemoteEndpoint(id, remoteLabels.get(id), ids)));
+        remoteEndpoints.forEach(r -> remotes.add(new PolicyCompiler.RemoteEndpoint(r.id(), r.labels(), remoteIdentities.get(r.id()))));
         CompiledPolicy next = compiler.compile(set, locals, remotes);
-        try {
-            maps.applyPolicy(next);
-        } catch (RuntimeException e) {
-            throw BackendErrors.translate("apply policies", e);
-        }
+        maps.applyPolicy(next);
         compiled = next;
-        policySet = set;
     }
 
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
         Map<String, List<PolicyCompiler.AddressIdentity>> nextIds = new LinkedHashMap<>();
-        Map<String, dev.uniplane.api.Labels> nextLabels = new LinkedHashMap<>();
         for (RemoteEndpoint r : remotes) {
             List<PolicyCompiler.AddressIdentity> old = remoteIdentities.getOrDefault(r.id(), List.of());
             nextIds.put(r.id(), r.addresses().stream().map(a -> old.stream().filter(o -> o.address().equals(a)).findFirst()
                     .orElseGet(() -> new PolicyCompiler.AddressIdentity(a, identities.next()))).toList());
-            nextLabels.put(r.id(), r.labels());
         }
         Map<String, List<PolicyCompiler.AddressIdentity>> previous = new LinkedHashMap<>(remoteIdentities);
-        Map<String, dev.uniplane.api.Labels> previousLabels = new LinkedHashMap<>(remoteLabels);
-        replaceRemotes(nextIds, nextLabels);
+        replaceRemotes(nextIds);
         try {
-            compilePolicy(policySet);
+            compilePolicy(desired().policies(), remotes);
         } catch (RuntimeException e) {
-            replaceRemotes(previous, previousLabels);
+            replaceRemotes(previous);
             throw e;
         }
-        persist();
     }
 
-    private void replaceRemotes(Map<String, List<PolicyCompiler.AddressIdentity>> ids, Map<String, dev.uniplane.api.Labels> labels) {
+    private void replaceRemotes(Map<String, List<PolicyCompiler.AddressIdentity>> ids) {
         remoteIdentities.values().forEach(l -> l.forEach(a -> maps.removeEndpointAddress(a.address())));
         remoteIdentities.clear();
         remoteIdentities.putAll(ids);
-        remoteLabels.clear();
-        remoteLabels.putAll(labels);
         remoteIdentities.values().forEach(l -> l.forEach(a -> maps.putEndpointAddress(a.address(), EndpointRecord.remote(a.identity()))));
+    }
+
+    @Override
+    protected dev.uniplane.spi.BackendView backendInspect() {
+        return new EbpfInspector(this).inspect();
     }
 
     // --- stats ----------------------------------------------------------------------------------------------------
@@ -418,7 +408,7 @@ final class EbpfDataplane extends AbstractDataplane {
     }
 
     private Action actionOf(RuleRef ref) {
-        return policySet.policy(ref.policy()).flatMap(p -> p.rules(ref.direction()))
+        return desired().policies().policy(ref.policy()).flatMap(p -> p.rules(ref.direction()))
                 .map(list -> list.get(ref.index()).action()).orElse(Action.ALLOW);
     }
 
@@ -439,7 +429,7 @@ final class EbpfDataplane extends AbstractDataplane {
         node.close();
     }
 
-    /** Endpoints are detached already (by the base class); removes the uplink filter, the pins and the state. */
+    /** Endpoints are detached already (by the base class); removes the uplink filter and the pins (the SPI, the state). */
     @Override
     protected void backendDestroy() {
         wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
@@ -451,27 +441,34 @@ final class EbpfDataplane extends AbstractDataplane {
                 LOG.warn("cannot detach the uplink program: {}", e.getMessage());
             }
         }
+        Uplink.restoreBefore(nodeLinks, name());
         try {
             DatapathMaps.unpin(pinDir);
-            java.nio.file.Files.deleteIfExists(stateFile);
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("cannot remove the pins or state of {}: {}", name(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove the pins of {}: {}", name(), e.getMessage());
         }
         backendClose();
     }
 
     // --- restart ------------------------------------------------------------------------------------------------
 
-    /** Writes what a restarted process needs to adopt this dataplane. */
-    private void persist() {
-        RestartSurvival.persist(this, stateFile);
+    /** Per endpoint, what a restarted process needs to find it again (the rest is in the {@link Endpoint}). */
+    @Override
+    protected Object endpointRecord(Endpoint endpoint) {
+        Wiring w = wirings.get(endpoint.id());
+        return new EbpfEndpointState(w.index(), w.hostIfindex(), w.identities());
     }
 
-    /** Takes over what a previous process left ({@link RestartSurvival#adopt}) and records it. */
-    private void adoptSaved(SavedState saved) {
-        RestartSurvival.Adopted adopted = RestartSurvival.adopt(this, saved);
-        adopt(adopted.endpoints(), adopted.routes(), saved.policies(), adopted.remotes());
-        persist();
+    /** The route groups and remote identities in force. */
+    @Override
+    protected Object backendRecord() {
+        return new EbpfState(routeGroups.entrySet().stream().map(e -> new EbpfState.RouteGroup(e.getKey(), e.getValue())).toList(),
+                remoteIdentities.entrySet().stream().map(e -> new EbpfState.RemoteIdentities(e.getKey(), e.getValue())).toList());
     }
 
+    /** Takes over what a previous process left ({@link EbpfAdoption#adopt}). */
+    @Override
+    protected AdoptionResult backendAdopt(SavedDataplane saved) {
+        return EbpfAdoption.adopt(this, saved);
+    }
 }

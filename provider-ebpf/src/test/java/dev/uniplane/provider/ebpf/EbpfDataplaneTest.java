@@ -87,6 +87,76 @@ class EbpfDataplaneTest {
     }
 
     @Test
+    void aRouteBatchThatOverflowsTheRouteMapIsRefusedNamingItAndLeavesTheMapsAsTheyWere() throws Exception {
+        Dataplane dp = new EbpfProvider().open(config("-e").uplink(topology.uplink()).option("maps.routes", "4").build());
+        try {
+            List<Route> first = List.of(viaGateway(0), viaGateway(1), viaGateway(2));
+            dp.updateRoutes(first, List.of());
+            String routes = dumpMap(dp, "up_routes_v4");
+            assertThat(entries(routes)).isEqualTo(3);
+
+            List<Route> ten = new ArrayList<>();
+            for (int i = 10; i < 20; i++) {
+                ten.add(viaGateway(i));
+            }
+            assertThatThrownBy(() -> dp.updateRoutes(ten, List.of())).isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("up_routes_v4").hasMessageContaining("max_entries=4");
+            // two new ones where one fits: refused whole
+            assertThatThrownBy(() -> dp.updateRoutes(List.of(viaGateway(3), viaGateway(4)), List.of()))
+                    .isInstanceOf(InvalidSpecException.class).hasMessageContaining("up_routes_v4");
+            assertThat(dumpMap(dp, "up_routes_v4")).isEqualTo(routes);
+            assertThat(dp.routes()).containsExactlyInAnyOrderElementsOf(first);
+
+            // the map fills up to its max_entries, and a batch that removes as many as it adds still fits
+            dp.addRoute(viaGateway(3));
+            dp.updateRoutes(List.of(viaGateway(4), viaGateway(5)), List.of(first.get(0).prefix(), first.get(1).prefix()));
+            assertThat(entries(dumpMap(dp, "up_routes_v4"))).isEqualTo(4);
+            assertThat(dp.routes()).hasSize(4);
+        } finally {
+            dp.destroy();
+        }
+    }
+
+    @Test
+    void moreEndpointRoutesThanTheSourceRouteMapHoldsAreRefusedBeforeAnyWrite() throws Exception {
+        Dataplane dp = new EbpfProvider().open(config("-f").build());
+        try {
+            dp.attach(topology.workload("src-a", false).spec());
+            String before = dumpMap(dp, "up_src_routes") + dumpMap(dp, "up_routes_v4");
+            List<Route> routes = new ArrayList<>();
+            for (int i = 0; i <= 16384; i++) {
+                routes.add(new Route(new IpPrefix(IpAddress.ofV4(0x0b000000 | (i << 8)), 24),
+                        List.of(new NextHop.ToEndpoint(dev.uniplane.api.EndpointId.of("src-a"), 1))));
+            }
+            assertThatThrownBy(() -> dp.updateRoutes(routes, List.of())).isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("up_src_routes max_entries=16384");
+            assertThat(dumpMap(dp, "up_src_routes") + dumpMap(dp, "up_routes_v4")).isEqualTo(before);
+            assertThat(dp.routes()).isEmpty();
+        } finally {
+            dp.destroy();
+        }
+    }
+
+    private static Route viaGateway(int i) {
+        return new Route(new IpPrefix(IpAddress.ofV4(0x0c000000 | (i << 8)), 24),
+                List.of(new NextHop.Gateway(IpAddress.parse("10.254.0.2"), 1)));
+    }
+
+    /** How many entries a bpftool dump (JSON, with the map's BTF) shows. */
+    private static int entries(String dump) {
+        return dump.split("\"key\"", -1).length - 1;
+    }
+
+    /** The pinned map as bpftool dumps it: an independent read of what is programmed. */
+    private static String dumpMap(Dataplane dp, String map) throws Exception {
+        Process p = new ProcessBuilder("bpftool", "map", "dump", "pinned",
+                EbpfAdoption.pinDirOf(dp.name()).resolve(map).toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("bpftool: %s", out).isZero();
+        return out;
+    }
+
+    @Test
     void unknownOptionsAndAMissingUplinkAreRejectedByName() {
         assertThatThrownBy(() -> new EbpfProvider().open(config("-c").option("maps.bogus", "1").build()))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("options.maps.bogus");

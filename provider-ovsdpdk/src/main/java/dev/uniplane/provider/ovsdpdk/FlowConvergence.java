@@ -2,6 +2,7 @@ package dev.uniplane.provider.ovsdpdk;
 
 import dev.uniplane.provider.ovsdpdk.FlowTables.Local;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
+import dev.uniplane.spi.DesiredView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,10 +25,13 @@ final class FlowConvergence {
         this.dp = dp;
     }
 
-    /** Converges; the caller holds the dataplane's lock (or owns it alone, while opening). */
-    void converge() {
-        List<Labeled> program = forwardingFlows();
-        PolicyFlows.Compiled compiled = dp.compilePolicy(dp.policySet, dp.wirings, dp.remoteEndpoints);
+    /**
+     * Converges on the program of {@code state} (routes, policies, remotes; the endpoints are the wired ones); the caller
+     * holds the dataplane's lock (or owns it alone, while opening).
+     */
+    void converge(DesiredView state) {
+        List<Labeled> program = forwardingFlows(state);
+        PolicyFlows.Compiled compiled = dp.compilePolicy(state.policies(), dp.wirings, List.copyOf(state.remotes().values()));
         program.addAll(compiled.flows());
         FlowDiff diff = FlowDiff.between(dp.openflow.flowStats(), program);
         if (!diff.isEmpty()) {
@@ -44,12 +48,12 @@ final class FlowConvergence {
         return last;
     }
 
-    /** The flows of the current bookkeeping without policy: base program, endpoints, routes. */
-    private List<Labeled> forwardingFlows() {
+    /** The flows without policy: base program, wired endpoints, the routes of {@code state}. */
+    private List<Labeled> forwardingFlows(DesiredView state) {
         List<Labeled> flows = new ArrayList<>(dp.tables.base(dp.uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty()))
                 .stream().filter(l -> !l.label().equals("delete all groups")).toList());
         dp.wirings.values().forEach(w -> flows.addAll(dp.tables.endpoint(w.index(), new Local(w.ofport(), w.mac()), w.spec().addresses())));
-        dp.routes.values().forEach(r -> flows.addAll(dp.routeFlows(dp.routeIds.get(r.prefix()), r)));
+        state.routes().values().forEach(r -> flows.addAll(dp.routeFlows(dp.routeIds.get(r.prefix()), r)));
         return flows;
     }
 }

@@ -21,10 +21,14 @@ import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.ovsdpdk.FlowTables.Local;
 import dev.uniplane.provider.ovsdpdk.FlowTables.WeightedActions;
 import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
-import dev.uniplane.provider.ovsdpdk.internal.state.SavedState;
+import dev.uniplane.provider.ovsdpdk.internal.state.OvsEndpointState;
+import dev.uniplane.provider.ovsdpdk.internal.state.OvsState;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.FlowStats;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.Labeled;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OpenFlowChannel;
+import dev.uniplane.spi.AdoptionResult;
+import dev.uniplane.spi.DesiredView;
+import dev.uniplane.spi.state.SavedDataplane;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -52,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * also receives on the host ends. Stats are read from port and flow counters ({@link StatsReader}).
  *
  * <p>{@link #close()} (RESTART_SURVIVAL) leaves the instance, the bridge, ports, veths, the uplink shim and the flows
- * running and only closes our sockets; the state file ({@link StateFile}, rewritten after every change) lets a later
- * open of the same name, in any JVM, adopt them ({@link SavedStateAdoption}): flows are compared with the computed
+ * running and only closes our sockets; the saved state ({@link SavedDataplane}, rewritten by the SPI after every
+ * change) lets a later open of the same name, in any JVM, adopt them ({@link OvsDpdkAdoption}): flows are compared with the computed
  * program and only the differences are sent ({@link FlowConvergence}). A lost instance is rebuilt from the state file.
  * vswitchd and ovsdb-server restarts are reconciled while open ({@link Reconciler}). {@link #destroy()} removes
  * everything.
@@ -63,7 +67,8 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     private static final int MAX_ENDPOINTS = 4095;
     static final Duration OPENFLOW_TIMEOUT = Duration.ofSeconds(10);
 
-    // The switch and the bookkeeping of what is in force; the helpers below read and update them under this object's lock.
+    // The switch and its handles; the helpers below read and update them under this object's lock. The desired state
+    // is the SPI's (desired()).
     final NetNs node;
     final RtNetlink nodeLinks;
     final OvsInstance ovs;
@@ -76,20 +81,16 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     final BitSet usedIndexes = new BitSet();
     Map<IpPrefix, Integer> routeIds = new HashMap<>();
     int nextRouteId = 1;
-    final Map<IpPrefix, Route> routes = new LinkedHashMap<>();
-    PolicySet policySet = PolicySet.empty();
-    List<RemoteEndpoint> remoteEndpoints = List.of();
     Map<Integer, RuleRef> ruleRefs = Map.of();
     Map<Integer, dev.uniplane.api.Action> ruleActions = Map.of();
     volatile boolean released;
 
-    private final StateFile stateFile;
     final EndpointWiring endpointWiring;
     final FlowConvergence convergence = new FlowConvergence(this);
     final Reconciler reconciler = new Reconciler(this);
 
     OvsDpdkDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks, OvsInstance ovs,
-                     OpenFlowChannel openflow, Optional<Uplink> uplink, MacAddress gatewayMac, StateFile stateFile) {
+                     OpenFlowChannel openflow, Optional<Uplink> uplink, MacAddress gatewayMac) {
         super(OvsDpdkProvider.NAME, config, capabilities);
         this.node = node;
         this.nodeLinks = nodeLinks;
@@ -98,7 +99,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         this.uplink = uplink;
         this.gatewayMac = gatewayMac;
         this.tables = new FlowTables(gatewayMac, zoneOf(config.name()));
-        this.stateFile = stateFile;
         this.endpointWiring = new EndpointWiring(config.name(), node, nodeLinks, ovs, gatewayMac);
         usedIndexes.set(0);
     }
@@ -108,11 +108,46 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         return Map.of("owner", "uniplane", "uniplane-dataplane", bridge);
     }
 
-    /** Takes over the saved configuration while opening ({@link SavedStateAdoption}), records it and saves it again. */
-    void restore(SavedState saved) {
-        SavedStateAdoption.Adopted adopted = SavedStateAdoption.adopt(this, saved);
-        adopt(adopted.endpoints(), adopted.routes(), saved.policies(), remoteEndpoints);
-        persist();
+    /** Takes over the saved configuration while opening ({@link OvsDpdkAdoption}); the SPI records it. */
+    @Override
+    protected AdoptionResult backendAdopt(SavedDataplane saved) {
+        return OvsDpdkAdoption.adopt(this, saved);
+    }
+
+    /** Per endpoint, its index and ofport (the rest is in the {@link Endpoint}). */
+    @Override
+    protected Object endpointRecord(Endpoint endpoint) {
+        Wiring w = wirings.get(endpoint.id());
+        return new OvsEndpointState(w.index(), w.ofport());
+    }
+
+    /** The instance and the route ids. */
+    @Override
+    protected Object backendRecord() {
+        return new OvsState(ovs.dbSocket().toString(), ovs.runDir().toString(),
+                routeIds.entrySet().stream().map(e -> new OvsState.RouteId(e.getKey(), e.getValue())).toList(), nextRouteId);
+    }
+
+    /** The end of opening: adopts {@code saved} when present ({@link #backendAdopt}); the SPI then keeps the state file. */
+    void start(java.nio.file.Path stateFile, Optional<SavedDataplane> saved) {
+        keepSavedState(stateFile, saved);
+    }
+
+    /** What is in force (the reconciler converges on it). */
+    DesiredView inForce() {
+        return desired();
+    }
+
+    /**
+     * Runs background work (a reconcile) under the SPI's lock and then this object's, the order hooks take them in,
+     * so that it never sees a change half recorded.
+     */
+    <T> T reconcileLocked(java.util.function.Supplier<T> work) {
+        return runLocked(() -> {
+            synchronized (this) {
+                return work.get();
+            }
+        });
     }
 
     /** What the last convergence did (tests: an adoption must not re-add identical flows). */
@@ -130,15 +165,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         return ovs;
     }
 
-    /** Writes the state file (atomically); a failure is logged, the dataplane keeps working. */
-    void persist() {
-        stateFile.write(() -> new SavedState(SavedState.VERSION, ovs.dbSocket().toString(), ovs.runDir().toString(),
-                wirings.values().stream().map(w -> new SavedState.SavedEndpoint(w.spec(), w.kind(), w.index(), w.ofport(),
-                        w.hostName(), w.mac())).toList(),
-                routes.values().stream().map(r -> new SavedState.SavedRoute(r, routeIds.get(r.prefix()))).toList(),
-                nextRouteId, policySet, remoteEndpoints));
-    }
-
     // --- attach ---------------------------------------------------------------------------------------------------
 
     @Override
@@ -147,22 +173,16 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         if (index > MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
-        Wiring wiring;
-        try {
-            wiring = endpointWiring.wire(spec, kind, index);
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("attach " + spec.id(), e);
-        }
+        Wiring wiring = endpointWiring.wire(spec, kind, index);
         boolean flowsAdded = false;
         try {
             openflow.applyBundle(tables.endpoint(index, new Local(wiring.ofport(), wiring.mac()), spec.addresses()));
             flowsAdded = true;
             Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
             after.put(spec.id(), wiring);
-            installPolicy(policySet, after, remoteEndpoints, false);
+            installPolicy(desired().policies(), after, remotes(desired()), false);
             wirings.put(spec.id(), wiring);
             usedIndexes.set(index);
-            persist();
             return new Endpoint(spec, kind, wiring.hostName(), wiring.mac(), gatewayMac);
         } catch (RuntimeException e) {
             if (flowsAdded) {
@@ -174,26 +194,25 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             }
             endpointWiring.deletePortQuietly(wiring.hostName(), e);
             nodeLinks.deleteLinkIfPresent(wiring.hostName());
-            throw dev.uniplane.spi.BackendErrors.translate("attach " + spec.id(), e);
+            throw e;
         }
     }
 
     @Override
     protected synchronized void backendDetach(Endpoint endpoint) {
         Wiring w = wirings.get(endpoint.id());
-        try {
-            openflow.apply(tables.removeEndpoint(w.index()));
-            Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
-            after.remove(endpoint.id());
-            installPolicy(policySet, after, remoteEndpoints, false);
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("detach " + endpoint.id(), e);
-        }
+        openflow.apply(tables.removeEndpoint(w.index()));
+        Map<EndpointId, Wiring> after = new LinkedHashMap<>(wirings);
+        after.remove(endpoint.id());
+        installPolicy(desired().policies(), after, remotes(desired()), false);
         endpointWiring.deletePortQuietly(w.hostName(), null);
         nodeLinks.deleteLinkIfPresent(w.hostName());
         wirings.remove(endpoint.id());
         usedIndexes.clear(w.index());
-        persist();
+    }
+
+    private static List<RemoteEndpoint> remotes(DesiredView state) {
+        return List.copyOf(state.remotes().values());
     }
 
     // --- routes ---------------------------------------------------------------------------------------------------
@@ -204,29 +223,22 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         Map<IpPrefix, Integer> ids = new HashMap<>(routeIds);
         int next = nextRouteId;
         List<Labeled> messages = new ArrayList<>();
-        try {
-            for (IpPrefix prefix : removals) {
-                int id = ids.remove(prefix);
-                messages.addAll(tables.removeRoute(id, prefix));
-            }
-            for (Route r : upserts) {
-                Integer id = ids.get(r.prefix());
-                if (id == null) {
-                    id = next++;
-                    ids.put(r.prefix(), id);
-                }
-                messages.addAll(routeFlows(id, r));
-            }
-            openflow.applyBundle(messages);
-            syncDatapath();
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("update routes", e);
+        for (IpPrefix prefix : removals) {
+            int id = ids.remove(prefix);
+            messages.addAll(tables.removeRoute(id, prefix));
         }
+        for (Route r : upserts) {
+            Integer id = ids.get(r.prefix());
+            if (id == null) {
+                id = next++;
+                ids.put(r.prefix(), id);
+            }
+            messages.addAll(routeFlows(id, r));
+        }
+        openflow.applyBundle(messages);
+        syncDatapath();
         routeIds = ids;
         nextRouteId = next;
-        routes.clear();
-        routes.putAll(all);
-        persist();
     }
 
     /** The flows of one route with this id (a drop route has no next hops). */
@@ -269,24 +281,15 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
     @Override
     protected synchronized void backendApplyPolicies(PolicySet policies) {
         try {
-            installPolicy(policies, wirings, remoteEndpoints, true);
-            persist();
+            installPolicy(policies, wirings, remotes(desired()), true);
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("policies", policies.policies().size() + " policies", e.getMessage());
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("apply policies", e);
         }
     }
 
     @Override
     protected synchronized void backendSetRemotes(List<RemoteEndpoint> remotes) {
-        try {
-            installPolicy(policySet, wirings, remotes, false);
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("set remote endpoints", e);
-        }
-        remoteEndpoints = List.copyOf(remotes);
-        persist();
+        installPolicy(desired().policies(), wirings, List.copyOf(remotes), false);
     }
 
     /**
@@ -307,7 +310,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         }
         syncDatapath();
         LOG.debug("policy of {}: {} flows in {} ms", name(), compiled.flows().size(), (System.nanoTime() - t0) / 1_000_000);
-        policySet = set;
         ruleRefs = compiled.rules();
         ruleActions = compiled.actions();
     }
@@ -324,17 +326,18 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         return PolicyFlows.compile(set, members, identities, tables.zone());
     }
 
+    @Override
+    protected synchronized dev.uniplane.spi.BackendView backendInspect() {
+        return new OvsDpdkInspector(this).inspect();
+    }
+
     // --- stats ----------------------------------------------------------------------------------------------------
 
     @Override
     protected synchronized StatsSnapshot backendStats() {
         // With policies, purge first: cached megaflows hand their counts to the rules when purged.
-        Runnable beforeFlowCounts = policySet.policies().isEmpty() ? () -> { } : this::syncDatapath;
-        try {
-            return new StatsReader(openflow).read(wirings, ruleRefs, ruleActions, beforeFlowCounts);
-        } catch (RuntimeException e) {
-            throw dev.uniplane.spi.BackendErrors.translate("read stats", e);
-        }
+        Runnable beforeFlowCounts = desired().policies().policies().isEmpty() ? () -> { } : this::syncDatapath;
+        return new StatsReader(openflow).read(wirings, ruleRefs, ruleActions, beforeFlowCounts);
     }
 
     // --- lifecycle ------------------------------------------------------------------------------------------------
@@ -350,7 +353,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
             return;
         }
         released = true;
-        persist();
         openflow.close();
         ovs.removeReconnectListener(reconciler.ovsdbReconnected);
         if (ovs.owned()) {
@@ -379,7 +381,6 @@ final class OvsDpdkDataplane extends dev.uniplane.spi.AbstractDataplane {
         uplink.ifPresent(u -> u.shim().remove());
         wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
         wirings.clear();
-        stateFile.delete();
         nodeLinks.close();
         node.close();
         OvsDpdkOpener.forget(name());

@@ -9,11 +9,11 @@ import dev.uniplane.linux.NeighbourResolver;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.ovsdpdk.internal.daemon.OvsInstance;
-import dev.uniplane.provider.ovsdpdk.internal.state.SavedState;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OpenFlowChannel;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
+import dev.uniplane.spi.state.SavedDataplane;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens an OVS-DPDK dataplane: the node's instance (or the one named by options), our bridge (adopted when the state
  * file and the bridge are both there, else created), the uplink port behind its shim, the OpenFlow channel; then
- * either the saved configuration is taken over ({@link SavedStateAdoption}) or the base program is installed. What it
+ * either the saved configuration is taken over ({@link OvsDpdkAdoption}) or the base program is installed. What it
  * made is undone when any step fails. Also the other end: giving up the instance on close and destroy.
  */
 final class OvsDpdkOpener {
@@ -68,9 +68,9 @@ final class OvsDpdkOpener {
         UplinkShim shim = null;
         boolean bridgeCreated = false;
         OvsDpdkDataplane created = null;
-        StateFile stateFile = new StateFile(bridge);
+        Path stateFile = SavedDataplane.file(OvsDpdkProvider.NAME, bridge);
         try {
-            Optional<SavedState> saved = stateFile.read();
+            Optional<SavedDataplane> saved = OvsDpdkAdoption.readSavedState(bridge);
             links = RtNetlink.open(node);
             int uplinkIfindex = 0;
             if (config.uplinkInterface().isPresent()) {
@@ -97,7 +97,7 @@ final class OvsDpdkOpener {
             }
             if (!adopt) {
                 // A state file without its bridge (the instance was stopped or lost its database): the configuration
-                // is rebuilt from the file on a new bridge (SavedStateAdoption); without a file the dataplane starts empty.
+                // is rebuilt from the file on a new bridge (OvsDpdkAdoption); without a file the dataplane starts empty.
                 ovs.ovsdb().addBridge(bridge, "netdev", OvsDpdkDataplane.bridgeMarkers(bridge));
                 bridgeCreated = true;
             }
@@ -108,13 +108,13 @@ final class OvsDpdkOpener {
                 Optional<InterfaceRow> existing = adopt ? ovs.ovsdb().iface(Uplink.portName(bridge)) : Optional.empty();
                 InterfaceRow row;
                 if (existing.isPresent() && existing.get().ofport().isPresent() && links.findLink(base + "ui").isPresent()) {
-                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base);
+                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
                     row = existing.get();
                 } else {
                     if (existing.isPresent()) {
                         ovs.ovsdb().deletePort(bridge, Uplink.portName(bridge));
                     }
-                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base);
+                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
                     row = ovs.ovsdb().addPort(bridge, Uplink.port(bridge, shim));
                 }
                 MacAddress mac = links.link(uplinkIfindex).mac();
@@ -123,21 +123,21 @@ final class OvsDpdkOpener {
             }
             openflow = OpenFlowChannel.connect(ovs.mgmtSocket(bridge), OvsDpdkDataplane.OPENFLOW_TIMEOUT);
             MacAddress gatewayMac = MacAddress.locallyAdministered(0x7570_0000_0000L | (bridge.hashCode() & 0xffff_ffffL));
-            OvsDpdkDataplane dp = new OvsDpdkDataplane(config, capabilities, node, links, ovs, openflow, uplink, gatewayMac, stateFile);
+            OvsDpdkDataplane dp = new OvsDpdkDataplane(config, capabilities, node, links, ovs, openflow, uplink, gatewayMac);
             created = dp;
             openflow.onLost(dp.reconciler::onOpenFlowLost);
             ovs.onReconnected(dp.reconciler.ovsdbReconnected);
             if (saved.isPresent()) {
-                dp.restore(saved.get());
+                dp.start(stateFile, saved);
                 FlowDiff convergence = dp.lastConvergence();
                 LOG.info("OVS-DPDK dataplane {} {} in {} ms ({} endpoints, {} routes; flows: {} kept, {} added, {} removed)", bridge,
                         adopt ? "adopted its bridge" : "restored its saved state on a new bridge", (System.nanoTime() - t0) / 1_000_000,
-                        dp.wirings.size(), dp.routes.size(), convergence.unchanged(), convergence.adds().size(),
+                        dp.wirings.size(), dp.routes().size(), convergence.unchanged(), convergence.adds().size(),
                         convergence.deletes().size());
                 return dp;
             }
             openflow.apply(dp.tables.base(uplink.map(u -> OptionalLong.of(u.ofport())).orElse(OptionalLong.empty())));
-            dp.persist();
+            dp.start(stateFile, Optional.empty());
             LOG.info("OVS-DPDK dataplane {} open in {} ms ({}, uplink {})", bridge, (System.nanoTime() - t0) / 1_000_000, ovs,
                     config.uplinkInterface().orElse("none"));
             return dp;

@@ -47,15 +47,20 @@ final class Reconciler {
                 // The full request timeout: right after a restart vswitchd may take seconds to answer (DPDK ports re-open),
                 // and a timed-out request ends the channel for good.
                 ch = OpenFlowChannel.connect(dp.ovs.mgmtSocket(dp.name()), OvsDpdkDataplane.OPENFLOW_TIMEOUT);
-                synchronized (dp) {
+                OpenFlowChannel channel = ch;
+                boolean released = dp.reconcileLocked(() -> {
                     if (dp.released) {
-                        ch.close();
-                        return;
+                        channel.close();
+                        return true;
                     }
-                    dp.openflow = ch;
+                    dp.openflow = channel;
                     openflowLost = false;
-                    dp.convergence.converge();
-                    ch.onLost(this::onOpenFlowLost);
+                    dp.convergence.converge(dp.inForce());
+                    channel.onLost(this::onOpenFlowLost);
+                    return false;
+                });
+                if (released) {
+                    return;
                 }
                 LOG.info("OVS-DPDK dataplane {} reconciled {} ms after the connection loss", dp.name(), (System.nanoTime() - t0) / 1_000_000);
                 return;
@@ -80,9 +85,9 @@ final class Reconciler {
      */
     private void onOvsdbReconnected() {
         long t0 = System.nanoTime();
-        synchronized (dp) {
+        dp.reconcileLocked(() -> {
             if (dp.released) {
-                return;
+                return null;
             }
             String name = dp.name();
             try {
@@ -102,13 +107,14 @@ final class Reconciler {
                     }
                 }
                 if (!openflowLost) {
-                    dp.convergence.converge();
+                    dp.convergence.converge(dp.inForce());
                 }
                 LOG.info("OVS-DPDK dataplane {} re-ensured its rows {} ms after the OVSDB reconnect", name,
                         (System.nanoTime() - t0) / 1_000_000);
             } catch (RuntimeException e) {
                 LOG.warn("re-ensuring {} after the OVSDB reconnect failed: {}", name, e.getMessage());
             }
-        }
+            return null;
+        });
     }
 }

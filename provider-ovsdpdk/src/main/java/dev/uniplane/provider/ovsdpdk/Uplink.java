@@ -6,6 +6,7 @@ import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NeighbourResolver;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
+import java.nio.file.Path;
 
 /** The uplink as an af_packet port, and how to reach gateways through it. */
 record Uplink(long ofport, MacAddress mac, NeighbourResolver resolver, UplinkShim shim) {
@@ -13,6 +14,14 @@ record Uplink(long ofport, MacAddress mac, NeighbourResolver resolver, UplinkShi
     /** The name of the uplink's port (and interface row) on the bridge. */
     static String portName(String bridge) {
         return bridge + "-up";
+    }
+
+    /**
+     * Where the uplink as it was before the first open of dataplane {@code bridge} is recorded, next to its state file
+     * ({@link UplinkShim} writes it and puts it back).
+     */
+    static Path recordOf(String bridge) {
+        return dev.uniplane.spi.state.SavedDataplane.file(OvsDpdkProvider.NAME, bridge).resolveSibling("ovsdpdk-" + bridge + ".uplink.json");
     }
 
     /** The uplink's port: the shim's inner end as a DPDK af_packet port with the uplink's fixed ofport. */

@@ -3,6 +3,7 @@ package dev.uniplane.provider.ovsdpdk;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.UplinkSnapshot;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,19 +33,25 @@ final class UplinkShim {
     private final String uplink;
     private final String inner;
     private final String outer;
+    private final Path uplinkRecord;
 
-    private UplinkShim(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
+    private UplinkShim(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base, Path uplinkRecord) {
         this.node = node;
         this.links = links;
         this.netns = netns;
         this.uplink = uplink;
         this.inner = base + "ui";
         this.outer = base + "uo";
+        this.uplinkRecord = uplinkRecord;
     }
 
-    /** Creates the shim for {@code uplink}; {@link #portInterface()} is what the af_packet port opens. */
-    static UplinkShim create(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
-        UplinkShim shim = new UplinkShim(node, links, netns, uplink, base);
+    /**
+     * Creates the shim for {@code uplink}; {@link #portInterface()} is what the af_packet port opens. The uplink as it
+     * was before is recorded in {@code uplinkRecord} first (once: an earlier instance's record stays the truth), for
+     * {@link #remove()} to put back.
+     */
+    static UplinkShim create(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base, Path uplinkRecord) {
+        UplinkShim shim = new UplinkShim(node, links, netns, uplink, base, uplinkRecord);
         try {
             shim.build();
             return shim;
@@ -54,14 +61,19 @@ final class UplinkShim {
         }
     }
 
-    /** The shim a previous open of this dataplane built and left running (adoption). */
-    static UplinkShim existing(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base) {
-        return new UplinkShim(node, links, netns, uplink, base);
+    /**
+     * The shim a previous open of this dataplane built and left running (adoption). Without a record of the uplink
+     * before (a dataplane of an older version) the uplink as it is now is recorded: its clsact qdisc then stays.
+     */
+    static UplinkShim existing(NetNs node, RtNetlink links, Optional<Path> netns, String uplink, String base, Path uplinkRecord) {
+        UplinkSnapshot.recordOnce(uplinkRecord, links, uplink);
+        return new UplinkShim(node, links, netns, uplink, base, uplinkRecord);
     }
 
     private void build() {
         // Leftovers of a process that died without closing (the filter would mirror into a vanished device).
-        remove();
+        removeFilterAndVeths();
+        UplinkSnapshot.recordOnce(uplinkRecord, links, uplink);
         links.createVethPair(inner, outer, node);
         for (String dev : new String[] {inner, outer}) {
             HostEnds.disableIpv6(node, dev);
@@ -82,8 +94,16 @@ final class UplinkShim {
         return inner;
     }
 
-    /** Removes our uplink filter (the clsact qdisc stays: others may use it) and the veth pair. Never throws. */
+    /**
+     * Removes our uplink filter and the veth pair, and puts the uplink back as recorded before the first open: a
+     * clsact qdisc we created goes (unless others' filters are on it now), one that was there stays. Never throws.
+     */
     void remove() {
+        removeFilterAndVeths();
+        UplinkSnapshot.restoreRecorded(uplinkRecord, links);
+    }
+
+    private void removeFilterAndVeths() {
         try {
             NetnsCommand.in(netns, OvsDpdkProvider.TC, "filter", "del", "dev", uplink, "ingress", "pref", PREF).run();
         } catch (RuntimeException e) {

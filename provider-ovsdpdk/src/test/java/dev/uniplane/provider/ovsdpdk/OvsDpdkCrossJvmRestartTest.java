@@ -95,7 +95,7 @@ class OvsDpdkCrossJvmRestartTest {
             } finally {
                 child.destroyForcibly();
                 child.waitFor();
-                if (reopened == null && Files.exists(StateFile.pathOf(config.name()))) {
+                if (reopened == null && Files.exists(dev.uniplane.spi.state.SavedDataplane.file(OvsDpdkProvider.NAME, config.name()))) {
                     reopened = new OvsDpdkProvider().open(config); // adopt whatever the child left, to remove it
                 }
                 if (reopened != null) {
@@ -105,7 +105,7 @@ class OvsDpdkCrossJvmRestartTest {
             }
             Path dir = InstancePool.directoryOf(Optional.of(topology.nodeNetnsPath()));
             assertThat(dir).as("instance directory after destroy").doesNotExist();
-            assertThat(StateFile.pathOf(config.name())).doesNotExist();
+            assertThat(dev.uniplane.spi.state.SavedDataplane.file(OvsDpdkProvider.NAME, config.name())).doesNotExist();
             assertThat(Path.of("/var/run/dpdk", "upovs-" + dir.getFileName())).doesNotExist();
             assertThat(liveProcessesMentioning(dir.toString())).as("daemons after destroy").isZero();
         }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +21,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The SR-IOV provider: hands each workload a virtual function of a physical NIC, configured over rtnetlink.
- * Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are present,
- * still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ * The dataplane is not implemented yet (issue #14; the host layer is in {@code internal.host}): {@link #probe()}
+ * checks the real prerequisites, says which is missing and what it looked at, and, when all are present, still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
  */
 public final class SriovProvider extends ProbingProvider {
     /** The provider's name. */
@@ -57,12 +58,11 @@ public final class SriovProvider extends ProbingProvider {
     protected Optional<Availability> firstMissing() {
         if (kernelLacksPciIov()) {
             return Optional.of(Availability.unavailable(
-                    "the kernel has no SR-IOV support: CONFIG_PCI_IOV is not set (" + KERNEL_CONFIG + ")", NEEDS_HARDWARE));
+                    "the kernel has no SR-IOV support: CONFIG_PCI_IOV is not set (" + KERNEL_CONFIG + "), and "
+                            + noPfBecause(), NEEDS_HARDWARE));
         }
         if (physicalFunctions().isEmpty()) {
-            return Optional.of(Availability.unavailable(
-                    "no SR-IOV physical function: no interface under " + NET_CLASS + " has device/sriov_totalvfs > 0",
-                    NEEDS_HARDWARE));
+            return Optional.of(Availability.unavailable("no SR-IOV physical function: " + noPfBecause(), NEEDS_HARDWARE));
         }
         return host.missingNetAdmin();
     }
@@ -94,6 +94,47 @@ public final class SriovProvider extends ProbingProvider {
                     .toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /** Why no interface is a PF, listing each one looked at: {@code eth0 (device virtio2, driver virtio_net: no sriov_totalvfs)}. */
+    String noPfBecause() {
+        Path net = host.path(NET_CLASS);
+        List<String> seen = new ArrayList<>();
+        if (Files.isDirectory(net)) {
+            try (Stream<Path> links = Files.list(net)) {
+                links.sorted().forEach(link -> seen.add(describe(link)));
+            } catch (IOException e) {
+                seen.add("cannot list: " + e.getMessage());
+            }
+        }
+        return "no interface under " + NET_CLASS + " has device/sriov_totalvfs > 0 (looked at: "
+                + (seen.isEmpty() ? "no interfaces" : String.join(", ", seen)) + ")";
+    }
+
+    private static String describe(Path link) {
+        String name = link.getFileName().toString();
+        Path device = link.resolve("device");
+        if (!Files.exists(device)) {
+            return name + " (virtual: no device)";
+        }
+        StringBuilder text = new StringBuilder(name).append(" (");
+        String deviceName = lastElementOfLink(device);
+        if (deviceName != null) {
+            text.append("device ").append(deviceName);
+            String driver = lastElementOfLink(device.resolve("driver"));
+            text.append(", driver ").append(driver == null ? "none" : driver).append(": ");
+        }
+        Path total = device.resolve("sriov_totalvfs");
+        text.append(Files.exists(total) ? "sriov_totalvfs=" + totalVfs(total) : "no sriov_totalvfs");
+        return text.append(')').toString();
+    }
+
+    private static String lastElementOfLink(Path path) {
+        try {
+            return Files.isSymbolicLink(path) ? Files.readSymbolicLink(path).getFileName().toString() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -61,6 +61,37 @@ class SriovProviderTest {
     }
 
     @Test
+    void theCauseListsEveryInterfaceItLookedAt() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+        kernelConfig("# CONFIG_PCI_IOV is not set");
+        // like this VM: eth0 on a virtio device, ifb0 virtual
+        Path eth0 = tmp.resolve("sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0");
+        Files.createDirectories(eth0);
+        Files.createDirectories(tmp.resolve("sys/bus/virtio/drivers/virtio_net"));
+        Files.createSymbolicLink(eth0.resolve("device"), Path.of("../../../virtio2"));
+        Files.createSymbolicLink(eth0.resolve("../../driver"), Path.of("../../../../bus/virtio/drivers/virtio_net"));
+        Files.createDirectories(tmp.resolve("sys/devices/virtual/net/ifb0"));
+        Files.createDirectories(tmp.resolve("sys/class/net"));
+        Files.createSymbolicLink(tmp.resolve("sys/class/net/eth0"), Path.of("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"));
+        Files.createSymbolicLink(tmp.resolve("sys/class/net/ifb0"), Path.of("../../devices/virtual/net/ifb0"));
+
+        Availability a = provider().probe();
+
+        assertThat(a.cause()).isEqualTo("the kernel has no SR-IOV support: CONFIG_PCI_IOV is not set (/proc/config.gz), and "
+                + "no interface under /sys/class/net has device/sriov_totalvfs > 0 (looked at: "
+                + "eth0 (device virtio2, driver virtio_net: no sriov_totalvfs), ifb0 (virtual: no device))");
+    }
+
+    @Test
+    void theProbeHereNamesTheMissingKernelSupportOrPf() {
+        Availability a = new SriovProvider().probe();
+
+        if (a.cause().contains("CONFIG_PCI_IOV is not set") || a.cause().contains("no SR-IOV physical function")) {
+            assertThat(a.cause()).contains("(looked at: ");
+        }
+    }
+
+    @Test
     void noPhysicalFunctionIsReported() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
         kernelConfig("CONFIG_PCI_IOV=y");

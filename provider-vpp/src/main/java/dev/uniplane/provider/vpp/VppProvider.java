@@ -7,13 +7,17 @@ import dev.uniplane.api.Capability;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.ProbingProvider;
+import dev.uniplane.provider.vpp.internal.wire.IncompatibleVppException;
+import dev.uniplane.provider.vpp.internal.wire.VppApiClient;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +34,8 @@ public final class VppProvider extends ProbingProvider {
     static final Availability NOT_IMPLEMENTED = Availability.unavailable(
             "dataplane not implemented yet in this release",
             "VPP is installed and running; use another provider until the VPP dataplane is implemented");
+    /** How long the probe waits for VPP's answer to {@code sockclnt_create}. */
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
     private final ProbeHost host;
 
@@ -61,8 +67,30 @@ public final class VppProvider extends ProbingProvider {
         if (privilege.isPresent()) {
             return privilege;
         }
-        return apiSocketProblem().map(cause -> Availability.unavailable(cause,
+        Optional<Availability> socket = apiSocketProblem().map(cause -> Availability.unavailable(cause,
                 "start vpp with `socksvr { socket-name " + API_SOCKET + " }` in its startup.conf"));
+        return socket.isPresent() ? socket : messageVersionProblem();
+    }
+
+    /**
+     * Registers with VPP and checks its message table: a message whose CRC differs from the version this provider
+     * encodes (or that VPP lacks) makes the provider unavailable, naming each such message.
+     */
+    private Optional<Availability> messageVersionProblem() {
+        try (VppApiClient client = VppApiClient.connect(host.path(API_SOCKET), "uniplane-probe",
+                HANDSHAKE_TIMEOUT)) {
+            return Optional.empty();
+        } catch (IncompatibleVppException e) {
+            return Optional.of(Availability.unavailable(e.getMessage(),
+                    "use a VPP whose API matches this release (VPP 23.10 to 26.06 carry the same message versions)"
+                            + " with the af_packet, memif and acl plugins loaded"));
+        } catch (SocketTimeoutException e) {
+            // Something accepts connections there but does not answer the handshake (yet): nothing to compare.
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(Availability.unavailable("VPP's API handshake on " + API_SOCKET + " failed: "
+                    + e.getMessage(), "check VPP's log; restart vpp"));
+        }
     }
 
     /** Why VPP's API socket cannot be used, or empty when a connection succeeds. */

@@ -63,7 +63,10 @@ import java.util.Optional;
  * <h2>Identity, receivers and re-checks</h2>
  * The source endpoint of a packet is its {@link Origin}. Anti-spoofing: a packet from an endpoint whose source is
  * neither one of the endpoint's addresses nor inside a prefix routed to that endpoint is dropped with
- * {@link DropReason#INVALID}, counted at the endpoint, before anything else. Peers are matched by address: a selector peer through the local or registered remote endpoints owning the address.
+ * {@link DropReason#INVALID}, counted at the endpoint, before anything else. No identity borrowing: a route to an
+ * endpoint must not contain another local endpoint's address unless it is exactly that address's host route (an
+ * explicit takeover, as a service chain does), and an address belongs to one endpoint, local or remote; the model
+ * refuses both with a ConflictException, as every provider does (SEMANTICS "Identity"). Peers are matched by address: a selector peer through the local or registered remote endpoints owning the address.
  * The policy inputs — and with them the generation — change on an apply of a different set, attach, detach,
  * registering or unregistering a remote endpoint, and any route change (routes decide the receiving endpoint, whose
  * ingress is checked). SEMANTICS requires the re-check after an apply; the model applies the same rule to every
@@ -113,6 +116,9 @@ public final class ReferenceModel {
      * under the same id or an address another endpoint has. Its host routes exist from now on.
      */
     public void attach(AttachSpec spec) {
+        if (!directory.isAttached(spec.id())) {
+            directory.refuseIdentityBorrowing(spec, routing.routes());
+        }
         if (directory.attach(spec)) {
             counters.attached(spec.id());
             generation++;
@@ -150,11 +156,13 @@ public final class ReferenceModel {
 
     /** Adds a route; the same route again is a no-op, another route for the prefix a ConflictException. */
     public void addRoute(Route route) {
+        directory.refuseIdentityBorrowing(route);
         routing.add(route);
         generation++;
     }
 
     public void replaceRoute(Route route) {
+        directory.refuseIdentityBorrowing(route);
         routing.replace(route);
         generation++;
     }
@@ -171,6 +179,7 @@ public final class ReferenceModel {
             if (!prefixes.add(route.prefix())) {
                 throw new IllegalArgumentException("two routes for " + route.prefix());
             }
+            directory.refuseIdentityBorrowing(route);
         }
         routing.clear();
         routes.forEach(routing::replace);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * section 3, as the Reactive Streams TCK names its tests after the rule they check.
  *
  * @param id      {@code S<section>_<clause>}, as it appears in test names
- * @param section the section number in {@code docs/semantics.md}
+ * @param section the section number in {@code docs/semantics.md}; 0 is its preamble (the rules for every call)
  * @param title   the clause's bold title in that section, without its closing punctuation
  */
 public record SemanticsClause(String id, int section, String title) {
@@ -20,9 +20,14 @@ public record SemanticsClause(String id, int section, String title) {
 
     /** Every clause kit tests may name, in the order of {@code docs/semantics.md}. */
     public static final List<SemanticsClause> ALL = List.of(
+            new SemanticsClause("S0_allOrNothing", 0, "All or nothing"),
+            new SemanticsClause("S0_literalValues", 0, "Literal values"),
             new SemanticsClause("S1_attaching", 1, "Attaching a workload"),
             new SemanticsClause("S1_afterAttach", 1, "What holds once `attach` returns"),
+            new SemanticsClause("S1_specValues", 1, "What a spec may hold"),
             new SemanticsClause("S1_identity", 1, "Identity"),
+            new SemanticsClause("S1_oneOwnerPerAddress", 1, "One owner per address"),
+            new SemanticsClause("S1_noIdentityBorrowing", 1, "No identity borrowing"),
             new SemanticsClause("S1_detaching", 1, "Detaching"),
             new SemanticsClause("S2_routeShape", 2, "Route shape"),
             new SemanticsClause("S2_lookup", 2, "Lookup"),

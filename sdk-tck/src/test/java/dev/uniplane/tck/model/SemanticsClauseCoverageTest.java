@@ -45,6 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *         sender; a prefix routed to the endpoint is its own      #anEndpointMaySendFromPrefixesRoutedToIt;
  *                                                                 provider TCK: AttachVerification#required_S2_sourceAddresses_a-
  *                                                                 WorkloadCannotSendFromAnAddressThatIsNotItsOwn, #optional_S2_...Ipv6...
+ * Identity: one owner per address (local or remote); a route      IdentitySemanticsTest (5 tests); provider TCK:
+ *         to E covers no other endpoint's address but as its    HostileInputVerification
+ *         exact host route
  * (model) order of policy and routing                             RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting,
  *                                                                 #ingressPolicyIsCheckedAfterRouting
  * Policy: apply replaces the whole set                            PolicySemanticsTest#applyReplacesTheWholeSet
@@ -139,6 +142,12 @@ class SemanticsClauseCoverageTest {
                 "EndpointSemanticsTest#anEndpointMaySendFromPrefixesRoutedToIt",
                 "AttachVerification#required_S2_sourceAddresses_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn",
                 "AttachVerification#optional_S2_sourceAddresses_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn"));
+        m.put("identity: one owner per address, no borrowing by routes", List.of(
+                "IdentitySemanticsTest#aRemoteCannotTakeALocalOrAnotherRemotesAddress",
+                "IdentitySemanticsTest#anEndpointCannotTakeARemotesAddress",
+                "IdentitySemanticsTest#aRouteToAnEndpointMayNotCoverAnotherEndpointsAddressExceptAsItsExactHostRoute",
+                "IdentitySemanticsTest#attachingInsideARouteToAnotherEndpointIsRefused",
+                "IdentitySemanticsTest#aRouteToAnEndpointNeedsAnAddressOfItsFamily"));
         m.put("order of policy and routing", List.of("RoutingSemanticsTest#egressPolicyIsCheckedBeforeRouting",
                 "RoutingSemanticsTest#ingressPolicyIsCheckedAfterRouting"));
         m.put("apply replaces the set", List.of("PolicySemanticsTest#applyReplacesTheWholeSet"));
@@ -200,7 +209,8 @@ class SemanticsClauseCoverageTest {
     private static final List<Class<?>> KIT = List.of(dev.uniplane.tck.AttachVerification.class, dev.uniplane.tck.RoutingVerification.class,
             dev.uniplane.tck.PolicyVerification.class, dev.uniplane.tck.DifferentialPolicyVerification.class,
             dev.uniplane.tck.StatsVerification.class, dev.uniplane.tck.PlanApplyVerification.class,
-            dev.uniplane.tck.RestartVerification.class, dev.uniplane.tck.LifecycleVerification.class);
+            dev.uniplane.tck.RestartVerification.class, dev.uniplane.tck.LifecycleVerification.class,
+            dev.uniplane.tck.HostileInputVerification.class);
 
     @Test
     void everyKitTestIsNamedAfterAClauseOfSemanticsMd() {
@@ -225,7 +235,8 @@ class SemanticsClauseCoverageTest {
     void everyClauseOfTheSchemeIsABoldTitleInItsSectionOfSemanticsMd() throws java.io.IOException {
         String doc = Files.readString(Path.of("../docs/semantics.md"));
         for (SemanticsClause clause : SemanticsClause.ALL) {
-            int start = doc.indexOf("\n## " + clause.section() + ". ");
+            // Section 0 is the preamble before "## 1.", where the clauses that hold for every call stand.
+            int start = clause.section() == 0 ? 0 : doc.indexOf("\n## " + clause.section() + ". ");
             assertThat(start).as("section %d in docs/semantics.md", clause.section()).isNotNegative();
             int end = doc.indexOf("\n## ", start + 1);
             String section = doc.substring(start, end < 0 ? doc.length() : end);

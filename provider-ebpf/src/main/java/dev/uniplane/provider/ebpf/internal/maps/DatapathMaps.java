@@ -189,11 +189,19 @@ public final class DatapathMaps implements AutoCloseable {
         return routes(prefix.family()).lookup(new LpmKey(prefix).encode()).map(U32Value::decode);
     }
 
-    /**
-     * Writes many groups, then points many prefixes at them, with batch updates (the program never follows a prefix
-     * into an unwritten group: groups go first).
-     */
+    /** {@link #putRoutes(Map, Map, java.util.Collection)} without removals. */
     public void putRoutes(Map<Integer, NextHopGroup> newGroups, Map<IpPrefix, Integer> prefixes) {
+        putRoutes(newGroups, prefixes, List.of());
+    }
+
+    /**
+     * Deletes the removed prefixes (those not written again), writes many groups, then points many prefixes at them,
+     * with batch updates (the program never follows a prefix into an unwritten group: groups go first). Removing first
+     * lets a batch that replaces some routes by others fit a full map ({@link RouteCapacity}).
+     */
+    public void putRoutes(Map<Integer, NextHopGroup> newGroups, Map<IpPrefix, Integer> prefixes,
+                          java.util.Collection<IpPrefix> removals) {
+        removals.stream().filter(p -> !prefixes.containsKey(p)).forEach(this::removeRoute);
         List<byte[]> gk = new ArrayList<>();
         List<byte[]> gv = new ArrayList<>();
         newGroups.forEach((g, v) -> {
@@ -213,6 +221,11 @@ public final class DatapathMaps implements AutoCloseable {
             });
             routes(f).updateBatch(rk, rv, BATCH);
         }
+    }
+
+    /** The max_entries of the maps a route batch fills ({@link RouteCapacity#check}, before anything is written). */
+    public RouteCapacity routeCapacity() {
+        return new RouteCapacity(routesV4.maxEntries(), routesV6.maxEntries(), sourceRoutes.maxEntries());
     }
 
     /** Lets the endpoint behind {@code hostIfindex} send from addresses in {@code prefix} (routed to it). */

@@ -6,6 +6,7 @@ import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.DataplaneException;
 import dev.uniplane.api.Endpoint;
 import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.MacAddress;
 import dev.uniplane.api.NextHop;
 import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
@@ -14,8 +15,9 @@ import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.dpdk.internal.eal.EthPort;
-import dev.uniplane.provider.dpdk.internal.state.SavedState;
-import dev.uniplane.spi.StateFiles;
+import dev.uniplane.provider.dpdk.internal.state.DpdkEndpointState;
+import dev.uniplane.provider.dpdk.internal.state.DpdkState;
+import dev.uniplane.spi.state.SavedDataplane;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,28 +30,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Survival of a JVM crash: after every change the configuration and the veths it uses are written to a
- * {@link SavedState} file ({@code /run/uniplane/dpdk-<name>.json}); when the JVM dies without closing, forwarding stops,
- * and the next open of the name replays the file through the dataplane's own API, taking the workloads' veths over
+ * Survival of a JVM crash: after every change the SPI writes the configuration and the veths it uses to the saved state
+ * ({@link SavedDataplane}, {@code /run/uniplane/dpdk-<name>.json}); when the JVM dies without closing, forwarding stops,
+ * and the next open of the name replays it through the dataplane's own API, taking the workloads' veths over
  * ({@link #takeOver}). Close and destroy delete the file.
  */
-final class CrashRestore {
-    private static final Logger LOG = LoggerFactory.getLogger(CrashRestore.class);
+final class DpdkAdoption {
+    private static final Logger LOG = LoggerFactory.getLogger(DpdkAdoption.class);
+
+    /** A saved endpoint as {@link #takeOver} needs it. */
+    private record Previous(AttachSpec spec, int slot, String hostName, MacAddress mac) {
+    }
 
     private final DpdkDataplane dp;
     private final NodePorts ports;
-    private final Path stateFile;
-    private final SavedState.Owner owner = SavedState.Owner.current();
     /** While {@link #restore} runs: the saved endpoints (by id) whose veths may be taken over, and their slots. */
-    private Map<EndpointId, SavedState.SavedEndpoint> restoring = Map.of();
+    private Map<EndpointId, Previous> restoring = Map.of();
     private final BitSet reservedSlots = new BitSet();
-    private boolean restoringNow;
     private int readopted;
 
-    CrashRestore(DpdkDataplane dp, NodePorts ports) {
+    DpdkAdoption(DpdkDataplane dp, NodePorts ports) {
         this.dp = dp;
         this.ports = ports;
-        this.stateFile = SavedState.file(dp.name());
     }
 
     /**
@@ -58,17 +60,18 @@ final class CrashRestore {
      *
      * @throws ConflictException when the process that wrote it still runs (the same name is open there)
      */
-    static Optional<SavedState> readSavedState(String name) {
-        Path file = SavedState.file(name);
-        Optional<SavedState> saved;
+    static Optional<SavedDataplane> readSavedState(String name) {
+        Path file = SavedDataplane.file(DpdkProvider.NAME, name);
+        Optional<SavedDataplane> saved;
+        DpdkState.Owner writer;
         try {
-            saved = SavedState.read(file);
+            saved = SavedDataplane.read(file);
+            writer = saved.flatMap(s -> s.backend(DpdkState.class)).map(DpdkState::owner).orElse(null);
         } catch (UncheckedIOException | IllegalStateException e) {
             LOG.warn("DPDK dataplane {}: its state file cannot be used ({}); starting empty and replacing it. Veths it named "
                     + "are not taken over (they go with their workload namespaces)", name, e.getMessage());
             return Optional.empty();
         }
-        SavedState.Owner writer = saved.map(SavedState::owner).orElse(null);
         if (writer != null && writer.pid() != ProcessHandle.current().pid() && writer.alive()) {
             throw new ConflictException("dataplane " + name + " of provider dpdk is open in process " + writer.pid()
                     + " (state file " + file + "); close it there before opening it here");
@@ -82,26 +85,28 @@ final class CrashRestore {
      * then the remotes, the routes in one batch and the policy set, all through the same path as a user's calls, so the
      * tables and {@link DpdkDataplane#currentState()} equal the saved ones. What cannot be restored (an endpoint whose
      * namespace is gone, a route naming it, a gateway that does not answer) is dropped with a warning, never failing
-     * the open. The state file is written once at the end: a crash in between leaves the previous one.
+     * the open. The SPI writes the saved state once, after this returns: a crash in between leaves the previous one.
      */
-    void restore(SavedState saved) {
-        restoringNow = true;
-        Map<EndpointId, SavedState.SavedEndpoint> byId = new LinkedHashMap<>();
-        saved.endpoints().forEach(e -> byId.put(e.spec().id(), e));
+    void restore(SavedDataplane saved) {
+        Map<EndpointId, Previous> byId = new LinkedHashMap<>();
+        for (SavedDataplane.SavedEndpoint e : saved.endpoints()) {
+            DpdkEndpointState state = e.backend(DpdkEndpointState.class).orElseThrow();
+            byId.put(e.endpoint().id(), new Previous(e.endpoint().spec(), state.slot(), state.hostName(), e.endpoint().mac()));
+        }
         restoring = byId;
         // keep the slots (names) of veths still there, so an endpoint re-created before them does not take one
-        saved.endpoints().stream().filter(e -> e.slot() >= 0 && dp.nodeLinks.findLink(e.hostName()).isPresent())
+        byId.values().stream().filter(e -> e.slot() >= 0 && dp.nodeLinks.findLink(e.hostName()).isPresent())
                 .forEach(e -> reservedSlots.set(e.slot()));
         List<String> dropped = new ArrayList<>();
         try {
-            for (SavedState.SavedEndpoint e : saved.endpoints()) {
+            for (Previous e : byId.values()) {
                 restoreStep(dropped, "endpoint " + e.spec().id(), () -> dp.attach(e.spec()));
             }
-            for (RemoteEndpoint r : saved.remotes()) {
+            for (RemoteEndpoint r : saved.desired().remotes()) {
                 restoreStep(dropped, "remote endpoint " + r.id(), () -> dp.registerRemote(r));
             }
             List<Route> restorable = new ArrayList<>();
-            for (Route r : saved.routes()) {
+            for (Route r : saved.desired().routes()) {
                 boolean dangling = r.nextHops().stream().anyMatch(h -> h instanceof NextHop.ToEndpoint t && !dp.wirings.containsKey(t.endpoint()));
                 if (dangling) {
                     dropped.add("route " + r.prefix() + " (its endpoint was not restored)");
@@ -117,7 +122,7 @@ final class CrashRestore {
                     restoreStep(dropped, "route " + r.prefix(), () -> dp.addRoute(r));
                 }
             }
-            restoreStep(dropped, "policy set", () -> dp.applyPolicies(saved.policies()));
+            restoreStep(dropped, "policy set", () -> dp.applyPolicies(saved.desired().policies()));
         } catch (RuntimeException e) {
             // a bug, not a bad file: keep what was restored rather than fail an open whose router runs already
             LOG.error("DPDK dataplane {}: restoring stopped early", dp.name(), e);
@@ -125,12 +130,11 @@ final class CrashRestore {
         } finally {
             restoring = Map.of();
             reservedSlots.clear();
-            restoringNow = false;
         }
-        persist();
         LOG.info("DPDK dataplane {} restored from {}: {} of {} endpoints ({} veths taken over), {} routes, {} policies, "
-                + "{} remotes; dropped: {}", dp.name(), stateFile, dp.wirings.size(), saved.endpoints().size(), readopted,
-                dp.routes.size(), dp.policySet.policies().size(), dp.remoteList.size(), dropped.isEmpty() ? "nothing" : dropped);
+                + "{} remotes; dropped: {}", dp.name(), SavedDataplane.file(DpdkProvider.NAME, dp.name()), dp.wirings.size(),
+                saved.endpoints().size(), readopted, dp.routes().size(), dp.policies().policies().size(), dp.remotes().size(),
+                dropped.isEmpty() ? "nothing" : dropped);
     }
 
     private void restoreStep(List<String> dropped, String what, Runnable step) {
@@ -155,7 +159,7 @@ final class CrashRestore {
      * empty is returned: the caller creates a new veth.
      */
     Optional<Endpoint> takeOver(AttachSpec spec, AttachKind kind) {
-        SavedState.SavedEndpoint previous = restoring.get(spec.id());
+        Previous previous = restoring.get(spec.id());
         if (previous == null || !previous.spec().equals(spec) || (kind != AttachKind.VETH && kind != AttachKind.AF_PACKET)) {
             return Optional.empty();
         }
@@ -198,31 +202,6 @@ final class CrashRestore {
             return links.findLink(spec.interfaceName()).isPresent();
         } catch (LinuxException e) {
             return false;
-        }
-    }
-
-    /** Writes the configuration now in force (not while {@link #restore} runs); a failure is logged, not thrown. */
-    void persist() {
-        if (restoringNow) {
-            return;
-        }
-        List<SavedState.SavedEndpoint> endpoints = dp.wirings.values().stream()
-                .map(w -> new SavedState.SavedEndpoint(w.spec(), w.kind(), w.slot(), w.hostName(), w.mac())).toList();
-        try {
-            new SavedState(SavedState.VERSION, owner, endpoints, List.copyOf(dp.routes.values()), dp.policySet, dp.remoteList)
-                    .write(stateFile);
-        } catch (RuntimeException e) {
-            // the change is in force already; failing it now would leave the backend and the bookkeeping apart
-            LOG.error("DPDK dataplane {}: cannot write its state file ({}); a restart after a crash would miss this change",
-                    dp.name(), e.getMessage());
-        }
-    }
-
-    void deleteStateFile() {
-        try {
-            StateFiles.delete(stateFile);
-        } catch (UncheckedIOException e) {
-            LOG.warn("DPDK dataplane {}: {}", dp.name(), e.getMessage());
         }
     }
 }
