@@ -16,6 +16,7 @@ PACKAGES=(
   librte-net-memif23 librte-net-vhost23 librte-vhost23 librte-net-virtio23   # DPDK provider MEMIF/VHOST_USER endpoints; virtio-user for testpmd in its tests
   openvswitch-switch openvswitch-common openvswitch-switch-dpdk          # OVS-DPDK provider: private ovsdb-server + DPDK vswitchd
   librte-net-af-packet23 librte-mempool-ring23   # DPDK PMD plugins vswitchd needs (only Recommends of dpdk, so --no-install-recommends skips them)
+  gobgpd frr                               # BGP provider (issue #13): the GoBGP daemon it drives over gRPC; FRR 8.4 as the peer in its interop tests
 )
 
 # VPP (issue #15) is not packaged in bookworm: a relocatable VPP 26.06 build is shipped beside the checkout as
@@ -28,7 +29,8 @@ if [[ -f "$VPP_TARBALL" ]]; then
 fi
 
 # ---- NOT INSTALLED YET: packages of providers that are not implemented. Add them to PACKAGES when the provider lands.
-#   BGP:                 gobgpd frr
+#   BGP dataplane:       libnftables1 nftables (policy; gobgpd and frr are in PACKAGES). The build downloads (never
+#                        installs) golang-github-osrg-gobgp-dev for GoBGP's .proto files: see provider-bgp/src/build.
 #   SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
 # ----
 

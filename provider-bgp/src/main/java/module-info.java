@@ -1,6 +1,20 @@
-/** Uniplane's BGP provider (not implemented yet; its probe reports what is missing). */
+/**
+ * Uniplane's BGP provider (dataplane not implemented yet; its probe reports what is missing). Drives GoBGP over gRPC:
+ * grpc-java and protobuf-java are automatic modules here.
+ */
 module dev.uniplane.provider.bgp {
     requires dev.uniplane.api;
+    requires dev.uniplane.linux;
+    requires org.slf4j;
+    requires com.google.protobuf;
+    requires io.grpc;
+    requires io.grpc.stub;
+    requires io.grpc.protobuf;
+    requires io.grpc.netty.shaded; // the client creates its sockets inside the daemon's network namespace
+    requires com.google.common; // ListenableFuture in the generated future stub
+    // Guava is an automatic module, so it declares no requires; its failureaccess is an explicit module that nothing else
+    // would pull into the module graph (NoClassDefFoundError InternalFutureFailureAccess on the module path without it).
+    requires com.google.common.util.concurrent.internal;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.bgp.BgpProvider;
 }

@@ -1,0 +1,221 @@
+package dev.uniplane.provider.bgp.internal.daemon;
+
+import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.bgp.internal.wire.GobgpClient;
+import dev.uniplane.provider.bgp.internal.wire.GobgpException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code gobgpd} this JVM starts and owns, in a given network namespace (entered with {@code nsenter --net}), with its
+ * gRPC API on {@code 127.0.0.1:PORT} of that namespace (a free port per instance), pprof off, and no config file: it is
+ * configured through {@link #client()} only. {@link #close()} stops BGP (NOTIFICATION to peers), then the process.
+ */
+public final class GobgpDaemon implements AutoCloseable {
+    /** Debian's gobgpd (package {@code gobgpd}). */
+    public static final String GOBGPD = "gobgpd";
+    /** util-linux nsenter. */
+    public static final String NSENTER = "/usr/bin/nsenter";
+    private static final Logger LOG = LoggerFactory.getLogger(GobgpDaemon.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * How to start it: the namespace file to run in (empty: this process's), a directory for its log, how long to wait
+     * for the API, the deadline of each gRPC call, and whether to flag restart state in the graceful-restart capability
+     * ({@code --graceful-restart}: this daemon replaces one that peers still hold routes of).
+     */
+    public record Options(Optional<Path> netns, Path workDir, Duration startTimeout, Duration callTimeout,
+                          boolean restarting) {
+        public Options {
+            Objects.requireNonNull(netns, "netns");
+            Objects.requireNonNull(workDir, "workDir");
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            Objects.requireNonNull(callTimeout, "callTimeout");
+        }
+
+        /** In namespace {@code nsFile}, log under {@code workDir}, 15 s to start, 10 s per call, not restarting. */
+        public static Options in(Path nsFile, Path workDir) {
+            return new Options(Optional.of(nsFile), workDir, Duration.ofSeconds(15), Duration.ofSeconds(10), false);
+        }
+    }
+
+    private final Process process;
+    private final int apiPort;
+    private final Path log;
+    private final GobgpClient client;
+    private final Optional<NetNs> ns;
+    private volatile boolean closed;
+
+    private GobgpDaemon(Process process, int apiPort, Path log, GobgpClient client, Optional<NetNs> ns) {
+        this.process = process;
+        this.apiPort = apiPort;
+        this.log = log;
+        this.client = client;
+        this.ns = ns;
+    }
+
+    /** Starts gobgpd and waits until its API answers; on failure nothing is left running. */
+    public static GobgpDaemon start(Options options) {
+        Optional<NetNs> ns = options.netns().map(NetNs::open);
+        Process process = null;
+        GobgpClient client = null;
+        try {
+            // A fresh namespace has its loopback down; gobgpd's API needs it.
+            ns.ifPresent(n -> {
+                try (RtNetlink rt = RtNetlink.open(n)) {
+                    rt.setUp("lo", true);
+                }
+            });
+            int port = ns.map(n -> n.run(GobgpDaemon::freeLoopbackPort)).orElseGet(GobgpDaemon::freeLoopbackPort);
+            Files.createDirectories(options.workDir());
+            Path log = options.workDir().resolve("gobgpd-" + port + ".log");
+            List<String> argv = new ArrayList<>();
+            options.netns().ifPresent(file -> argv.addAll(List.of(NSENTER, "--net=" + file, "--")));
+            argv.addAll(List.of(GOBGPD, "--api-hosts=127.0.0.1:" + port, "--pprof-disable", "--log-plain", "--log-level=info"));
+            if (options.restarting()) {
+                argv.add("--graceful-restart");
+            }
+            process = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            client = ns.map(n -> GobgpClient.connect(n, port, options.callTimeout()))
+                    .orElseGet(() -> GobgpClient.connect(port, options.callTimeout()));
+            awaitApi(process, client, options.startTimeout(), log);
+            LOG.debug("gobgpd pid {} API on 127.0.0.1:{}{}", process.pid(), port, ns.map(n -> " in " + n.name()).orElse(""));
+            return new GobgpDaemon(process, port, log, client, ns);
+        } catch (IOException e) {
+            cleanup(process, client, ns);
+            throw new GobgpException("start gobgpd", "UNAVAILABLE", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanup(process, client, ns);
+            throw e;
+        }
+    }
+
+    private static void awaitApi(Process process, GobgpClient client, Duration timeout, Path log) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        GobgpException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new GobgpException("start gobgpd", "UNAVAILABLE",
+                        "exited with " + process.exitValue() + "; log tail: " + tail(log), null);
+            }
+            try {
+                client.localAsn();
+                return;
+            } catch (GobgpException e) {
+                last = e;
+            }
+            sleep(POLL);
+        }
+        throw new GobgpException("start gobgpd", "DEADLINE_EXCEEDED",
+                "API not answering after " + timeout + "; last: " + (last == null ? "-" : last.getMessage()) + "; log tail: "
+                        + tail(log), last);
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new GobgpException("pick a gRPC port", "UNAVAILABLE", e.getMessage(), e);
+        }
+    }
+
+    /** The client bound to this daemon's API (closed with the daemon). */
+    public GobgpClient client() {
+        return client;
+    }
+
+    /** The API's TCP port on the namespace's 127.0.0.1. */
+    public int apiPort() {
+        return apiPort;
+    }
+
+    /** The daemon's process id (nsenter execs gobgpd, so it is gobgpd's). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The daemon's combined stdout/stderr log. */
+    public Path log() {
+        return log;
+    }
+
+    /** The last lines of the daemon's log, for failure messages. */
+    public String logTail() {
+        return tail(log);
+    }
+
+    /** Stops BGP if the daemon still answers (peers get a Cease), then SIGTERM, then SIGKILL after 5 s. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (process.isAlive()) {
+            try {
+                client.stopBgp();
+            } catch (GobgpException e) {
+                LOG.debug("StopBgp before exit: {}", e.getMessage());
+            }
+        }
+        cleanup(process, client, ns);
+    }
+
+    private static void cleanup(Process process, GobgpClient client, Optional<NetNs> ns) {
+        if (client != null) {
+            client.close();
+        }
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        ns.ifPresent(NetNs::close);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GobgpException("start gobgpd", "CANCELLED", "interrupted", e);
+        }
+    }
+}

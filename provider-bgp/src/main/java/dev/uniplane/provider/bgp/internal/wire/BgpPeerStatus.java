@@ -1,0 +1,33 @@
+package dev.uniplane.provider.bgp.internal.wire;
+
+import dev.uniplane.api.IpFamily;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A neighbor's session as {@code ListPeer} or a peer event reports it: state, AS, router id, the hold time negotiated
+ * in OPEN (zero while the session is down) and prefix counts per family.
+ */
+public record BgpPeerStatus(String address, long asn, SessionState state, String routerId, Duration negotiatedHoldTime,
+                            Map<IpFamily, PrefixCounts> prefixes) {
+    public BgpPeerStatus {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(routerId, "routerId");
+        Objects.requireNonNull(negotiatedHoldTime, "negotiatedHoldTime");
+        prefixes = Map.copyOf(prefixes);
+    }
+
+    /** The BGP finite-state machine states (RFC 4271 section 8). */
+    public enum SessionState { UNKNOWN, IDLE, CONNECT, ACTIVE, OPENSENT, OPENCONFIRM, ESTABLISHED }
+
+    /** Paths received from, accepted from and advertised to the peer in one family. */
+    public record PrefixCounts(long received, long accepted, long advertised) {
+    }
+
+    /** True once the session is up. */
+    public boolean established() {
+        return state == SessionState.ESTABLISHED;
+    }
+}
