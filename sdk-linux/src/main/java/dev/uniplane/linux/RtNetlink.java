@@ -496,6 +496,22 @@ public final class RtNetlink implements AutoCloseable {
         return dumpNeighbours(family, 0);
     }
 
+    /**
+     * The addresses behind each MAC in the IPv4 and IPv6 neighbour tables (proxy entries and entries without a MAC
+     * left out): how a read-back turns a rewritten destination MAC into the gateway address it was resolved from.
+     */
+    public synchronized Map<MacAddress, List<IpAddress>> neighbourAddressesByMac() {
+        Map<MacAddress, List<IpAddress>> out = new HashMap<>();
+        for (int family : new int[] {AF_INET, AF_INET6}) {
+            for (NeighbourInfo n : dumpNeighbours(family, 0)) {
+                if (n.mac() != null && !n.proxy()) {
+                    out.computeIfAbsent(n.mac(), k -> new ArrayList<>()).add(n.address());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Dumps proxy entries of a family. */
     public synchronized List<NeighbourInfo> proxyNeighbours(int family) {
         return dumpNeighbours(family, NeighbourInfo.NTF_PROXY);

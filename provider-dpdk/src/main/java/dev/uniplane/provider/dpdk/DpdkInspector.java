@@ -10,7 +10,6 @@ import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.api.NextHop;
 import dev.uniplane.api.Route;
-import dev.uniplane.linux.NeighbourInfo;
 import dev.uniplane.provider.dpdk.internal.fastpath.ForwardingTable;
 import dev.uniplane.provider.dpdk.internal.fastpath.Hop;
 import dev.uniplane.provider.dpdk.internal.fastpath.PortBinding;
@@ -94,7 +93,7 @@ final class DpdkInspector {
             endpoints.add(new EndpointView(w.spec().id(), delivered, w.hostName()));
         });
 
-        Map<MacAddress, List<IpAddress>> neighbours = neighbours();
+        Map<MacAddress, List<IpAddress>> neighbours = dp.nodeLinks.neighbourAddressesByMac();
         List<Route> routes = new ArrayList<>();
         List<List<NextHop>> missing = new ArrayList<>();
         for (Route expected : known.values()) {
@@ -182,16 +181,4 @@ final class DpdkInspector {
         }
     }
 
-    /** Neighbour MAC to its addresses in the node namespace (the gateway MACs the table rewrites to came from there). */
-    private Map<MacAddress, List<IpAddress>> neighbours() {
-        Map<MacAddress, List<IpAddress>> out = new HashMap<>();
-        for (int family : new int[] {2, 10}) { // AF_INET, AF_INET6
-            for (NeighbourInfo n : dp.nodeLinks.neighbours(family)) {
-                if (n.mac() != null && !n.proxy()) {
-                    out.computeIfAbsent(n.mac(), k -> new ArrayList<>()).add(n.address());
-                }
-            }
-        }
-        return out;
-    }
 }

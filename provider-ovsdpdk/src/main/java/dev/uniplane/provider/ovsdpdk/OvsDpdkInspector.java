@@ -10,7 +10,6 @@ import dev.uniplane.api.MacAddress;
 import dev.uniplane.api.NextHop;
 import dev.uniplane.api.Route;
 import dev.uniplane.api.RuleRef;
-import dev.uniplane.linux.NeighbourInfo;
 import dev.uniplane.provider.ovsdpdk.internal.host.Uplink;
 import dev.uniplane.provider.ovsdpdk.internal.host.Wiring;
 import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables;
@@ -65,7 +64,7 @@ final class OvsDpdkInspector {
             byIndex.put(w.index(), w);
             byOfport.put(w.ofport(), w);
         });
-        Map<MacAddress, List<IpAddress>> neighbours = neighbours();
+        Map<MacAddress, List<IpAddress>> neighbours = dp.nodeLinks.neighbourAddressesByMac();
         long uplinkOfport = dp.uplink.map(Uplink::ofport).orElse(-1L);
 
         Map<Integer, List<IpAddress>> endpointAddresses = new TreeMap<>();
@@ -225,16 +224,4 @@ final class OvsDpdkInspector {
         return Optional.of(IpPrefix.defaultRoute(ethType == 0x0800 ? IpFamily.IPV4 : IpFamily.IPV6));
     }
 
-    /** Neighbour MAC to its addresses in the node namespace (the gateway MACs of route flows were resolved there). */
-    private Map<MacAddress, List<IpAddress>> neighbours() {
-        Map<MacAddress, List<IpAddress>> out = new HashMap<>();
-        for (int family : new int[] {2, 10}) { // AF_INET, AF_INET6
-            for (NeighbourInfo n : dp.nodeLinks.neighbours(family)) {
-                if (n.mac() != null && !n.proxy()) {
-                    out.computeIfAbsent(n.mac(), k -> new ArrayList<>()).add(n.address());
-                }
-            }
-        }
-        return out;
-    }
 }
