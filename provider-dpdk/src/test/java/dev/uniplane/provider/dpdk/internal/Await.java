@@ -3,14 +3,13 @@ package dev.uniplane.provider.dpdk.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.uniplane.tck.harness.KitTimeouts;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /** Bounded readiness checks for tests: poll until a condition holds instead of sleeping for a fixed time. */
 public final class Await {
-    private static final long POLL_MILLIS = 10;
-
     private Await() {
     }
 
@@ -20,12 +19,9 @@ public final class Await {
      * @throws AssertionError when it does not hold within {@code timeout}; the message says what was awaited
      */
     public static void until(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what);
-            }
-            Thread.sleep(POLL_MILLIS);
+        // The kit's poll, so UNIPLANE_TCK_TIMEOUT_SCALE stretches these waits too on a slow machine.
+        if (!KitTimeouts.await(timeout, condition)) {
+            throw new AssertionError("timed out after " + KitTimeouts.scaled(timeout).toMillis() + " ms waiting until " + what);
         }
     }
 
