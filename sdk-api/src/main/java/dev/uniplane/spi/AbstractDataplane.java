@@ -533,8 +533,11 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
     }
 
     /**
-     * Carries out a plan step by step, undoing completed steps in reverse when one fails. Order: new and changed
-     * endpoints, remote upserts, routes (one batch), policies (the whole set), remote removals, endpoint removals.
+     * Carries out a plan step by step, undoing completed steps in reverse when one fails. Removals that free an address
+     * come first, so an address can move between a remote and an endpoint or between two endpoints in one plan (a
+     * workload migrating onto this node). Order: route removals (one batch), remote removals, removals of endpoints no
+     * remaining route points at, new and changed endpoints, remote upserts, route upserts (one batch), policies (the
+     * whole set), then removals of endpoints that routes pointed at until the route upserts moved them away.
      */
     @Override
     public void apply(Plan plan) {
@@ -565,6 +568,32 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
     }
 
     private void applySteps(Plan plan, Deque<Runnable> undo) {
+        List<Route> removedRoutes = new ArrayList<>();
+        for (Change<Route> c : plan.routes()) {
+            if (c instanceof Change.Remove<Route>(Route r)) {
+                removedRoutes.add(r);
+            }
+        }
+        if (!removedRoutes.isEmpty()) {
+            updateRoutes(List.of(), removedRoutes.stream().map(Route::prefix).toList());
+            undo.push(() -> updateRoutes(removedRoutes, List.of()));
+        }
+        for (Change<RemoteEndpoint> c : plan.remotes()) {
+            if (c instanceof Change.Remove<RemoteEndpoint>(RemoteEndpoint r)) {
+                unregisterRemote(r.id());
+                undo.push(() -> registerRemote(r));
+            }
+        }
+        List<AttachSpec> stillNextHops = new ArrayList<>();
+        for (Change<AttachSpec> c : plan.endpoints()) {
+            if (c instanceof Change.Remove<AttachSpec>(AttachSpec spec)) {
+                if (isNextHop(spec.id())) {
+                    stillNextHops.add(spec);
+                } else {
+                    detachInPlan(spec, undo);
+                }
+            }
+        }
         for (Change<AttachSpec> c : plan.endpoints()) {
             if (c instanceof Change.Modify<AttachSpec>(AttachSpec before, AttachSpec after)) {
                 detach(before.id());
@@ -589,28 +618,20 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
                 });
             }
         }
-        if (!plan.routes().isEmpty()) {
-            List<Route> upserts = new ArrayList<>();
-            List<IpPrefix> removals = new ArrayList<>();
-            List<Route> restore = new ArrayList<>();
-            List<IpPrefix> unadd = new ArrayList<>();
-            for (Change<Route> c : plan.routes()) {
-                switch (c) {
-                    case Change.Add<Route>(Route r) -> {
-                        upserts.add(r);
-                        unadd.add(r.prefix());
-                    }
-                    case Change.Modify<Route>(Route before, Route after) -> {
-                        upserts.add(after);
-                        restore.add(before);
-                    }
-                    case Change.Remove<Route>(Route r) -> {
-                        removals.add(r.prefix());
-                        restore.add(r);
-                    }
-                }
+        List<Route> upserts = new ArrayList<>();
+        List<Route> restore = new ArrayList<>();
+        List<IpPrefix> unadd = new ArrayList<>();
+        for (Change<Route> c : plan.routes()) {
+            if (c instanceof Change.Add<Route>(Route r)) {
+                upserts.add(r);
+                unadd.add(r.prefix());
+            } else if (c instanceof Change.Modify<Route>(Route before, Route after)) {
+                upserts.add(after);
+                restore.add(before);
             }
-            updateRoutes(upserts, removals);
+        }
+        if (!upserts.isEmpty()) {
+            updateRoutes(upserts, List.of());
             undo.push(() -> updateRoutes(restore, unadd));
         }
         if (!plan.policies().isEmpty()) {
@@ -618,18 +639,19 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
             applyPolicies(plan.to().policies());
             undo.push(() -> applyPolicies(before));
         }
-        for (Change<RemoteEndpoint> c : plan.remotes()) {
-            if (c instanceof Change.Remove<RemoteEndpoint>(RemoteEndpoint r)) {
-                unregisterRemote(r.id());
-                undo.push(() -> registerRemote(r));
-            }
+        for (AttachSpec spec : stillNextHops) {
+            detachInPlan(spec, undo);
         }
-        for (Change<AttachSpec> c : plan.endpoints()) {
-            if (c instanceof Change.Remove<AttachSpec>(AttachSpec spec)) {
-                detach(spec.id());
-                undo.push(() -> attach(spec));
-            }
-        }
+    }
+
+    private boolean isNextHop(EndpointId id) {
+        return routes.values().stream().flatMap(r -> r.nextHops().stream())
+                .anyMatch(h -> h instanceof NextHop.ToEndpoint t && t.endpoint().equals(id));
+    }
+
+    private void detachInPlan(AttachSpec spec, Deque<Runnable> undo) {
+        detach(spec.id());
+        undo.push(() -> attach(spec));
     }
 
     @Override

@@ -215,6 +215,48 @@ class AbstractDataplaneTest {
     }
 
     @Test
+    void applyMovesAnAddressFromARemoteToANewEndpointAndBetweenEndpoints() {
+        RecordingDataplane dp = new RecordingDataplane(ALL, null);
+        dp.attach(a);
+        dp.registerRemote(RemoteEndpoint.of("r1", "10.77.9.9", "app", "web"));
+        dp.calls.clear();
+        AttachSpec w9 = AttachSpec.builder("w9").netns("/run/netns/w9").address("10.77.9.9").build();
+        AttachSpec takesA = AttachSpec.builder("c").netns("/run/netns/c").address("10.0.0.2").build();
+        DesiredState migrated = DesiredState.empty().withEndpoints(List.of(w9, takesA));
+        dp.apply(dp.plan(migrated));
+        assertThat(dp.currentState()).isEqualTo(migrated);
+        assertThat(dp.calls).as("removals that free an address run before the adds that take it")
+                .containsExactly("remotes 0", "detach a", "attach w9 VETH", "attach c VETH");
+    }
+
+    @Test
+    void applyFailingInTheMiddleOfAMigrationRollsEverythingBack() {
+        RecordingDataplane dp = new RecordingDataplane(ALL, null);
+        dp.attach(a);
+        dp.attach(b);
+        dp.registerRemote(RemoteEndpoint.of("r1", "10.77.9.9", "app", "web"));
+        dp.updateRoutes(List.of(Route.of("10.8.0.0/16", NextHop.endpoint("b")), Route.of("10.9.0.0/16", NextHop.drop())), List.of());
+        DesiredState before = dp.currentState();
+        dp.calls.clear();
+        AttachSpec w9 = AttachSpec.builder("w9").netns("/run/netns/w9").address("10.77.9.9").build();
+        DesiredState desired = DesiredState.empty().withEndpoints(List.of(a, w9))
+                .withRoutes(List.of(Route.of("10.8.0.0/16", NextHop.endpoint("w9"))))
+                .withPolicies(PolicySet.of(Policy.builder("p").ingress().build()));
+        var plan = dp.plan(desired);
+        dp.failOn = "policies";
+        assertThatThrownBy(() -> dp.apply(plan)).isInstanceOf(BackendException.class);
+        assertThat(dp.currentState()).isEqualTo(before);
+        assertThat(dp.calls).as("each step, then its undo in reverse; b stays until the route no longer points at it")
+                .containsExactly("routes +[] -[10.9.0.0/16] =1", "remotes 0", "attach w9 VETH", "routes +[10.8.0.0/16] -[] =1",
+                        "routes +[10.8.0.0/16] -[] =1", "detach w9", "remotes 1", "routes +[10.9.0.0/16] -[] =2");
+        dp.failOn = null;
+        dp.calls.clear();
+        dp.apply(plan);
+        assertThat(dp.currentState()).isEqualTo(desired);
+        assertThat(dp.calls).endsWith("policies 1", "detach b");
+    }
+
+    @Test
     void watchDeliversSnapshotsAndDeltas() throws InterruptedException {
         RecordingDataplane dp = new RecordingDataplane(ALL, null);
         CountDownLatch three = new CountDownLatch(3);

@@ -12,6 +12,7 @@ import dev.uniplane.api.NextHop;
 import dev.uniplane.api.Plan;
 import dev.uniplane.api.Policy;
 import dev.uniplane.api.PolicySet;
+import dev.uniplane.api.RemoteEndpoint;
 import dev.uniplane.api.Route;
 import dev.uniplane.tck.harness.EchoServer;
 import dev.uniplane.tck.harness.Outcome;
@@ -20,7 +21,7 @@ import dev.uniplane.tck.harness.Workload;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SEMANTICS "Plan and capabilities": exact diffs, apply, stale plans, rollback. */
+/** SEMANTICS "Plan and capabilities": exact diffs, apply (its order included), stale plans, rollback. */
 public abstract class PlanApplyVerification extends DataplaneVerification {
 
     @Test
@@ -72,5 +73,30 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
         assertThatThrownBy(() -> dataplane().apply(plan)).isInstanceOf(DataplaneException.class);
         assertThat(dataplane().currentState()).isEqualTo(before);
         assertThat(dataplane().endpoint(b.spec().id())).isEmpty();
+    }
+
+    @Test
+    public void required_S5_apply_aPlanMovesAnAddressFromARemoteToANewEndpoint() {
+        requireCapability(dev.uniplane.api.Capability.REMOTE_ENDPOINTS);
+        Workload a = attachWorkload("pa-e1", "app", "web");
+        Workload b = attachWorkload("pa-e2", "app", "web");
+        Workload arriving = newWorkload("pa-e3", "app", "db");
+        RemoteEndpoint remote = RemoteEndpoint.of("pa-e-r1", arriving.ipv4().toString(), "app", "db");
+        dataplane().registerRemote(remote);
+        DesiredState migrated = dataplane().currentState().withRemotes(List.of())
+                .withEndpoints(List.of(a.spec(), b.spec(), arriving.spec()));
+        Plan plan = dataplane().plan(migrated);
+        assertThat(plan.remotes()).containsExactly(new Change.Remove<>(remote));
+        assertThat(plan.endpoints()).containsExactly(new Change.Add<>(arriving.spec()));
+        try (EchoServer sa = Traffic.serve(a, 7500)) {
+            assertThat(Traffic.tcp(b, a.ipv4(), 7500).outcome()).isEqualTo(Outcome.DELIVERED);
+            dataplane().apply(plan);
+            assertThat(dataplane().currentState()).isEqualTo(migrated);
+            assertThat(Traffic.tcp(b, a.ipv4(), 7500).outcome()).as("traffic between the others is unaffected").isEqualTo(Outcome.DELIVERED);
+            try (EchoServer sr = Traffic.serve(arriving, 7500)) {
+                assertThat(Traffic.tcp(b, arriving.ipv4(), 7500).outcome()).as("the address now reaches the local endpoint")
+                        .isEqualTo(Outcome.DELIVERED);
+            }
+        }
     }
 }

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code uniplane} command line: {@code providers}, {@code demo} and {@code tck}. */
+/** The {@code uniplane} command line: {@code providers}, {@code demo}, {@code tck} and {@code verify}. */
 @Command(name = "uniplane", description = "Uniplane: one Java API for container dataplanes.",
-        subcommands = {ProvidersCommand.class, DemoCommand.class, TckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProvidersCommand.class, DemoCommand.class, TckCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class UniplaneCli implements Runnable {
     @Spec
     CommandSpec spec;
