@@ -16,6 +16,12 @@ bash scripts/mvn verify "$@" || status=$?
 template=0
 if bash scripts/mvn -q -o install -DskipTests; then
   bash scripts/mvn -o -f samples/third-party-provider/pom.xml verify || template=$?
+  # ... and the kit run on its jar by `uniplane tck`, as a third party would without writing a test class.
+  if [[ $template -eq 0 ]]; then
+    bash scripts/uniplane tck --provider linuxfib --area Attach,Routing,Lifecycle,HostileInput \
+      --classpath samples/third-party-provider/target/uniplane-provider-linuxfib-1.0.0-SNAPSHOT.jar \
+      --report samples/third-party-provider/target/tck-linuxfib.json || template=$?
+  fi
 else
   template=$?
   echo "error: mvn install of the main tree failed; the provider template was not built" >&2

@@ -53,7 +53,7 @@ public final class TckCommand implements Callable<Integer> {
     List<Path> classpath = new ArrayList<>();
 
     @Option(names = "--area", arity = "1..*", split = ",",
-            description = "Areas to run (default all): Attach, Routing, Policy, DifferentialPolicy, Stats, PlanApply, Restart, Lifecycle.")
+            description = "Areas to run (default all): Attach, Routing, Policy, DifferentialPolicy, Stats, PlanApply, Restart, Lifecycle, HostileInput.")
     List<String> areas = new ArrayList<>();
 
     @Option(names = "--report", paramLabel = "FILE", description = "Where to write the JSON report (default target/conformance/<provider>.json).")

@@ -3,6 +3,7 @@ package dev.uniplane.tck.byname;
 import dev.uniplane.spi.DataplaneProvider;
 import dev.uniplane.tck.AttachVerification;
 import dev.uniplane.tck.DifferentialPolicyVerification;
+import dev.uniplane.tck.HostileInputVerification;
 import dev.uniplane.tck.LifecycleVerification;
 import dev.uniplane.tck.PlanApplyVerification;
 import dev.uniplane.tck.PolicyVerification;
@@ -32,6 +33,7 @@ public final class NamedProviderConformance {
         areas.put("PlanApply", PlanApply.class);
         areas.put("Restart", Restart.class);
         areas.put("Lifecycle", Lifecycle.class);
+        areas.put("HostileInput", HostileInput.class);
         return areas;
     }
 
@@ -93,6 +95,14 @@ public final class NamedProviderConformance {
 
     /** {@link LifecycleVerification} for the named provider. */
     public static class Lifecycle extends LifecycleVerification {
+        @Override
+        protected DataplaneProvider provider() {
+            return NamedProvider.resolve();
+        }
+    }
+
+    /** {@link HostileInputVerification} for the named provider. */
+    public static class HostileInput extends HostileInputVerification {
         @Override
         protected DataplaneProvider provider() {
             return NamedProvider.resolve();
