@@ -51,6 +51,8 @@ public final class VppApiClient implements AutoCloseable {
     private final Thread reader;
     private final int pingReplyId;
     private volatile Consumer<IOException> onDisconnect = e -> { };
+    /** Set by the reader as soon as it stops, before it fails the waiting calls and tells the listener. */
+    private volatile boolean readerStopped;
     private volatile boolean closing;
 
     /** What a caller waits for: one reply, or the details of a dump until the control_ping reply. */
@@ -247,7 +249,8 @@ public final class VppApiClient implements AutoCloseable {
 
     /** Whether the connection is still usable. */
     public boolean isConnected() {
-        return channel.isOpen() && reader.isAlive();
+        // Not reader.isAlive() alone: the reader thread is still alive while it runs the disconnect listener.
+        return !readerStopped && channel.isOpen() && reader.isAlive();
     }
 
     private int nextContext() {
@@ -299,6 +302,7 @@ public final class VppApiClient implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = new IOException("VPP API reader failed: " + e, e);
         }
+        readerStopped = true;
         IOException cause = closing ? new IOException("client closed") : failure;
         pending.values().forEach(p -> {
             switch (p) {
