@@ -2,6 +2,7 @@ package dev.uniplane.linux;
 
 import dev.uniplane.api.MacAddress;
 import dev.uniplane.spi.StateFiles;
+import dev.uniplane.spi.state.SavedDataplane;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,6 +158,15 @@ public record UplinkSnapshot(String name, int index, int flags, int mtu, String 
             LOG.warn("cannot restore uplink {}: {}", name, e.getMessage());
             return List.of("cannot restore: " + e.getMessage());
         }
+    }
+
+    /**
+     * Where a provider records the uplink of dataplane {@code dataplane}: beside the SPI's saved state file
+     * ({@code /run/uniplane/<provider>-<dataplane>.uplink.json}), so close, reopen and a crash keep it.
+     */
+    public static Path recordFile(String provider, String dataplane) {
+        Path state = SavedDataplane.file(provider, dataplane);
+        return state.resolveSibling(state.getFileName().toString().replaceFirst("\\.json$", ".uplink.json"));
     }
 
     /**

@@ -41,6 +41,7 @@ import dev.uniplane.spi.AbstractDataplane;
 import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.spi.HostInterfaceNames;
 import dev.uniplane.spi.NamespaceErrors;
+import dev.uniplane.provider.ebpf.internal.host.Uplink;
 import dev.uniplane.provider.ebpf.internal.host.Wiring;
 import dev.uniplane.provider.ebpf.internal.program.NextHopGroups;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.NeighbourResolver;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.provider.ovsdpdk.internal.host.OvsInstance;
 import dev.uniplane.provider.ovsdpdk.internal.wire.openflow.OpenFlowChannel;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.Rows.InterfaceRow;
@@ -112,13 +113,13 @@ final class OvsDpdkOpener {
                 Optional<InterfaceRow> existing = adopt ? ovs.ovsdb().iface(Uplink.portName(bridge)) : Optional.empty();
                 InterfaceRow row;
                 if (existing.isPresent() && existing.get().ofport().isPresent() && links.findLink(base + "ui").isPresent()) {
-                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
+                    shim = UplinkShim.existing(node, links, config.hostNetnsPath().map(Path::of), name, base, UplinkSnapshot.recordFile(OvsDpdkProvider.NAME, bridge));
                     row = existing.get();
                 } else {
                     if (existing.isPresent()) {
                         ovs.ovsdb().deletePort(bridge, Uplink.portName(bridge));
                     }
-                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base, Uplink.recordOf(bridge));
+                    shim = UplinkShim.create(node, links, config.hostNetnsPath().map(Path::of), name, base, UplinkSnapshot.recordFile(OvsDpdkProvider.NAME, bridge));
                     row = ovs.ovsdb().addPort(bridge, Uplink.port(bridge, shim));
                 }
                 MacAddress mac = links.link(uplinkIfindex).mac();

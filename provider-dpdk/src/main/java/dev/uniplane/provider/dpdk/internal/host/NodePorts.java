@@ -68,7 +68,7 @@ public final class NodePorts {
 
     /** Where the uplink as it was before dataplane {@code name} plugged it is recorded, next to its state file. */
     public static Path uplinkRecordOf(String dataplane) {
-        return dev.uniplane.spi.state.SavedDataplane.file(dev.uniplane.provider.dpdk.DpdkProvider.NAME, dataplane).resolveSibling("dpdk-" + dataplane + ".uplink.json");
+        return UplinkSnapshot.recordFile(dev.uniplane.provider.dpdk.DpdkProvider.NAME, dataplane);
     }
 
     /** Probes {@code devargs} and opens its port; a port that does not open is removed again. */

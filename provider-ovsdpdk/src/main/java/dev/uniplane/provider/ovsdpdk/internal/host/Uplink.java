@@ -6,7 +6,6 @@ import dev.uniplane.api.MacAddress;
 import dev.uniplane.linux.LinuxException;
 import dev.uniplane.linux.NeighbourResolver;
 import dev.uniplane.provider.ovsdpdk.internal.wire.ovsdb.PortSpec;
-import java.nio.file.Path;
 import dev.uniplane.provider.ovsdpdk.internal.program.FlowTables;
 
 /** The uplink as an af_packet port, and how to reach gateways through it. */
@@ -17,13 +16,6 @@ public record Uplink(long ofport, MacAddress mac, NeighbourResolver resolver, Up
         return bridge + "-up";
     }
 
-    /**
-     * Where the uplink as it was before the first open of dataplane {@code bridge} is recorded, next to its state file
-     * ({@link UplinkShim} writes it and puts it back).
-     */
-    public static Path recordOf(String bridge) {
-        return dev.uniplane.spi.state.SavedDataplane.file(dev.uniplane.provider.ovsdpdk.OvsDpdkProvider.NAME, bridge).resolveSibling("ovsdpdk-" + bridge + ".uplink.json");
-    }
 
     /** The uplink's port: the shim's inner end as a DPDK af_packet port with the uplink's fixed ofport. */
     public static PortSpec port(String bridge, UplinkShim shim) {

@@ -1,6 +1,7 @@
-package dev.uniplane.provider.ebpf;
+package dev.uniplane.provider.ebpf.internal.host;
 
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.ebpf.EbpfProvider;
 import dev.uniplane.linux.UplinkSnapshot;
 import dev.uniplane.spi.state.SavedDataplane;
 import java.nio.file.Path;
@@ -11,15 +12,14 @@ import java.nio.file.Path;
  * by destroy: the clsact qdisc that {@code bpf_tc_hook_create} made goes when it was not there before, one of the
  * user's stays with only our filter gone.
  */
-final class Uplink {
+public final class Uplink {
 
     private Uplink() {
     }
 
     /** Where the uplink of dataplane {@code name} is recorded. */
-    static Path recordOf(String dataplane) {
-        Path state = stateFileOf(dataplane);
-        return state.resolveSibling(state.getFileName().toString().replace(".json", ".uplink.json"));
+    public static Path recordOf(String dataplane) {
+        return UplinkSnapshot.recordFile(EbpfProvider.NAME, dataplane);
     }
 
     private static Path stateFileOf(String dataplane) {
@@ -27,7 +27,7 @@ final class Uplink {
     }
 
     /** Records the uplink before open touches it; a record of an earlier instance is kept (it saw the uplink first). */
-    static void recordBefore(RtNetlink links, String uplink, String dataplane) {
+    public static void recordBefore(RtNetlink links, String uplink, String dataplane) {
         UplinkSnapshot.recordOnce(recordOf(dataplane), links, uplink);
     }
 
@@ -35,14 +35,14 @@ final class Uplink {
      * After an open that failed before the dataplane's state was ever written (a fresh open): the record would
      * otherwise stand for an uplink seen at a time nothing of ours was on it. Never throws.
      */
-    static void forgetAfterFailedFirstOpen(RtNetlink links, String dataplane) {
+    public static void forgetAfterFailedFirstOpen(RtNetlink links, String dataplane) {
         if (links != null && !java.nio.file.Files.exists(stateFileOf(dataplane))) {
             restoreBefore(links, dataplane);
         }
     }
 
     /** After our filter is detached: puts the uplink back as recorded and forgets the record. Never throws. */
-    static void restoreBefore(RtNetlink links, String dataplane) {
+    public static void restoreBefore(RtNetlink links, String dataplane) {
         UplinkSnapshot.restoreRecorded(recordOf(dataplane), links);
     }
 }
