@@ -537,7 +537,10 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
      * come first, so an address can move between a remote and an endpoint or between two endpoints in one plan (a
      * workload migrating onto this node). Order: route removals (one batch), remote removals, removals of endpoints no
      * remaining route points at, new and changed endpoints, remote upserts, route upserts (one batch), policies (the
-     * whole set), then removals of endpoints that routes pointed at until the route upserts moved them away.
+     * whole set), then removals of endpoints that routes pointed at until the route upserts moved them away (make before
+     * break). When such an endpoint's address is taken by a new endpoint or remote in the same plan, make before break
+     * is impossible: the routes leaving it are removed in the first batch and it is detached with the other removals,
+     * so those routes carry no traffic until the upsert batch re-adds them.
      */
     @Override
     public void apply(Plan plan) {
@@ -568,10 +571,15 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
     }
 
     private void applySteps(Plan plan, Deque<Runnable> undo) {
+        java.util.Set<EndpointId> freedEarly = endpointsWhoseAddressesMove(plan);
         List<Route> removedRoutes = new ArrayList<>();
+        java.util.Set<IpPrefix> removedFirst = new java.util.HashSet<>();
         for (Change<Route> c : plan.routes()) {
             if (c instanceof Change.Remove<Route>(Route r)) {
                 removedRoutes.add(r);
+            } else if (c instanceof Change.Modify<Route>(Route before, Route after) && pointsAtAny(before, freedEarly)) {
+                removedRoutes.add(before);
+                removedFirst.add(before.prefix());
             }
         }
         if (!removedRoutes.isEmpty()) {
@@ -587,7 +595,7 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
         List<AttachSpec> stillNextHops = new ArrayList<>();
         for (Change<AttachSpec> c : plan.endpoints()) {
             if (c instanceof Change.Remove<AttachSpec>(AttachSpec spec)) {
-                if (isNextHop(spec.id())) {
+                if (isNextHop(spec.id()) && !freedEarly.contains(spec.id())) {
                     stillNextHops.add(spec);
                 } else {
                     detachInPlan(spec, undo);
@@ -627,7 +635,11 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
                 unadd.add(r.prefix());
             } else if (c instanceof Change.Modify<Route>(Route before, Route after)) {
                 upserts.add(after);
-                restore.add(before);
+                if (removedFirst.contains(before.prefix())) {
+                    unadd.add(after.prefix()); // the first batch removed it; its own undo puts `before` back
+                } else {
+                    restore.add(before);
+                }
             }
         }
         if (!upserts.isEmpty()) {
@@ -642,6 +654,36 @@ public abstract class AbstractDataplane implements Dataplane, BackendInspector {
         for (AttachSpec spec : stillNextHops) {
             detachInPlan(spec, undo);
         }
+    }
+
+    /**
+     * Endpoints the plan removes whose addresses a new or changed endpoint or a remote of the same plan takes: they must
+     * go before the adds, even though routes point at them until the route upserts.
+     */
+    private static java.util.Set<EndpointId> endpointsWhoseAddressesMove(Plan plan) {
+        java.util.Set<IpAddress> taken = new java.util.HashSet<>();
+        for (Change<AttachSpec> c : plan.endpoints()) {
+            if (!(c instanceof Change.Remove)) {
+                taken.addAll(c.subject().addresses());
+            }
+        }
+        for (Change<RemoteEndpoint> c : plan.remotes()) {
+            if (!(c instanceof Change.Remove)) {
+                taken.addAll(c.subject().addresses());
+            }
+        }
+        java.util.Set<EndpointId> moving = new java.util.HashSet<>();
+        for (Change<AttachSpec> c : plan.endpoints()) {
+            if (c instanceof Change.Remove<AttachSpec>(AttachSpec spec)
+                    && spec.addresses().stream().anyMatch(taken::contains)) {
+                moving.add(spec.id());
+            }
+        }
+        return moving;
+    }
+
+    private static boolean pointsAtAny(Route route, java.util.Set<EndpointId> ids) {
+        return route.nextHops().stream().anyMatch(h -> h instanceof NextHop.ToEndpoint t && ids.contains(t.endpoint()));
     }
 
     private boolean isNextHop(EndpointId id) {

@@ -230,6 +230,32 @@ class AbstractDataplaneTest {
     }
 
     @Test
+    void applyMovesAnAddressAndTheRoutesOfItsEndpointToANewEndpointInOnePlan() {
+        RecordingDataplane dp = new RecordingDataplane(ALL, null);
+        dp.attach(a);
+        dp.attach(b);
+        dp.updateRoutes(List.of(Route.of("10.8.0.0/16", NextHop.endpoint("a"))), List.of());
+        DesiredState before = dp.currentState();
+        dp.calls.clear();
+        AttachSpec takesA = AttachSpec.builder("c").netns("/run/netns/c").address("10.0.0.2").build();
+        DesiredState migrated = DesiredState.empty().withEndpoints(List.of(b, takesA))
+                .withRoutes(List.of(Route.of("10.8.0.0/16", NextHop.endpoint("c"))));
+        dp.apply(dp.plan(migrated));
+        assertThat(dp.currentState()).isEqualTo(migrated);
+        assertThat(dp.calls).as("a route leaves a before a's address can move, and comes back pointing at c")
+                .containsExactly("routes +[] -[10.8.0.0/16] =0", "detach a", "attach c VETH", "routes +[10.8.0.0/16] -[] =1");
+
+        dp.failOn = null;
+        dp.apply(dp.plan(before));
+        dp.calls.clear();
+        dp.failOn = "attach c";
+        var again = dp.plan(migrated);
+        assertThatThrownBy(() -> dp.apply(again)).isInstanceOf(BackendException.class);
+        assertThat(dp.currentState().routes()).as("a failed migration puts the route back on a").isEqualTo(before.routes());
+        assertThat(dp.currentState().endpoints()).containsExactlyInAnyOrderElementsOf(before.endpoints());
+    }
+
+    @Test
     void applyFailingInTheMiddleOfAMigrationRollsEverythingBack() {
         RecordingDataplane dp = new RecordingDataplane(ALL, null);
         dp.attach(a);

@@ -99,4 +99,31 @@ public abstract class PlanApplyVerification extends DataplaneVerification {
             }
         }
     }
+
+    /**
+     * A workload moves: its address goes to a new endpoint and the route that pointed at the old one points at the new
+     * one, in one plan. The address must be freed before it is taken, so the route leaves the old endpoint first.
+     */
+    @Test
+    public void required_S5_apply_aPlanMovesAnAddressAndTheRouteToItsEndpointOntoANewEndpoint() {
+        requireCapability(dev.uniplane.api.Capability.ROUTE_TO_ENDPOINT);
+        Workload leaving = attachWorkload("pa-m1", "app", "web");
+        Workload client = attachWorkload("pa-m2", "app", "web");
+        Workload fresh = newWorkload("pa-m3", "app", "web");
+        AttachSpec.Builder takeover = AttachSpec.builder("pa-m3").netns(fresh.spec().netns()).labels(fresh.spec().labels())
+                .kinds(fresh.spec().kinds().toArray(dev.uniplane.api.AttachKind[]::new));
+        leaving.spec().addresses().forEach(takeover::address);
+        Workload arriving = new Workload(fresh.name(), fresh.netns(), takeover.build());
+        dataplane().updateRoutes(List.of(Route.of("198.51.100.0/24", NextHop.endpoint("pa-m1"))), List.of());
+        DesiredState migrated = dataplane().currentState().withEndpoints(List.of(client.spec(), arriving.spec()))
+                .withRoutes(List.of(Route.of("198.51.100.0/24", NextHop.endpoint("pa-m3"))));
+
+        dataplane().apply(dataplane().plan(migrated));
+
+        assertThat(dataplane().currentState()).isEqualTo(migrated);
+        try (EchoServer s = Traffic.serve(arriving, 7501)) {
+            assertThat(Traffic.tcp(client, leaving.ipv4(), 7501).outcome()).as("the address now reaches the new endpoint")
+                    .isEqualTo(Outcome.DELIVERED);
+        }
+    }
 }
