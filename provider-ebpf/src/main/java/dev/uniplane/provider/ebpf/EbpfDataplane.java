@@ -273,6 +273,63 @@ final class EbpfDataplane extends AbstractDataplane {
                     "exceeds up_nh_groups max_entries=" + groups.capacity());
         }
         maps.routeCapacity().check(routeGroups.keySet(), sourceRoutes, encoded, removals);
+        RouteRollback rollback = new RouteRollback(Map.copyOf(routeGroups), Map.copyOf(sourceRoutes), groups.snapshot());
+        try {
+            writeRoutes(encoded, removals, all);
+        } catch (RuntimeException e) {
+            // Capacity was checked, so this is the kernel refusing a write half-way: put back what was in force.
+            rollBack(rollback, encoded.keySet(), removals, e);
+            throw e;
+        }
+    }
+
+    /** What the route bookkeeping was before a batch, to put back when the kernel refuses part of it. */
+    private record RouteRollback(Map<IpPrefix, Integer> routeGroups, Map<IpPrefix, Set<Integer>> sourceRoutes,
+                                 NextHopGroups.Snapshot groups) {
+    }
+
+    private void rollBack(RouteRollback before, Set<IpPrefix> upserted, List<IpPrefix> removals, RuntimeException failure) {
+        Set<IpPrefix> touched = new java.util.LinkedHashSet<>(upserted);
+        touched.addAll(removals);
+        Set<Integer> groupsAfterFailure = groups.ids();
+        groups.restore(before.groups());
+        routeGroups.clear();
+        routeGroups.putAll(before.routeGroups());
+        Map<Integer, NextHopGroup> rewrite = new LinkedHashMap<>();
+        Map<IpPrefix, Integer> restore = new LinkedHashMap<>();
+        List<IpPrefix> delete = new ArrayList<>();
+        for (IpPrefix prefix : touched) {
+            Integer group = before.routeGroups().get(prefix);
+            if (group == null) {
+                delete.add(prefix);
+            } else {
+                restore.put(prefix, group);
+                rewrite.put(group, groups.value(group));
+            }
+        }
+        // Each step on its own: the map that refused the batch may refuse its part of the undo too.
+        bestEffort(failure, () -> maps.putRoutes(rewrite, restore, List.of()));
+        delete.forEach(prefix -> bestEffort(failure, () -> maps.removeRoute(prefix)));
+        groupsAfterFailure.stream().filter(id -> !groups.isReferenced(id))
+                .forEach(id -> bestEffort(failure, () -> maps.clearNextHopGroup(id)));
+        for (IpPrefix prefix : touched) {
+            Set<Integer> wanted = before.sourceRoutes().getOrDefault(prefix, Set.of());
+            Set<Integer> present = new java.util.HashSet<>(sourceRoutes.getOrDefault(prefix, Set.of()));
+            present.addAll(wanted);
+            sourceRoutes.put(prefix, present); // as if all were there, so setSourceRoutes deletes every stray one
+            bestEffort(failure, () -> setSourceRoutes(prefix, wanted));
+        }
+    }
+
+    private static void bestEffort(RuntimeException failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void writeRoutes(Map<IpPrefix, NextHopGroup> encoded, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
         Map<Integer, NextHopGroup> groupWrites = new LinkedHashMap<>();
         Map<IpPrefix, Integer> prefixWrites = new LinkedHashMap<>();
         List<Integer> released = new ArrayList<>();
@@ -302,7 +359,7 @@ final class EbpfDataplane extends AbstractDataplane {
         // Only now that no prefix points at them may unused groups be emptied.
         released.stream().filter(groups::release).forEach(maps::clearNextHopGroup);
         // An explicit host route for an endpoint's address takes its traffic (the endpoint record says so).
-        java.util.stream.Stream.concat(upserts.stream().map(Route::prefix), removals.stream())
+        java.util.stream.Stream.concat(encoded.keySet().stream(), removals.stream())
                 .filter(IpPrefix::isHost).forEach(prefix -> refreshEndpointRecord(prefix, all));
     }
 

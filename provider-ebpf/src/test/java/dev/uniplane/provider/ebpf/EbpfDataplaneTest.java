@@ -137,6 +137,36 @@ class EbpfDataplaneTest {
         }
     }
 
+    @Test
+    void aRouteBatchTheKernelRefusesHalfWayIsRolledBackInTheMapsAndTheBookkeeping() throws Exception {
+        Dataplane dp = new EbpfProvider().open(config("-g").uplink(topology.uplink()).build());
+        try {
+            dp.updateRoutes(List.of(viaGateway(0)), List.of());
+            String before = dumpMap(dp, "up_routes_v4") + dumpMap(dp, "up_nh_groups");
+            // A frozen map refuses writes from user space (EPERM): the v4 half of the batch is written, the v6 half not.
+            Process freeze = new ProcessBuilder("bpftool", "map", "freeze", "pinned",
+                    EbpfAdoption.pinDirOf(dp.name()).resolve("up_routes_v6").toString()).redirectErrorStream(true).start();
+            assertThat(freeze.waitFor()).as(new String(freeze.getInputStream().readAllBytes())).isZero();
+            Route v4 = new Route(IpPrefix.parse("12.1.0.0/24"), List.of(new NextHop.Gateway(IpAddress.parse("10.254.0.3"), 1)));
+            Route v6 = new Route(IpPrefix.parse("2001:db8:77::/48"), List.of(new NextHop.Gateway(IpAddress.parse("fd00:254::2"), 1)));
+            assertThatThrownBy(() -> dp.updateRoutes(List.of(v4, v6), List.of(viaGateway(0).prefix())))
+                    .isInstanceOf(dev.uniplane.api.BackendException.class);
+            String after = dumpMap(dp, "up_routes_v4") + dumpMap(dp, "up_nh_groups");
+            // compared as a boolean: the group map's dump is too long for a readable failure message
+            assertThat(after.equals(before)).as("up_routes_v4 and up_nh_groups as before the failed batch").isTrue();
+            assertThat(dp.routes()).containsExactly(viaGateway(0));
+            assertThat(((dev.uniplane.spi.BackendInspector) dp).inspect().routes()).containsExactly(viaGateway(0));
+
+            // the bookkeeping is whole again: the next batches reuse and free groups as if the failure had not happened
+            dp.updateRoutes(List.of(v4), List.of());
+            dp.updateRoutes(List.of(), List.of(v4.prefix(), viaGateway(0).prefix()));
+            assertThat(entries(dumpMap(dp, "up_routes_v4"))).isZero();
+            assertThat(((dev.uniplane.spi.BackendInspector) dp).inspect().routes()).isEmpty();
+        } finally {
+            dp.destroy();
+        }
+    }
+
     private static Route viaGateway(int i) {
         return new Route(new IpPrefix(IpAddress.ofV4(0x0c000000 | (i << 8)), 24),
                 List.of(new NextHop.Gateway(IpAddress.parse("10.254.0.2"), 1)));

@@ -69,6 +69,35 @@ public final class NextHopGroups {
         return references.containsKey(id);
     }
 
+    /** The allocation as it is now, for {@link #restore} after a batch the kernel refused half-way. */
+    public Snapshot snapshot() {
+        return new Snapshot(Map.copyOf(values), Map.copyOf(references));
+    }
+
+    /** Puts the allocation back to {@code snapshot}. */
+    public void restore(Snapshot snapshot) {
+        used.clear();
+        ids.clear();
+        values.clear();
+        references.clear();
+        snapshot.values().forEach(this::record);
+        references.putAll(snapshot.references());
+    }
+
+    /** The ids of every group in use. */
+    public java.util.Set<Integer> ids() {
+        return java.util.Set.copyOf(values.keySet());
+    }
+
+    /** The hops of group {@code id}, which must be in use. */
+    public NextHopGroup value(int id) {
+        return java.util.Objects.requireNonNull(values.get(id), () -> "next-hop group " + id + " is not in use");
+    }
+
+    /** A copy of the allocation: group values and reference counts by id. */
+    public record Snapshot(Map<Integer, NextHopGroup> values, Map<Integer, Integer> references) {
+    }
+
     private void record(int id, NextHopGroup value) {
         used.set(id);
         ids.put(value, id);
