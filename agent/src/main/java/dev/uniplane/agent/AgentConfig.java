@@ -1,6 +1,7 @@
 package dev.uniplane.agent;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,47 +65,105 @@ public record AgentConfig(Path socket, List<DataplaneConfig> dataplanes) {
     public static AgentConfig read(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        String text;
         try {
-            FileModel model = yaml.readValue(Files.readString(file), FileModel.class);
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidSpecException("config", file.toString(), "no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (text.isBlank()) {
+            return empty();
+        }
+        try {
+            FileModel model = yaml.readValue(text, FileModel.class);
             if (model == null) {
                 return empty();
             }
             return new AgentConfig(model.socket() == null ? null : Path.of(model.socket()),
                     model.dataplanes() == null ? List.of() : model.dataplanes().stream().map(DataplaneEntry::config).toList());
-        } catch (NoSuchFileException e) {
-            throw new InvalidSpecException("config", file.toString(), "no such file");
+        } catch (InvalidSpecException e) {
+            // across entries (a duplicate name): placed at the entry its field names
+            String pointer = "/" + e.field().replace("].", "/").replace("[", "/").replace("]", "").replace('.', '/');
+            throw new InvalidSpecException(where(file, text, pointer) + ": " + e.field(), new Raw(e.value()), e.problem());
         } catch (JsonProcessingException e) {
-            throw located(file, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw located(file, text, e);
         }
     }
 
-    /** The error of a malformed file as {@code FILE:LINE:COLUMN: field=value: problem}. */
-    private static InvalidSpecException located(Path file, JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr());
-        String field = e instanceof JsonMappingException m ? path(m) : "";
+    /**
+     * The error of a malformed file as {@code FILE:LINE:COLUMN: field=value: problem}. The position is found again by
+     * the field's path: the parser's own position at the error is the end of the entry, not the field.
+     */
+    private static InvalidSpecException located(Path file, String text, JsonProcessingException e) {
+        List<String> path = e instanceof JsonMappingException m ? path(m) : List.of();
         if (e instanceof UnrecognizedPropertyException u) {
-            return new InvalidSpecException(where + ": " + field, u.getPropertyName(),
+            return new InvalidSpecException(where(file, text, pointer(path)) + ": " + field(path), u.getPropertyName(),
                     "unknown field (known: " + new TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList()) + ")");
         }
-        Throwable cause = e.getCause();
-        if (cause instanceof InvalidSpecException spec) {
-            // thrown by a record constructor below: the model's own message, placed in the file
-            return new InvalidSpecException(where + ": " + field + "." + spec.field(), new Raw(spec.value()), spec.problem());
+        if (e.getCause() instanceof InvalidSpecException spec) {
+            // thrown by a record constructor below: the model's own message, placed at its field in the file
+            List<String> at = new ArrayList<>(path);
+            at.add(spec.field());
+            return new InvalidSpecException(where(file, text, pointer(at)) + ": " + field(at), new Raw(spec.value()), spec.problem());
         }
-        return new InvalidSpecException(where + ": " + field, null, e.getOriginalMessage());
+        JsonLocation loc = e.getLocation();
+        String where = loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+        return new InvalidSpecException(where + ": " + field(path), null, e.getOriginalMessage());
     }
 
-    /** Jackson's path ({@code dataplanes[0].options}) in the model's field notation. */
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
+    /** {@code FILE:LINE:COLUMN} of the node at {@code pointer}, or of its nearest enclosing node. */
+    private static String where(Path file, String text, String pointer) {
+        for (String p = pointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
+            JsonLocation at = locate(text, p);
+            if (at != null) {
+                return file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            }
+            if (p.isEmpty()) {
+                return file.toString();
+            }
+        }
+    }
+
+    private static JsonLocation locate(String text, String pointer) {
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            while (p.nextToken() != null) {
+                if (p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    return p.currentTokenLocation();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Jackson's path as segments: field names and list indexes. */
+    private static List<String> path(JsonMappingException e) {
+        List<String> segments = new ArrayList<>();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
+                segments.add(Integer.toString(r.getIndex()));
             } else if (r.getFieldName() != null) {
-                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+                segments.add(r.getFieldName());
+            }
+        }
+        return segments;
+    }
+
+    private static String pointer(List<String> path) {
+        return path.isEmpty() ? "" : "/" + String.join("/", path);
+    }
+
+    /** The path in the model's field notation: {@code dataplanes[0].options}. */
+    private static String field(List<String> path) {
+        StringBuilder sb = new StringBuilder();
+        for (String s : path) {
+            if (s.chars().allMatch(Character::isDigit)) {
+                sb.append('[').append(s).append(']');
+            } else {
+                sb.append(sb.isEmpty() ? "" : ".").append(s);
             }
         }
         return sb.toString();
