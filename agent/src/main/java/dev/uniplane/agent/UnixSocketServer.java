@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * of a dead agent is replaced; the socket of a live one is not.
  */
 final class UnixSocketServer implements AutoCloseable {
+    /** gRPC's default 4 MiB is too small for a state with 100k routes; the socket is local and root-only. */
+    static final int MAX_MESSAGE = 512 << 20;
     private final Server server;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -45,7 +47,7 @@ final class UnixSocketServer implements AutoCloseable {
         try {
             Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(file.toString()))
                     .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(boss).workerEventLoopGroup(workers)
-                    .addService(service).build().start();
+                    .maxInboundMessageSize(MAX_MESSAGE).addService(service).build().start();
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             return new UnixSocketServer(server, boss, workers, file);
         } catch (IOException e) {

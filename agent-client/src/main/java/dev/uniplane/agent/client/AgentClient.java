@@ -33,6 +33,9 @@ public final class AgentClient implements AutoCloseable {
     /** The agent's default socket. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/uniplane/agent.sock");
 
+    /** gRPC's default 4 MiB is too small for a state with 100k routes (the agent accepts as much). */
+    private static final int MAX_MESSAGE = 512 << 20;
+
     private final Path socket;
     private final EventLoopGroup loop;
     private final ManagedChannel channel;
@@ -42,7 +45,8 @@ public final class AgentClient implements AutoCloseable {
         this.socket = socket;
         this.loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext().build();
+                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop).usePlaintext()
+                .maxInboundMessageSize(MAX_MESSAGE).build();
         this.stub = AgentGrpc.newBlockingStub(channel);
     }
 
