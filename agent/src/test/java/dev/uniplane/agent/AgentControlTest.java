@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.lenient;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -21,28 +23,38 @@ import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.ConflictException;
 import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneException;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.Dataplanes;
 import dev.uniplane.api.DesiredState;
+import dev.uniplane.api.DropReason;
+import dev.uniplane.api.EndpointId;
+import dev.uniplane.api.EndpointStats;
 import dev.uniplane.api.InvalidSpecException;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.NotFoundException;
 import dev.uniplane.api.Plan;
 import dev.uniplane.api.ProviderUnavailableException;
 import dev.uniplane.api.Route;
+import dev.uniplane.api.StatsListener;
 import dev.uniplane.api.StatsSnapshot;
+import dev.uniplane.api.Subscription;
 import dev.uniplane.api.UnsupportedCapabilityException;
 import dev.uniplane.spi.Availability;
 import dev.uniplane.spi.DataplaneProvider;
+import dev.uniplane.tck.harness.KitTimeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +217,52 @@ class AgentControlTest {
         verify(dataplane, never()).destroy();
         assertThat(agent.socket()).doesNotExist();
         assertThatThrownBy(() -> client.dataplanes()).isInstanceOf(AgentUnavailableException.class);
+    }
+
+    @Test
+    void aWatchStreamsTheDataplanesEventsAndClosingItStopsTheWatchInTheAgent() throws Exception {
+        Subscription inAgent = mock(Subscription.class);
+        CountDownLatch stopped = new CountDownLatch(1);
+        doAnswer(call -> {
+            stopped.countDown();
+            return null;
+        }).when(inAgent).close();
+        AtomicReference<StatsListener> listener = new AtomicReference<>();
+        doAnswer(call -> {
+            listener.set(call.getArgument(1));
+            return inAgent;
+        }).when(dataplane).watch(eq(Duration.ofMillis(250)), any());
+
+        LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Subscription watch = client.dataplane("dp1").watch(Duration.ofMillis(250), new StatsListener() {
+            @Override
+            public void onStats(StatsSnapshot snapshot, StatsSnapshot delta) {
+                events.add(List.of(snapshot, delta));
+            }
+
+            @Override
+            public void onError(DataplaneException error) {
+                events.add(error);
+            }
+        });
+        assertThat(KitTimeouts.await(Duration.ofSeconds(10), () -> listener.get() != null)).as("the agent watches").isTrue();
+        StatsSnapshot snapshot = new StatsSnapshot(Instant.parse("2026-01-02T03:04:05.123456789Z"),
+                Map.of(EndpointId.of("web"), new EndpointStats(EndpointId.of("web"), 1, 2, 3, 4, Map.of(DropReason.NO_ROUTE, 5L))), Map.of());
+        StatsSnapshot delta = snapshot.delta(new StatsSnapshot(snapshot.takenAt(), Map.of(), Map.of()));
+        listener.get().onStats(snapshot, delta);
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(List.of(snapshot, delta));
+        listener.get().onError(new BackendException("read up_stats", "EIO", "short read"));
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(BackendException.class).hasToString(
+                BackendException.class.getName() + ": read up_stats failed: EIO (short read)");
+
+        watch.close();
+        assertThat(stopped.await(10, TimeUnit.SECONDS)).as("the agent's watch stopped").isTrue();
+    }
+
+    @Test
+    void withoutASocketTheAgentIsUnavailable() {
+        assertThatThrownBy(() -> AgentClient.connect(dir.resolve("none.sock"))).isInstanceOf(AgentUnavailableException.class)
+                .hasMessageContaining("none.sock");
     }
 
     @Test
