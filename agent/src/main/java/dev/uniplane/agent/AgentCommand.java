@@ -1,6 +1,8 @@
 package dev.uniplane.agent;
 
+import dev.uniplane.api.DataplaneException;
 import dev.uniplane.api.Dataplanes;
+import dev.uniplane.api.InvalidSpecException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -10,7 +12,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code uniplane agent [--config agent.yaml] [--socket /run/uniplane/agent.sock]}: runs the {@link Agent} until
  * SIGTERM or SIGINT, which close its dataplanes cleanly (close, not destroy). Prints one line
- * {@code uniplane agent ready on SOCKET} on standard output once it serves.
+ * {@code uniplane agent ready on SOCKET} on standard output once it serves. A malformed config exits with
+ * {@link #EXIT_CONFIG} and a one-line message naming file, line, column, field and value; a socket that is in use or
+ * cannot be created with {@link #EXIT_START}. Configured dataplanes that fail to open do not stop the agent (see health).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run the Uniplane agent: open the configured dataplanes, keep them, and serve the agent API on a unix socket.")
@@ -22,11 +26,26 @@ public final class AgentCommand implements Callable<Integer> {
             description = "the unix socket to serve on (default: the config's socket, else /run/uniplane/agent.sock)")
     Path socket;
 
+    /** Exit code of a malformed config file or option. */
+    public static final int EXIT_CONFIG = 2;
+    /** Exit code when the agent cannot start (socket in use, cannot be created). */
+    public static final int EXIT_START = 1;
+
     @Override
     public Integer call() throws InterruptedException {
-        AgentConfig agentConfig = config == null ? AgentConfig.empty() : AgentConfig.read(config);
-        Path where = socket != null ? socket : agentConfig.socket() != null ? agentConfig.socket() : Agent.DEFAULT_SOCKET;
-        Agent agent = Agent.start(Dataplanes.discover(), agentConfig, where);
+        Agent agent;
+        Path where;
+        try {
+            AgentConfig agentConfig = config == null ? AgentConfig.empty() : AgentConfig.read(config);
+            where = socket != null ? socket : agentConfig.socket() != null ? agentConfig.socket() : Agent.DEFAULT_SOCKET;
+            agent = Agent.start(Dataplanes.discover(), agentConfig, where);
+        } catch (InvalidSpecException e) {
+            System.err.println("uniplane agent: " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (DataplaneException | java.io.UncheckedIOException e) {
+            System.err.println("uniplane agent: " + e.getMessage());
+            return EXIT_START;
+        }
         // SIGTERM/SIGINT run the shutdown hooks: the dataplanes are closed before the JVM exits.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("uniplane-agent-shutdown").unstarted(agent::close));
         System.out.println("uniplane agent ready on " + where);
