@@ -84,6 +84,7 @@ class AgentControlTest {
     void startAgent() {
         lenient().when(provider.name()).thenReturn("mock");
         lenient().when(provider.probe()).thenReturn(Availability.ok());
+        lenient().when(provider.description()).thenReturn("a mocked provider");
         lenient().when(provider.capabilities()).thenReturn(Capabilities.of(Capability.IPV4));
         lenient().when(provider.open(any())).thenReturn(dataplane);
         lenient().when(dataplane.name()).thenReturn("dp1");
@@ -257,6 +258,32 @@ class AgentControlTest {
 
         watch.close();
         assertThat(stopped.await(10, TimeUnit.SECONDS)).as("the agent's watch stopped").isTrue();
+    }
+
+    @Test
+    void dataplanesOpenAndCloseAtRuntimeAndTheProvidersAreListed() {
+        Dataplane runtime = mock(Dataplane.class);
+        when(runtime.name()).thenReturn("dp3");
+        when(runtime.provider()).thenReturn("mock");
+        when(runtime.capabilities()).thenReturn(Capabilities.none());
+        when(runtime.currentState()).thenReturn(DesiredState.empty());
+        DataplaneConfig config = DataplaneConfig.builder().name("dp3").provider("mock").uplink("eth9").build();
+        when(provider.open(config)).thenReturn(runtime);
+
+        RemoteDataplane dp3 = client.open(config);
+        assertThat(dp3.name()).isEqualTo("dp3");
+        assertThat(dp3.config()).isEqualTo(config);
+        assertThat(client.dataplanes()).extracting(d -> d.name() + ":" + d.configured()).containsExactly("dp1:true", "dp3:false");
+        assertThatThrownBy(() -> client.open(config)).isInstanceOf(ConflictException.class).hasMessageContaining("dp3");
+
+        client.closeDataplane("dp3");
+        verify(runtime).close();
+        verify(runtime, never()).destroy();
+        assertThat(client.dataplanes()).extracting(d -> d.name()).containsExactly("dp1");
+        assertThat(client.providers()).singleElement().satisfies(p -> {
+            assertThat(p.name()).isEqualTo("mock");
+            assertThat(p.availability().available()).isTrue();
+        });
     }
 
     @Test

@@ -483,7 +483,7 @@ public final class ProtoModel {
     }
 
     public static AgentPb.ProviderStatus toProto(ProviderStatus status) {
-        return AgentPb.ProviderStatus.newBuilder().setName(status.name()).setDescription(status.description())
+        return AgentPb.ProviderStatus.newBuilder().setName(status.name()).setDescription(StringUtils.defaultString(status.description()))
                 .setCapabilities(toProto(status.capabilities())).setPriority(status.priority())
                 .setAvailability(toProto(status.availability())).build();
     }
