@@ -1,5 +1,6 @@
 package dev.uniplane.cli;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -52,7 +53,9 @@ final class PlanPrinter {
             Object was = value(component, before);
             Object now = value(component, after);
             if (!Objects.equals(was, now)) {
-                out.println("    " + component.getName() + ": " + colour("red", compact(was)) + " -> " + colour("green", compact(now)));
+                // written as its declared type, so that a List<NextHop> keeps each hop's "type"
+                JavaType type = compact.getTypeFactory().constructType(component.getGenericType());
+                out.println("    " + component.getName() + ": " + colour("red", compact(was, type)) + " -> " + colour("green", compact(now, type)));
             }
         }
     }
@@ -67,6 +70,14 @@ final class PlanPrinter {
 
     private String compact(Object value) {
         return value == null ? "(none)" : Printer.write(compact, value);
+    }
+
+    private String compact(Object value, JavaType type) {
+        try {
+            return value == null ? "(none)" : compact.writerFor(type).writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value, e);
+        }
     }
 
     private String colour(String style, String text) {
