@@ -59,8 +59,8 @@ final class StatusCommand extends CliCommand {
             out.println("Dataplane:   " + h.name() + (h.provider().isEmpty() ? "" : " (" + h.provider() + ")") + ": "
                     + (h.up() ? "up" : "DOWN"));
             if (h.up()) {
-                out.printf("  Endpoints: %d   Routes: %d   Policies: %d (%d rules)   Remotes: %d%n",
-                        d.endpoints(), d.routes(), d.policies(), d.rules(), d.remotes());
+                out.printf("  Endpoints: %d   Routes: %d   Policies: %d (%d rule%s)   Remotes: %d%n",
+                        d.endpoints(), d.routes(), d.policies(), d.rules(), d.rules() == 1 ? "" : "s", d.remotes());
             }
             if (!h.lastError().isEmpty()) {
                 out.println("  Last error: " + h.lastError());
