@@ -1,9 +1,10 @@
 /** The {@code uniplane} operator command line. */
 module dev.uniplane.cli {
-    requires dev.uniplane.api;
-    requires dev.uniplane.tck;
-    requires info.picocli;
-    requires com.fasterxml.jackson.databind;
+    // transitive: the public types here show the API model, the kit's CheckOutcome, picocli and Jackson mappers
+    requires transitive dev.uniplane.api;
+    requires transitive dev.uniplane.tck;
+    requires transitive info.picocli;
+    requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.apache.commons.lang3;
 

@@ -59,11 +59,11 @@ final class GlobalOptions {
     }
 
     OutputFormat format() {
-        return ObjectUtils.defaultIfNull(output, OutputFormat.TABLE);
+        return java.util.Objects.requireNonNullElse(output, OutputFormat.TABLE);
     }
 
     Ansi ansi() {
-        return switch (StringUtils.defaultString(color, "auto")) {
+        return switch (java.util.Objects.requireNonNullElse(color, "auto")) {
             case "always" -> Ansi.ON;
             case "never" -> Ansi.OFF;
             default -> Ansi.AUTO;

@@ -80,7 +80,7 @@ public final class ModelMapper {
                 // Route.isEcmp(), LabelSelector.isEmpty() ... are derived, not part of the model.
                 .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
                 .disable(MapperFeature.OVERRIDE_PUBLIC_ACCESS_MODIFIERS)
-                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
                 .withConfigOverride(List.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
                 .withConfigOverride(Set.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)))
                 .withConfigOverride(Map.class, o -> o.setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY)));

@@ -128,7 +128,7 @@ class CliOnEbpfTest {
         assertThat(apply.out()).contains("Plan: 3 to add, 0 to change, 0 to remove.").contains("Applied.");
         assertThat(apply.out()).doesNotContain("\u001B[");
 
-        try (EchoServer allowed = Traffic.serve(db, ALLOWED_PORT); EchoServer denied = Traffic.serve(db, DENIED_PORT)) {
+        try (EchoServer _ = Traffic.serve(db, ALLOWED_PORT); EchoServer _ = Traffic.serve(db, DENIED_PORT)) {
             assertThat(Traffic.tcp(web, db.ipv4(), ALLOWED_PORT).delivered()).as("web -> db:8080 is allowed").isTrue();
             assertThat(Traffic.tcp(web, db.ipv4(), DENIED_PORT).delivered()).as("web -> db:9090 is default-denied").isFalse();
         }
@@ -172,7 +172,7 @@ class CliOnEbpfTest {
         assertThat(refused.err()).contains(badFile + ":" + line + ":").contains("addresses[0] = \"10.100.0.999\"");
         Run after = cli("get", "state", "-o", "yaml");
         assertThat(after.out()).as("the bad file changed nothing").isEqualTo(got.out());
-        try (EchoServer allowed = Traffic.serve(db, ALLOWED_PORT)) {
+        try (EchoServer _ = Traffic.serve(db, ALLOWED_PORT)) {
             assertThat(Traffic.tcp(web, db.ipv4(), ALLOWED_PORT).delivered()).isTrue();
         }
     }
