@@ -193,4 +193,43 @@ class CommandsTest {
         CliHarness.Result result = cli.run("completion");
         assertThat(result.out()).contains("complete -F").contains("explain").contains("--dry-run");
     }
+
+    @Test
+    void policyApplyReplacesTheSetAtomicallyAndABadFileTouchesNothing() throws Exception {
+        when(cli.dataplane.policies()).thenReturn(current.policies());
+        Path policies = dir.resolve("policies.yaml");
+        Files.writeString(policies, """
+                - name: db-ingress
+                  selector: {matchLabels: {app: db}}
+                  ingress: []
+                """);
+        CliHarness.Result dry = cli.run("policy", "apply", "-f", policies.toString(), "--dry-run", "--color=never");
+        assertThat(dry.out()).contains("~ policy db-ingress").contains("- policy lockdown").contains("- policy old");
+        verify(cli.dataplane, never()).applyPolicies(any());
+        assertThat(cli.run("policy", "apply", "-f", policies.toString()).code()).isZero();
+        verify(cli.dataplane).applyPolicies(PolicySet.of(Policy.builder("db-ingress").selectLabels("app", "db").ingress().build()));
+
+        Files.writeString(policies, """
+                - name: db-ingress
+                  selector: {matchLabels: {app: db}}
+                  ingress:
+                    - action: ALLOW
+                      ports: [{protocol: ICMP, range: {from: 1, to: 2}}]
+                """);
+        CliHarness.Result bad = cli.run("policy", "apply", "-f", policies.toString());
+        assertThat(bad.code()).isEqualTo(3);
+        assertThat(bad.err()).contains(policies + ":5:32: [0].ingress[0].ports[0].range = 1-2: ICMP has no ports").contains("[0].ingress[0].ports[0].range").contains("ICMP has no ports");
+        verify(cli.dataplane).applyPolicies(any());
+    }
+
+    @Test
+    void routeAndRemoteOptionsBecomeTheApiValues() {
+        assertThat(cli.run("route", "add", "10.9.0.0/16", "--via", "10.254.0.2", "--via", "10.254.0.3@5").code()).isZero();
+        verify(cli.dataplane).addRoute(Route.of("10.9.0.0/16", NextHop.gateway("10.254.0.2"), NextHop.gateway("10.254.0.3", 5)));
+        assertThat(cli.run("route", "add", "10.8.0.0/16", "--endpoint", "db", "--replace").code()).isZero();
+        verify(cli.dataplane).replaceRoute(Route.of("10.8.0.0/16", NextHop.endpoint("db")));
+        assertThat(cli.run("remote", "add", "web2", "--address", "10.101.0.2", "--label", "app=web").code()).isZero();
+        verify(cli.dataplane).registerRemote(dev.uniplane.api.RemoteEndpoint.of("web2", "10.101.0.2", "app", "web"));
+        assertThat(cli.run("route", "add", "10.7.0.0/16", "--via", "10.254.0.2@x").code()).isEqualTo(3);
+    }
 }
