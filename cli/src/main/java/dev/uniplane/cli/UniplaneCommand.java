@@ -47,14 +47,14 @@ public final class UniplaneCommand implements Runnable {
     }
 
     /** The access, opened on first use with the settings of the command that runs. */
-    DataplaneAccess access(AccessSettings settings) {
+    synchronized DataplaneAccess access(AccessSettings settings) {
         if (access == null) {
             access = accessFactory.apply(settings);
         }
         return access;
     }
 
-    void closeAccess() {
+    synchronized void closeAccess() {
         if (access != null) {
             DataplaneAccess closing = access;
             access = null;
@@ -89,19 +89,43 @@ public final class UniplaneCommand implements Runnable {
 
     /** Runs one command line and closes the access it opened; returns the exit code. */
     public static int execute(Function<AccessSettings, DataplaneAccess> accessFactory, PrintWriter out, PrintWriter err, String... args) {
+        return execute(accessFactory, out, err, false, args);
+    }
+
+    /**
+     * Like {@link #execute(Function, PrintWriter, PrintWriter, String...)}; with {@code closeOnSignal} the access is
+     * also closed when the JVM is stopped (Ctrl-C during {@code stats --watch}), so dataplanes are closed cleanly.
+     */
+    static int execute(Function<AccessSettings, DataplaneAccess> accessFactory, PrintWriter out, PrintWriter err,
+                       boolean closeOnSignal, String... args) {
         CommandLine commandLine = commandLine(accessFactory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         UniplaneCommand root = commandLine.getCommand();
+        Thread onSignal = Thread.ofPlatform().unstarted(() -> root.closeQuietly(err));
+        if (closeOnSignal) {
+            Runtime.getRuntime().addShutdownHook(onSignal);
+        }
         try {
             return commandLine.execute(args);
         } finally {
-            try {
-                root.closeAccess();
-            } catch (RuntimeException e) {
-                err.println("error: closing the dataplanes failed: " + ExceptionUtils.getMessage(e));
-                err.flush();
+            if (closeOnSignal) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs (or ran) already
+                }
             }
+            root.closeQuietly(err);
+        }
+    }
+
+    private void closeQuietly(PrintWriter err) {
+        try {
+            closeAccess();
+        } catch (RuntimeException e) {
+            err.println("error: closing the dataplanes failed: " + ExceptionUtils.getMessage(e));
+            err.flush();
         }
     }
 
@@ -112,6 +136,6 @@ public final class UniplaneCommand implements Runnable {
         }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(execute(Accesses::open, out, err, args));
+        System.exit(execute(Accesses::open, out, err, true, args));
     }
 }
