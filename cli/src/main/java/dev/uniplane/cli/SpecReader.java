@@ -82,7 +82,11 @@ public final class SpecReader {
             InvalidSpecException s = spec.get();
             // The API names the field relative to the object that refused it; Jackson knows where that object is.
             String parent = path.contains(".") || path.endsWith("]") ? StringUtils.substringBeforeLast(trimIndex(path), ".") : "";
-            List<String> candidates = List.of(join(path, s.field()), join(parent, s.field()), path);
+            // A record's constructor names a field inside it (present but wrong, or left out); a value type's parser
+            // names only itself ("address"), so then the path Jackson was at is the field.
+            String inside = join(path, s.field());
+            String missing = e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException ? inside : path;
+            List<String> candidates = List.of(inside, join(parent, s.field()), missing);
             return fromSpec(file, locator, candidates, s, e.getLocation(), e);
         }
         JsonLocation at = locator.exact(path).orElse(e.getLocation());
@@ -90,12 +94,12 @@ public final class SpecReader {
         return new SpecFileException(file, line(at), column(at), path, value, firstLine(e.getOriginalMessage()), e);
     }
 
-    /** The first candidate path that exists in the document, else the first candidate. */
+    /** The first candidate path that exists in the document, else the last candidate. */
     private static SpecFileException fromSpec(Path file, YamlLocator locator, List<String> candidates, InvalidSpecException s,
                                               JsonLocation fallback, Throwable cause) {
-        // a field the file leaves out is named in full and located at the object that lacks it
+        // else the last candidate: a field the file leaves out is named in full and located at the object that lacks it
         String field = candidates.stream().filter(c -> !c.isEmpty() && locator.exact(c).isPresent()).findFirst()
-                .orElseGet(() -> candidates.stream().filter(c -> !c.isEmpty()).findFirst().orElse(s.field()));
+                .orElseGet(() -> candidates.getLast().isEmpty() ? s.field() : candidates.getLast());
         JsonLocation at = locator.exact(field).or(() -> locator.nearest(field)).orElse(fallback);
         return new SpecFileException(file, line(at), column(at), field, s.value(), s.problem(), cause);
     }

@@ -181,4 +181,11 @@ class SpecReaderTest {
         assertThat(lockdown.egress()).isEmpty();
         assertThat(state.policies().policy("db-ingress").orElseThrow().ingress().getFirst().ports().getFirst().protocol()).isEqualTo(Protocol.TCP);
     }
+
+    @Test
+    void aFieldLeftOutIsNamedAndLocatedAtItsObject() {
+        assertThatThrownBy(() -> reader.parse(FILE, "policies:\n  - name: p\n    ingress: []\n", DesiredState.class))
+                .isInstanceOfSatisfying(SpecFileException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("state.yaml:2:5: policies[0].selector = null: must not be null"));
+    }
 }
