@@ -7,6 +7,7 @@ module dev.uniplane.cli {
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.apache.commons.lang3;
+    requires dev.uniplane.agent.client;
 
     exports dev.uniplane.cli;
     opens dev.uniplane.cli to info.picocli, com.fasterxml.jackson.databind;

@@ -22,9 +22,12 @@ import picocli.CommandLine.Spec;
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class UniplaneCommand implements Runnable {
-    /** The samples' commands, added when the samples jar is on the class path (bin/uniplane has it). */
+    /**
+     * Commands of other modules, added when their jar is on the class path (bin/uniplane has them): the samples'
+     * demo, tck and verify, and the agent itself ({@code uniplane agent}).
+     */
     private static final List<String> SAMPLE_COMMANDS = List.of("dev.uniplane.samples.cli.DemoCommand",
-            "dev.uniplane.samples.cli.TckCommand", "dev.uniplane.samples.cli.VerifyCommand");
+            "dev.uniplane.samples.cli.TckCommand", "dev.uniplane.samples.cli.VerifyCommand", "dev.uniplane.agent.AgentCommand");
 
     @Spec
     CommandSpec spec;
