@@ -48,11 +48,11 @@ public final class VppProvider extends ProbingProvider {
      * checks that the policy stays enforced while the dataplane is closed (close leaves VPP running already).
      */
     static final EnumSet<Capability> WITH_ACL_PROGRAM = EnumSet.of(Capability.POLICY, Capability.STATEFUL_POLICY,
-            Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS,
+            Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS, Capability.REMOTE_ENDPOINTS,
             Capability.RESTART_SURVIVAL);
     /**
      * What the dataplane does. ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: a veth whose host end VPP
-     * reads through an af_packet interface. Not yet: ATTACH_MEMIF, REMOTE_ENDPOINTS, POLICY_SCTP, DROP_REASONS.
+     * reads through an af_packet interface. Not yet: ATTACH_MEMIF, POLICY_SCTP, DROP_REASONS.
      */
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET,
             Capability.IPV4, Capability.IPV6, Capability.ECMP, Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP,
