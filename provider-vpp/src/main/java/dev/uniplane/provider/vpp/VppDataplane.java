@@ -439,6 +439,7 @@ final class VppDataplane extends AbstractDataplane {
     private void recover() {
         long start = System.nanoTime();
         LOG.warn("VPP dataplane {}: lost VPP's API connection; re-programming when VPP is back", name());
+        vpp.awaitExit(Duration.ofSeconds(2)); // a killed VPP hangs up before it is reaped
         while (!released) {
             try {
                 if (vpp.owned() && !vpp.alive()) {

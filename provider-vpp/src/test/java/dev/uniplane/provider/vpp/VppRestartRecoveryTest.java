@@ -116,4 +116,24 @@ class VppRestartRecoveryTest {
         dataplane = null;
         assertThat(runDir).doesNotExist();
     }
+
+    @Test
+    void aReopenAfterVppDiedStartsANewVppAndReplaysTheSavedState() throws Exception {
+        Workload a = attach("rr-e");
+        Workload b = attach("rr-f");
+        dataplane.addRoute(Route.of("10.99.0.0/24", NextHop.endpoint("rr-f")));
+        DesiredState before = dataplane.currentState();
+        long pid = vppPid();
+        dataplane.close();
+        ProcessHandle vpp = ProcessHandle.of(pid).orElseThrow();
+        vpp.destroyForcibly();
+        vpp.onExit().get();
+        dataplane = open();
+        assertThat(vppPid()).as("a new VPP").isNotEqualTo(pid);
+        assertThat(dataplane.currentState()).isEqualTo(before);
+        try (EchoServer server = Traffic.serve(b, 7802)) {
+            assertThat(Traffic.udp(a, b.ipv4(), 7802).outcome()).isEqualTo(Outcome.DELIVERED);
+            assertThat(Traffic.udp(a, b.ipv6(), 7802).outcome()).isEqualTo(Outcome.DELIVERED);
+        }
+    }
 }

@@ -132,13 +132,29 @@ public final class VppProcess {
         return !owned() || (p != null && p.isAlive());
     }
 
+    /** Waits up to {@code timeout} for a started VPP that is going away (killed) to be gone. */
+    public void awaitExit(Duration timeout) {
+        ProcessHandle p = process;
+        if (owned() && p != null) {
+            try {
+                p.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // still running: only its API connection went away
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.debug("waiting for VPP to exit: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Connects to the API socket, waiting up to the start timeout for it to answer. */
     public VppApiClient connect(String clientName) {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
             if (owned() && !alive()) {
-                throw new UncheckedIOException(new IOException("vpp exited during start (pid file " + pidFile()
+                throw new UncheckedIOException(new IOException("vpp is not running (pid file " + pidFile()
                         + "); see " + runDir.resolve("vpp.log") + " and " + runDir.resolve("vpp.out")));
             }
             if (answers(apiSocket())) {
