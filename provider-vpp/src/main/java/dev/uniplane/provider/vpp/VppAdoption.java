@@ -43,14 +43,22 @@ final class VppAdoption {
         for (SavedDataplane.SavedEndpoint s : saved.endpoints()) {
             Endpoint e = s.endpoint();
             VppEndpointState state = s.backend(VppEndpointState.class).orElseThrow();
-            if (dp.nodeLinks.findLink(e.hostInterface()).isEmpty()) {
+            int[] memif = null;
+            if (e.kind() == dev.uniplane.api.AttachKind.MEMIF) {
+                // A VPP that kept running still has the interface; a new one gets a new socket on the same file.
+                boolean kept = dp.interfaces.all().stream().anyMatch(d -> d.swIfIndex() == state.swIfIndex()
+                        && d.name().startsWith("memif"));
+                memif = kept ? new int[] {state.swIfIndex(), state.memifSocket()} : null;
+                if (!kept) {
+                    deleteQuietly(Path.of(e.hostInterface()));
+                }
+            } else if (dp.nodeLinks.findLink(e.hostInterface()).isEmpty()) {
                 LOG.warn("endpoint {} vanished while {} was closed (no {}); dropping it", e.id(), dp.name(),
                         e.hostInterface());
                 dp.interfaces.deleteAfPacketQuietly(e.hostInterface());
                 continue;
             }
-            int index = dp.wireInterface(e.hostInterface(), e.mac(), e.spec().addresses(), true);
-            dp.adopted(new Wiring(state.slot(), e.hostInterface(), index, e.mac(), e.spec(), e.kind()));
+            dp.adopted(dp.plug(state.slot(), e.hostInterface(), e.mac(), e.spec(), e.kind(), true, memif));
             endpoints.add(e);
         }
         List<Route> routes = new ArrayList<>();
@@ -67,5 +75,13 @@ final class VppAdoption {
         dp.adoptPolicies(saved.desired().policies(), saved.desired().remotes());
         LOG.info("VPP dataplane {} adopted {} endpoints and {} routes", dp.name(), endpoints.size(), routes.size());
         return new AdoptionResult(endpoints, routes, saved.desired().policies(), saved.desired().remotes());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            LOG.debug("cannot remove {}: {}", file, e.toString());
+        }
     }
 }

@@ -227,22 +227,48 @@ final class VppDataplane extends AbstractDataplane {
     }
 
     /**
-     * Wires an endpoint's af_packet interface: up, the gateway's address borrowed, IPv6 on, a static neighbour per
-     * address. Routes are the FIB program's.
+     * Makes (or, on a replay, finds) an endpoint's VPP interface and wires it: up, the gateway's address borrowed,
+     * IPv6 on, a static neighbour per address. A veth endpoint's interface is an af_packet interface on its host end;
+     * a memif endpoint's a memif server on its socket file ({@code memif} = {index, socket id} of one VPP still has,
+     * or null). Routes are the FIB program's. On a failure what it made is removed again.
      */
-    int wireInterface(String hostName, MacAddress workloadMac, List<IpAddress> addresses, boolean replay) {
-        int index = interfaces.ensureAfPacket(hostName, GATEWAY_MAC, false);
+    Wiring plug(int slot, String hostName, MacAddress mac, AttachSpec spec, AttachKind kind, boolean replay,
+                int[] memif) {
+        int index;
+        int socket = -1;
+        if (kind == AttachKind.MEMIF) {
+            int[] made = memif != null ? memif : interfaces.createMemif(Path.of(hostName), GATEWAY_MAC);
+            index = made[0];
+            socket = made[1];
+        } else {
+            index = interfaces.ensureAfPacket(hostName, GATEWAY_MAC, false);
+        }
+        Wiring wiring = new Wiring(slot, hostName, index, mac, spec, kind, socket);
         try {
             interfaces.borrowGateway(index, loopback, replay);
-            for (IpAddress a : addresses) {
-                interfaces.neighbour(index, a, workloadMac, true);
+            for (IpAddress a : spec.addresses()) {
+                interfaces.neighbour(index, a, mac, true);
             }
-            return index;
+            return wiring;
         } catch (RuntimeException e) {
             if (!replay) {
-                interfaces.deleteAfPacketQuietly(hostName);
+                unplug(wiring);
             }
             throw e;
+        }
+    }
+
+    /** Removes an endpoint's VPP interface (with its neighbour entries) and, for memif, its socket; never throws. */
+    void unplug(Wiring w) {
+        if (w.memif()) {
+            interfaces.deleteMemifQuietly(w.swIfIndex(), w.memifSocket());
+            try {
+                java.nio.file.Files.deleteIfExists(Path.of(w.hostName()));
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot remove {}: {}", w.hostName(), e.toString());
+            }
+        } else {
+            interfaces.deleteAfPacketQuietly(w.hostName());
         }
     }
 
@@ -254,18 +280,23 @@ final class VppDataplane extends AbstractDataplane {
         if (slot >= MAX_ENDPOINTS) {
             throw new BackendException("attach " + spec.id(), "ENOSPC", "more than " + MAX_ENDPOINTS + " endpoints");
         }
-        String hostName = hostInterfaceName(slot);
         MacAddress mac = spec.macAddress().orElseGet(() -> MacAddress.locallyAdministered(
                 ((long) name().hashCode() << 16) ^ slot ^ ((long) spec.id().hashCode() << 24)));
+        boolean memif = kind == AttachKind.MEMIF;
+        String hostName = memif ? memifSocket(slot).toString() : hostInterfaceName(slot);
         boolean linked = false;
-        int index = -1;
+        Wiring wiring = null;
         try {
-            // Checksum offload off: VPP's af_packet reads the frames without the kernel's checksum metadata.
-            VethWorkload.create(nodeLinks, hostName, spec, mac, GATEWAY_MAC, EnumSet.of(Ethtool.Offload.TX_CHECKSUM));
-            linked = true;
-            nodeLinks.setUp(hostName, true);
-            index = wireInterface(hostName, mac, spec.addresses(), false);
-            Wiring wiring = new Wiring(slot, hostName, index, mac, spec, kind);
+            if (memif) {
+                // A VPP-native (or DPDK) workload connects to the socket itself: nothing is made in its namespace.
+                java.nio.file.Files.createDirectories(Path.of(hostName).getParent());
+            } else {
+                // Checksum offload off: VPP's af_packet reads the frames without the kernel's checksum metadata.
+                VethWorkload.create(nodeLinks, hostName, spec, mac, GATEWAY_MAC, EnumSet.of(Ethtool.Offload.TX_CHECKSUM));
+                linked = true;
+                nodeLinks.setUp(hostName, true);
+            }
+            wiring = plug(slot, hostName, mac, spec, kind, false, null);
             Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
             next.put(spec.id(), wiring);
             Collection<Route> routes = desired().routes().values();
@@ -279,15 +310,20 @@ final class VppDataplane extends AbstractDataplane {
             wirings.put(spec.id(), wiring);
             slots.set(slot);
             return new Endpoint(spec, kind, hostName, mac, GATEWAY_MAC);
-        } catch (RuntimeException e) {
-            if (index >= 0) {
-                interfaces.deleteAfPacketQuietly(hostName);
+        } catch (RuntimeException | java.io.IOException e) {
+            if (wiring != null) {
+                unplug(wiring);
             }
             if (linked) {
                 nodeLinks.deleteLinkIfPresent(hostName);
             }
-            throw e;
+            throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((java.io.IOException) e);
         }
+    }
+
+    /** The socket file of the memif endpoint on {@code slot}. */
+    Path memifSocket(int slot) {
+        return VppProcess.runDirOf(name()).resolve("memif-" + slot + ".sock");
     }
 
     private int freeSlot() {
@@ -310,8 +346,10 @@ final class VppDataplane extends AbstractDataplane {
         Collection<Route> routes = desired().routes().values();
         fib.apply(changes(fibOf(wirings, routes), fibOf(next, routes)));
         applyAcls(desired().policies(), desired().remotes().values(), next);
-        interfaces.deleteAfPacketQuietly(w.hostName()); // takes its neighbour entries with it
-        nodeLinks.deleteLinkIfPresent(w.hostName());
+        unplug(w); // takes its neighbour entries with it
+        if (!w.memif()) {
+            nodeLinks.deleteLinkIfPresent(w.hostName());
+        }
         wirings.remove(endpoint.id());
         slots.clear(w.slot());
     }
@@ -478,8 +516,14 @@ final class VppDataplane extends AbstractDataplane {
         programBase(true);
         Map<EndpointId, Wiring> rewired = new LinkedHashMap<>();
         for (Wiring w : wirings.values()) {
-            int index = wireInterface(w.hostName(), w.mac(), w.spec().addresses(), true);
-            rewired.put(w.spec().id(), new Wiring(w.slot(), w.hostName(), index, w.mac(), w.spec(), w.kind()));
+            if (w.memif()) {
+                try {
+                    java.nio.file.Files.deleteIfExists(Path.of(w.hostName())); // the dead VPP's listening socket
+                } catch (java.io.IOException e) {
+                    LOG.debug("cannot remove {}: {}", w.hostName(), e.toString());
+                }
+            }
+            rewired.put(w.spec().id(), plug(w.slot(), w.hostName(), w.mac(), w.spec(), w.kind(), true, null));
         }
         wirings.clear();
         wirings.putAll(rewired);
@@ -531,7 +575,7 @@ final class VppDataplane extends AbstractDataplane {
             released = true;
             api.close();
             vpp.stop();
-            wirings.values().forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
+            wirings.values().stream().filter(w -> !w.memif()).forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
             wirings.clear();
             if (config().uplinkInterface().isPresent()) {
                 UplinkSnapshot.restoreRecorded(UplinkSnapshot.recordFile(VppProvider.NAME, name()), nodeLinks);
@@ -547,7 +591,7 @@ final class VppDataplane extends AbstractDataplane {
     @Override
     protected Object endpointRecord(Endpoint endpoint) {
         Wiring w = wirings.get(endpoint.id());
-        return new VppEndpointState(w.slot(), w.swIfIndex());
+        return new VppEndpointState(w.slot(), w.swIfIndex(), w.memifSocket());
     }
 
     /** Which VPP this dataplane uses. */

@@ -52,11 +52,12 @@ public final class VppProvider extends ProbingProvider {
             Capability.RESTART_SURVIVAL);
     /**
      * What the dataplane does. ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: a veth whose host end VPP
-     * reads through an af_packet interface. Not yet: ATTACH_MEMIF, POLICY_SCTP, DROP_REASONS.
+     * reads through an af_packet interface. ATTACH_MEMIF: a memif server interface whose socket (the endpoint's host
+     * interface) the workload connects to. Not yet: POLICY_SCTP, DROP_REASONS.
      */
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET,
             Capability.IPV4, Capability.IPV6, Capability.ECMP, Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP,
-            Capability.ENDPOINT_STATS);
+            Capability.ENDPOINT_STATS, Capability.ATTACH_MEMIF);
     /** How long the probe waits for VPP's answer to {@code sockclnt_create}. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 

@@ -74,6 +74,40 @@ public final class VppInterfaces {
         }
     }
 
+    /**
+     * A memif interface in the server role on a new socket file {@code socket}, with {@code mac}, up; the workload
+     * connects as client (id 0). Returns the interface and the socket's id.
+     */
+    public int[] createMemif(java.nio.file.Path socket, MacAddress mac) {
+        int socketId = vpp.call(new Messages.MemifSocketFilenameAddDelV2(true, Messages.ALL_ONES, socket.toString()));
+        try {
+            int index = vpp.call(new Messages.MemifCreateV2(Messages.MEMIF_ROLE_MASTER, Messages.MEMIF_MODE_ETHERNET,
+                    1, 1, 0, socketId, 1024, 2048, false, false, macBytes(mac), ""));
+            try {
+                up(index);
+            } catch (RuntimeException e) {
+                deleteMemifQuietly(index, socketId);
+                throw e;
+            }
+            return new int[] {index, socketId};
+        } catch (RuntimeException e) {
+            deleteMemifQuietly(-1, socketId);
+            throw e;
+        }
+    }
+
+    /** Deletes a memif interface ({@code index} -1: none) and its socket; a failure is logged. */
+    public void deleteMemifQuietly(int index, int socketId) {
+        try {
+            if (index >= 0) {
+                vpp.call(new Messages.MemifDelete(index));
+            }
+            vpp.call(new Messages.MemifSocketFilenameAddDelV2(false, socketId, ""));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot delete VPP memif {} (socket {}): {}", index, socketId, e.getMessage());
+        }
+    }
+
     /** {@code af_packet_flags}: checksum and GSO offload through the kernel's virtio-net header. */
     static final int AF_PACKET_FLAG_CKSUM_GSO = 2;
 
