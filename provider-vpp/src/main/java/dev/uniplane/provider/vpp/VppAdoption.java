@@ -72,7 +72,7 @@ final class VppAdoption {
             }
         }
         dp.fib.apply(VppDataplane.changes(Map.of(), dp.fibOf(dp.wirings, routes)));
-        dp.adoptPolicies(saved.desired().policies(), saved.desired().remotes());
+        dp.adoptPolicies(saved.desired().policies(), saved.desired().remotes(), routes);
         LOG.info("VPP dataplane {} adopted {} endpoints and {} routes", dp.name(), endpoints.size(), routes.size());
         return new AdoptionResult(endpoints, routes, saved.desired().policies(), saved.desired().remotes());
     }

@@ -122,7 +122,7 @@ final class VppDataplane extends AbstractDataplane {
         this.fib = new FibProgram(api);
         this.counters = new VethCounters(nodeLinks);
         this.policyEnabled = capabilities.has(Capability.POLICY);
-        this.acl = policyEnabled ? new AclProgram(client) : null;
+        this.acl = policyEnabled ? new AclProgram(client, vpp.statsSocket()) : null;
     }
 
     /** The settings the options ask for, each refused with the option and value it names. */
@@ -302,7 +302,7 @@ final class VppDataplane extends AbstractDataplane {
             Collection<Route> routes = desired().routes().values();
             fib.apply(changes(fibOf(wirings, routes), fibOf(next, routes)));
             try {
-                applyAcls(desired().policies(), desired().remotes().values(), next);
+                applyAcls(desired().policies(), desired().remotes().values(), next, routes);
             } catch (RuntimeException e) {
                 fib.apply(changes(fibOf(next, routes), fibOf(wirings, routes)));
                 throw e;
@@ -345,7 +345,7 @@ final class VppDataplane extends AbstractDataplane {
         next.remove(endpoint.id());
         Collection<Route> routes = desired().routes().values();
         fib.apply(changes(fibOf(wirings, routes), fibOf(next, routes)));
-        applyAcls(desired().policies(), desired().remotes().values(), next);
+        applyAcls(desired().policies(), desired().remotes().values(), next, routes);
         unplug(w); // takes its neighbour entries with it
         if (!w.memif()) {
             nodeLinks.deleteLinkIfPresent(w.hostName());
@@ -358,7 +358,16 @@ final class VppDataplane extends AbstractDataplane {
 
     @Override
     protected void backendUpdateRoutes(List<Route> upserts, List<IpPrefix> removals, Map<IpPrefix, Route> all) {
-        fib.apply(changes(fibOf(wirings, desired().routes().values()), fibOf(wirings, all.values())));
+        Map<IpPrefix, List<FibPath>> before = fibOf(wirings, desired().routes().values());
+        Map<IpPrefix, List<FibPath>> after = fibOf(wirings, all.values());
+        fib.apply(changes(before, after));
+        try {
+            // prefixes routed to an endpoint are sources it may send from: the anti-spoofing ACLs follow the routes
+            applyAcls(desired().policies(), desired().remotes().values(), wirings, all.values());
+        } catch (RuntimeException e) {
+            fib.apply(changes(after, before));
+            throw e;
+        }
     }
 
     /**
@@ -403,32 +412,46 @@ final class VppDataplane extends AbstractDataplane {
 
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
-        applyAcls(policies, desired().remotes().values(), wirings);
+        applyAcls(policies, desired().remotes().values(), wirings, desired().routes().values());
     }
 
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
-        applyAcls(desired().policies(), remotes, wirings);
+        applyAcls(desired().policies(), remotes, wirings, desired().routes().values());
     }
 
     /** Programs the policy of an adopted state (while adopting, {@link #desired()} is still empty). */
-    void adoptPolicies(PolicySet set, List<RemoteEndpoint> remotes) {
-        applyAcls(set, remotes, wirings);
+    void adoptPolicies(PolicySet set, List<RemoteEndpoint> remotes, List<Route> routes) {
+        applyAcls(set, remotes, wirings, routes);
     }
 
-    /** Resolves the set against {@code endpoints} and has the ACL program switch to it (only while POLICY is on). */
-    private void applyAcls(PolicySet set, Collection<RemoteEndpoint> remotes, Map<EndpointId, Wiring> endpoints) {
+    /**
+     * Resolves the set against {@code endpoints} and has the ACL program switch to it (only while POLICY is on); the
+     * routes say which prefixes each endpoint may send from besides its addresses (anti-spoofing).
+     */
+    private void applyAcls(PolicySet set, Collection<RemoteEndpoint> remotes, Map<EndpointId, Wiring> endpoints,
+                           Collection<Route> routes) {
         if (!policyEnabled) {
             return;
         }
         List<PolicyEndpoint> locals = new ArrayList<>();
-        List<AclEndpoint> acls = new ArrayList<>();
         for (Wiring w : endpoints.values()) {
-            locals.add(new PolicyEndpoint(acls.size(), w.spec().labels(), w.spec().addresses()));
-            acls.add(new AclEndpoint(w.spec().id(), w.swIfIndex(), w.spec().addresses()));
+            locals.add(new PolicyEndpoint(locals.size(), w.spec().labels(), w.spec().addresses()));
         }
         ResolvedPolicy resolved = PolicyResolver.resolve(set, locals, List.copyOf(remotes));
-        acl.apply(resolved, acls);
+        acl.apply(resolved, aclEndpoints(endpoints, routes));
+    }
+
+    /** The endpoints in order (index = PolicyEndpoint index), each with the prefixes routed to it. */
+    private static List<AclEndpoint> aclEndpoints(Map<EndpointId, Wiring> endpoints, Collection<Route> routes) {
+        List<AclEndpoint> acls = new ArrayList<>();
+        for (Wiring w : endpoints.values()) {
+            List<IpPrefix> routed = routes.stream().filter(r -> r.nextHops().stream()
+                    .anyMatch(h -> h instanceof dev.uniplane.api.NextHop.ToEndpoint t && t.endpoint().equals(w.spec().id())))
+                    .map(Route::prefix).toList();
+            acls.add(new AclEndpoint(w.spec().id(), w.swIfIndex(), w.spec().addresses(), routed));
+        }
+        return acls;
     }
 
     @Override
@@ -529,8 +552,8 @@ final class VppDataplane extends AbstractDataplane {
         wirings.putAll(rewired);
         fib.apply(changes(Map.of(), fibOf(wirings, desired().routes().values())));
         if (policyEnabled) {
-            acl = new AclProgram(api.client()); // the ACL indices died with VPP; a new program makes all again
-            applyAcls(desired().policies(), desired().remotes().values(), wirings);
+            // the ACL indices died with VPP: the program makes them again on the new connection and interfaces
+            acl.reapply(api.client(), aclEndpoints(wirings, desired().routes().values()));
         }
     }
 

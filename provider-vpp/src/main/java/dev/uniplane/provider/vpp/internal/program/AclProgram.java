@@ -10,8 +10,12 @@ import java.util.List;
  * it declares {@code POLICY}.
  */
 public final class AclProgram {
-    /** A program that talks to VPP through {@code api}. */
+    /** A program that talks to VPP through {@code api}, without counters. */
     public AclProgram(VppApiClient api) {
+    }
+
+    /** A program that talks to VPP through {@code api} and reads its counters behind {@code statsSocket}. */
+    public AclProgram(VppApiClient api, java.nio.file.Path statsSocket) {
     }
 
     /**
@@ -25,6 +29,14 @@ public final class AclProgram {
 
     /** Re-creates everything after VPP restarted (all ACL indices are gone). */
     public void reapply() {
+        throw new UnsupportedOperationException("AclProgram placeholder");
+    }
+
+    /**
+     * Re-creates everything after VPP restarted, through {@code reconnected} (the client of the new VPP process) and
+     * with the endpoints' new interfaces ({@code endpoints} in the same order as before).
+     */
+    public void reapply(VppApiClient reconnected, List<AclEndpoint> endpoints) {
         throw new UnsupportedOperationException("AclProgram placeholder");
     }
 
