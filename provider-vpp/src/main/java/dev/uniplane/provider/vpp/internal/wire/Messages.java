@@ -617,6 +617,24 @@ public final class Messages {
         }
     }
 
+    /**
+     * {@code sw_interface_ip6nd_ra_config}: with {@code suppress}, VPP sends no router advertisements on the
+     * interface (the other fields 0 keep VPP's values).
+     */
+    public record SwInterfaceIp6ndRaConfig(int swIfIndex, boolean suppress) implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("sw_interface_ip6nd_ra_config", "3eb00b1c");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            // suppress, managed, other, ll_option, send_unicast, cease, is_no, default_router, then the intervals
+            out.u32(swIfIndex).u8(suppress ? 1 : 0).u8(0).u8(0).u8(0).u8(0).u8(0).bool(false).u8(0)
+                    .u32(0).u32(0).u32(0).u32(0).u32(0);
+        }
+    }
+
     /** One route of an {@code ip_route_dump}: its prefix and paths as VPP's FIB holds them. */
     public record RouteDetails(int tableId, Prefix prefix, List<FibPath> paths) {
         /** Copies the paths. */
@@ -686,6 +704,7 @@ public final class Messages {
                 new IpNeighborAddDel(true, 0, 0, new byte[6], Prefix.any(false).address()),
                 new AclAddReplace(ALL_ONES, "", List.of()), new AclInterfaceSetAclList(0, List.of(), List.of()),
                 new AclDel(0), new CliInband(""), new CreateLoopback(null), new DeleteLoopback(0),
-                new SwInterfaceSetUnnumbered(0, 0, true), new SwInterfaceIp6EnableDisable(0, true));
+                new SwInterfaceSetUnnumbered(0, 0, true), new SwInterfaceIp6EnableDisable(0, true),
+                new SwInterfaceIp6ndRaConfig(0, true));
     }
 }
