@@ -245,7 +245,7 @@ final class VppDataplane extends AbstractDataplane {
         }
         Wiring wiring = new Wiring(slot, hostName, index, mac, spec, kind, socket);
         try {
-            interfaces.borrowGateway(index, loopback, replay);
+            interfaces.borrowGateway(index, loopback, replay, spec.addresses().stream().anyMatch(a -> !a.isV4()));
             for (IpAddress a : spec.addresses()) {
                 interfaces.neighbour(index, a, mac, true);
             }
@@ -294,9 +294,13 @@ final class VppDataplane extends AbstractDataplane {
                 // Checksum offload off: VPP's af_packet reads the frames without the kernel's checksum metadata.
                 VethWorkload.create(nodeLinks, hostName, spec, mac, GATEWAY_MAC, EnumSet.of(Ethtool.Offload.TX_CHECKSUM));
                 linked = true;
+                quietHostEnd(hostName);
                 nodeLinks.setUp(hostName, true);
             }
             wiring = plug(slot, hostName, mac, spec, kind, false, null);
+            if (!memif && spec.addresses().stream().anyMatch(a -> !a.isV4())) {
+                awaitMldReport(hostName);
+            }
             Map<EndpointId, Wiring> next = new LinkedHashMap<>(wirings);
             next.put(spec.id(), wiring);
             Collection<Route> routes = desired().routes().values();
@@ -318,6 +322,40 @@ final class VppDataplane extends AbstractDataplane {
                 nodeLinks.deleteLinkIfPresent(hostName);
             }
             throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((java.io.IOException) e);
+        }
+    }
+
+    /**
+     * No IPv6 on the host veth end: the node's kernel would send router solicitations, MLD reports and DAD probes
+     * from it to the workload, which VPP never sent (and the endpoint's counters, read from that end, would count).
+     */
+    private void quietHostEnd(String hostName) {
+        node.execute(() -> {
+            try {
+                // /proc/sys/net is the namespace of the thread that opens it: this one is in the node namespace
+                java.nio.file.Files.writeString(Path.of("/proc/sys/net/ipv6/conf", hostName, "disable_ipv6"), "1");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("disable IPv6 on " + hostName, e);
+            }
+        });
+    }
+
+    /**
+     * VPP joins the IPv6 all-routers group of an interface with one MLDv2 report, sent by a once-a-second timer after
+     * IPv6 is on (no API turns it off). The attach waits for it (the only frame VPP sends unasked, seen as the host
+     * end's first tx packet), so that it is not taken for traffic to the workload; a report that does not come within
+     * two seconds is not waited for any longer.
+     */
+    private void awaitMldReport(String hostName) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline
+                && nodeLinks.findLink(hostName).map(l -> l.stats().txPackets() == 0).orElse(false)) {
+            try {
+                Thread.sleep(20); // a readiness poll of a counter
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -112,13 +112,15 @@ public final class VppInterfaces {
     static final int AF_PACKET_FLAG_CKSUM_GSO = 2;
 
     /**
-     * Lends the loopback's addresses to {@code index} and turns IPv6 on there, without router advertisements: the
-     * workload's routes are set by the dataplane, and an endpoint receives only what is sent to it.
+     * Lends the loopback's addresses to {@code index} and, with {@code ipv6}, turns IPv6 on there without router
+     * advertisements: the workload's routes are set by the dataplane, and an endpoint receives only what is sent to it.
      */
-    public void borrowGateway(int index, int loopback, boolean replay) {
+    public void borrowGateway(int index, int loopback, boolean replay, boolean ipv6) {
         tolerant(() -> vpp.call(new Messages.SwInterfaceSetUnnumbered(loopback, index, true)), replay);
-        enableIp6(index);
-        vpp.call(new Messages.SwInterfaceIp6ndRaConfig(index, true));
+        if (ipv6) {
+            enableIp6(index);
+            vpp.call(new Messages.SwInterfaceIp6ndRaConfig(index, true));
+        }
     }
 
     /** Turns IPv6 on (a link-local address) on {@code index}; it may be on already (VALUE_EXIST). */
