@@ -636,6 +636,13 @@ final class VppDataplane extends AbstractDataplane {
             released = true;
             api.close();
             vpp.stop();
+            if (!vpp.owned()) {
+                try { // the memif sockets' directory (an owned VPP's run directory goes with it)
+                    java.nio.file.Files.deleteIfExists(VppProcess.runDirOf(name()));
+                } catch (java.io.IOException e) {
+                    LOG.debug("cannot remove {}: {}", VppProcess.runDirOf(name()), e.toString());
+                }
+            }
             wirings.values().stream().filter(w -> !w.memif()).forEach(w -> nodeLinks.deleteLinkIfPresent(w.hostName()));
             wirings.clear();
             if (config().uplinkInterface().isPresent()) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class VppExternalVppTest {
     @Test
     void aDataplaneOnARunningVppForwardsAndLeavesThatVppRunning() throws Exception {
-        Optional<Path> binary = VppProcess.findBinary();
+        Optional<Path> binary = vppBinary();
         RequireAll.prerequisite(binary.isPresent() && new VppProvider().probe().available(), "a vpp binary (provider vpp)");
         try (Topology topology = Topology.create()) {
             VppProcess external = VppProcess.startOrFind(new VppProcess.Settings(binary.get(), Optional.empty(), "256M",
@@ -63,5 +63,11 @@ class VppExternalVppTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> VppDataplane.settings(config, Path.of("/x/vpp")))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("options.vpp.socket"))
                 .hasMessageContaining("api.sock");
+    }
+
+    /** The binary the tests start: {@code $UNIPLANE_VPP_HOME/bin/vpp} or the one scripts/setup.sh unpacks. */
+    private static Optional<java.nio.file.Path> vppBinary() {
+        String home = System.getenv().getOrDefault("UNIPLANE_VPP_HOME", "/opt/uniplane/vpp-26.06");
+        return Optional.of(java.nio.file.Path.of(home, "bin", "vpp")).filter(java.nio.file.Files::isExecutable);
     }
 }

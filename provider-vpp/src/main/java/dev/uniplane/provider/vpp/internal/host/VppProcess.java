@@ -52,30 +52,6 @@ public final class VppProcess {
         this.process = process;
     }
 
-    /**
-     * The vpp binary: {@code $UNIPLANE_VPP_HOME/bin/vpp}, else {@code /opt/uniplane/vpp-26.06/bin/vpp}, else
-     * {@code vpp} on the PATH; empty when none is executable.
-     */
-    public static Optional<Path> findBinary(Optional<String> vppHome, Optional<String> path) {
-        List<Path> candidates = new ArrayList<>();
-        vppHome.filter(h -> !h.isBlank()).ifPresent(h -> candidates.add(Path.of(h, "bin", "vpp")));
-        candidates.add(Path.of("/opt/uniplane/vpp-26.06/bin/vpp"));
-        path.ifPresent(p -> {
-            for (String dir : p.split(":")) {
-                if (!dir.isBlank()) {
-                    candidates.add(Path.of(dir, "vpp"));
-                }
-            }
-        });
-        return candidates.stream().filter(Files::isExecutable).findFirst();
-    }
-
-    /** The binary as this machine's environment names it ({@link #findBinary}). */
-    public static Optional<Path> findBinary() {
-        return findBinary(Optional.ofNullable(System.getenv("UNIPLANE_VPP_HOME")),
-                Optional.ofNullable(System.getenv("PATH")));
-    }
-
     /** The runtime directory of dataplane {@code name}. */
     public static Path runDirOf(String name) {
         return RUN_ROOT.resolve(name);

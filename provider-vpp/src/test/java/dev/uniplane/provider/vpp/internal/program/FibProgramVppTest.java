@@ -32,7 +32,7 @@ class FibProgramVppTest {
 
     @Test
     void aFailingWriteUndoesTheWritesBeforeIt() {
-        Optional<java.nio.file.Path> binary = VppProcess.findBinary();
+        Optional<java.nio.file.Path> binary = vppBinary();
         RequireAll.prerequisite(binary.isPresent(), "a vpp binary (scripts/setup.sh unpacks one)");
         VppProcess process = VppProcess.startOrFind(new VppProcess.Settings(binary.get(), Optional.empty(), "256M",
                 8192, Duration.ofSeconds(30)), "uvcfib" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current()
@@ -60,5 +60,11 @@ class FibProgramVppTest {
         } finally {
             process.stop();
         }
+    }
+
+    /** The binary the tests start: {@code $UNIPLANE_VPP_HOME/bin/vpp} or the one scripts/setup.sh unpacks. */
+    private static Optional<java.nio.file.Path> vppBinary() {
+        String home = System.getenv().getOrDefault("UNIPLANE_VPP_HOME", "/opt/uniplane/vpp-26.06");
+        return Optional.of(java.nio.file.Path.of(home, "bin", "vpp")).filter(java.nio.file.Files::isExecutable);
     }
 }
