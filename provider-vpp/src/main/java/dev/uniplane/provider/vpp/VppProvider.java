@@ -1,11 +1,11 @@
 package dev.uniplane.provider.vpp;
 
-import dev.uniplane.spi.ProbeHost;
-
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.ProbeHost;
 import dev.uniplane.spi.ProbingProvider;
 import dev.uniplane.provider.vpp.internal.wire.IncompatibleVppException;
 import dev.uniplane.provider.vpp.internal.wire.VppApiClient;
@@ -16,38 +16,67 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * The VPP provider: FD.io VPP driven over its binary API socket. Not implemented yet (no issue filed):
- * {@link #probe()} checks the real prerequisites and, when all are present, still reports the provider unavailable,
- * so {@link #open} always throws {@link ProviderUnavailableException}.
+ * The VPP provider: FD.io VPP driven over its binary API socket ({@link VppDataplane}). The dataplane starts its own
+ * VPP from {@code $UNIPLANE_VPP_HOME/bin/vpp}, {@value #DIST_HOME}/bin/vpp (what scripts/setup.sh unpacks) or
+ * {@code vpp} on the PATH, or connects to one that runs ({@code vpp.socket}); without a binary, a VPP already running
+ * at {@value #API_SOCKET} (FD.io's packages) is used. The probe checks the binary, the privilege, the runtime library
+ * and the plugins, in that order, and names the first that is missing.
  */
 public final class VppProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "vpp";
     /** VPP's default binary API socket ({@code socksvr { socket-name ... }}). */
     static final String API_SOCKET = "/run/vpp/api.sock";
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet in this release",
-            "VPP is installed and running; use another provider until the VPP dataplane is implemented");
+    /** Where scripts/setup.sh unpacks the VPP build of the shared tarball. */
+    static final String DIST_HOME = "/opt/uniplane/vpp-26.06";
+    /** Where Debian/Ubuntu packages of VPP keep their plugins. */
+    static final String PACKAGED_PLUGINS = "/usr/lib/x86_64-linux-gnu/vpp_plugins";
+    /** The plugins the dataplane cannot work without. */
+    static final List<String> REQUIRED_PLUGINS = List.of("af_packet_plugin.so", "acl_plugin.so");
+    /**
+     * Declared once the ACL program is merged (helper vppacl writes it; this branch has a placeholder that throws):
+     * the lead adds these to {@link #CAPABILITIES}. RESTART_SURVIVAL goes with them because the kit's restart area
+     * checks that the policy stays enforced while the dataplane is closed (close leaves VPP running already).
+     */
+    static final EnumSet<Capability> WITH_ACL_PROGRAM = EnumSet.of(Capability.POLICY, Capability.STATEFUL_POLICY,
+            Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS, Capability.REMOTE_ENDPOINTS,
+            Capability.RESTART_SURVIVAL);
+    /**
+     * What the dataplane does. ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: a veth whose host end VPP
+     * reads through an af_packet interface. ATTACH_MEMIF: a memif server interface whose socket (the endpoint's host
+     * interface) the workload connects to. Not yet: POLICY_SCTP, DROP_REASONS.
+     */
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET,
+            Capability.IPV4, Capability.IPV6, Capability.ECMP, Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP,
+            Capability.ENDPOINT_STATS, Capability.ATTACH_MEMIF);
     /** How long the probe waits for VPP's answer to {@code sockclnt_create}. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
     private final ProbeHost host;
+    private final UnaryOperator<String> env;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public VppProvider() {
-        this(ProbeHost.system());
+        this(ProbeHost.system(), System::getenv);
     }
 
     VppProvider(ProbeHost host) {
-        super(NAME, "FD.io VPP over its binary API socket - not implemented yet", 0,
-                Capabilities.of(Capability.ATTACH_AF_PACKET, Capability.ATTACH_MEMIF, Capability.IPV4, Capability.IPV6, Capability.POLICY, Capability.ENDPOINT_STATS));
+        this(host, name -> null);
+    }
+
+    VppProvider(ProbeHost host, UnaryOperator<String> env) {
+        super(NAME, "FD.io VPP over its binary API socket (workloads on af_packet interfaces)", 0, CAPABILITIES);
         this.host = Objects.requireNonNull(host, "host");
+        this.env = Objects.requireNonNull(env, "env");
     }
 
     /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
@@ -56,25 +85,60 @@ public final class VppProvider extends ProbingProvider {
         return API_VERSION;
     }
 
+    /** The vpp binary (absolute, as the real machine names it): UNIPLANE_VPP_HOME, the dist tree, then the PATH. */
+    Optional<String> binary() {
+        List<String> candidates = new ArrayList<>();
+        String home = env.apply("UNIPLANE_VPP_HOME");
+        if (home != null && !home.isBlank()) {
+            candidates.add(Path.of(home, "bin", "vpp").toString());
+        }
+        candidates.add(DIST_HOME + "/bin/vpp");
+        String path = env.apply("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                if (dir.startsWith("/")) {
+                    candidates.add(Path.of(dir, "vpp").toString());
+                }
+            }
+        }
+        return candidates.stream().filter(host::isExecutable).findFirst().or(() -> host.findCommand("vpp"));
+    }
+
     @Override
     protected Optional<Availability> firstMissing() {
-        if (host.findCommand("vpp").isEmpty()) {
+        Optional<String> binary = binary();
+        if (binary.isEmpty()) {
+            if (apiSocketProblem().isEmpty()) {
+                return messageVersionProblem(); // no binary to start, but a running VPP to use
+            }
             return Optional.of(Availability.unavailable(
-                    "no vpp binary found (VPP is not packaged in Debian bookworm)",
-                    "install VPP from the FD.io project's own packages or build it from source"));
+                    "no vpp binary found (VPP is not packaged in Debian bookworm) and no VPP running at " + API_SOCKET,
+                    "run scripts/setup.sh (unpacks VPP 26.06 to " + DIST_HOME + "), set UNIPLANE_VPP_HOME to a VPP "
+                            + "install, or install VPP from FD.io's packages"));
         }
         Optional<Availability> privilege = host.missingNetAdmin();
         if (privilege.isPresent()) {
             return privilege;
         }
-        Optional<Availability> socket = apiSocketProblem().map(cause -> Availability.unavailable(cause,
-                "start vpp with `socksvr { socket-name " + API_SOCKET + " }` in its startup.conf"));
-        return socket.isPresent() ? socket : messageVersionProblem();
+        Path tree = Path.of(binary.get()).getParent().getParent();
+        boolean distTree = host.exists(tree.resolve("lib/vpp_plugins").toString());
+        if (distTree && !host.canLoadLibrary("libunwind.so.8")) {
+            return Optional.of(Availability.unavailable("libunwind.so.8 cannot be loaded (" + binary.get()
+                    + " needs it)", "apt-get install libunwind8"));
+        }
+        String plugins = distTree ? tree.resolve("lib/vpp_plugins").toString() : PACKAGED_PLUGINS;
+        for (String plugin : REQUIRED_PLUGINS) {
+            if (!host.exists(plugins + "/" + plugin)) {
+                return Optional.of(Availability.unavailable("VPP plugin " + plugin + " not found in " + plugins,
+                        "install VPP with its af_packet and acl plugins (FD.io package vpp-plugin-core)"));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
-     * Registers with VPP and checks its message table: a message whose CRC differs from the version this provider
-     * encodes (or that VPP lacks) makes the provider unavailable, naming each such message.
+     * Registers with the VPP at {@value #API_SOCKET} and checks its message table: a message whose CRC differs from
+     * the version this provider encodes (or that VPP lacks) makes the provider unavailable, naming each such message.
      */
     private Optional<Availability> messageVersionProblem() {
         try (VppApiClient client = VppApiClient.connect(host.path(API_SOCKET), "uniplane-probe",
@@ -93,18 +157,11 @@ public final class VppProvider extends ProbingProvider {
         }
     }
 
-    /** Why VPP's API socket cannot be used, or empty when a connection succeeds. */
+    /** Why VPP's default API socket cannot be used, or empty when a connection succeeds. */
     private Optional<String> apiSocketProblem() {
         Path socket = host.path(API_SOCKET);
         if (!Files.exists(socket)) {
-            return Optional.of("VPP is not running: no API socket at " + API_SOCKET);
-        }
-        try {
-            if (!Files.readAttributes(socket, BasicFileAttributes.class).isOther()) {
-                return Optional.of(API_SOCKET + " is not a socket");
-            }
-        } catch (IOException e) {
-            return Optional.of("cannot stat " + API_SOCKET + ": " + e.getMessage());
+            return Optional.of("no API socket at " + API_SOCKET);
         }
         // Connecting without sending anything is harmless: VPP only registers a client on sockclnt_create.
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -115,8 +172,13 @@ public final class VppProvider extends ProbingProvider {
         }
     }
 
+    /** Opens the dataplane: its own VPP from the binary, or (without one) the VPP at {@value #API_SOCKET}. */
     @Override
-    protected Availability whenReady() {
-        return NOT_IMPLEMENTED;
+    protected Dataplane openAvailable(DataplaneConfig config) {
+        Optional<String> binary = binary();
+        if (binary.isEmpty() && config.option(VppDataplane.OPTION_SOCKET).isEmpty()) {
+            config = config.toBuilder().option(VppDataplane.OPTION_SOCKET, API_SOCKET).build();
+        }
+        return VppDataplane.open(config, CAPABILITIES, Path.of(binary.orElse("vpp")));
     }
 }

@@ -31,8 +31,7 @@ class VppProviderTest {
     void probeOnThisMachineNeverThrowsAndExplainsItself() {
         Availability a = new VppProvider().probe();
 
-        assertThat(a.available()).isFalse();
-        assertThat(a.cause()).isNotBlank();
+        assertThat(a.available() || !a.cause().isBlank()).isTrue();
     }
 
     @Test
@@ -42,7 +41,7 @@ class VppProviderTest {
         Availability a = provider().probe();
 
         assertThat(a.cause()).contains("no vpp binary").contains("not packaged in Debian bookworm");
-        assertThat(a.hint()).isNotBlank();
+        assertThat(a.hint()).contains("scripts/setup.sh").contains("UNIPLANE_VPP_HOME").contains("FD.io");
     }
 
     @Test
@@ -53,40 +52,50 @@ class VppProviderTest {
     }
 
     @Test
-    void vppInstalledButNotRunningNamesTheApiSocket() throws Exception {
+    void aPackagedVppWithoutItsPluginsNamesThePlugin() throws Exception {
         new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable("/usr/bin/vpp");
 
         Availability a = provider().probe();
 
-        assertThat(a.cause()).isEqualTo("VPP is not running: no API socket at /run/vpp/api.sock");
-        assertThat(a.hint()).contains("socksvr");
+        assertThat(a.cause()).contains("af_packet_plugin.so").contains(VppProvider.PACKAGED_PLUGINS);
     }
 
     @Test
-    void aRegularFileInPlaceOfTheSocketIsReported() throws Exception {
-        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable("/usr/bin/vpp").file(VppProvider.API_SOCKET, "");
+    void theDistTreeNamesAMissingLibunwind() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable("/opt/x/bin/vpp")
+                .file("/opt/x/lib/vpp_plugins/af_packet_plugin.so", "");
 
-        assertThat(provider().probe().cause()).contains("is not a socket");
+        Availability a = new VppProvider(new ProbeHost(tmp), env -> env.equals("UNIPLANE_VPP_HOME") ? "/opt/x" : null)
+                .probe();
+
+        assertThat(a.cause()).contains("libunwind.so.8").contains("/opt/x/bin/vpp");
+        assertThat(a.hint()).contains("libunwind8");
     }
 
     @Test
-    void everythingPresentStillReportsNotImplemented() throws Exception {
-        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable("/usr/sbin/vpp");
+    void theDistTreeWithItsPluginsAndLibrariesIsAvailable() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable(VppProvider.DIST_HOME + "/bin/vpp")
+                .file(VppProvider.DIST_HOME + "/lib/vpp_plugins/af_packet_plugin.so", "")
+                .file(VppProvider.DIST_HOME + "/lib/vpp_plugins/acl_plugin.so", "");
+
+        assertThat(new VppProvider(new ProbeHost(tmp, soname -> true)).probe().available()).isTrue();
+    }
+
+    @Test
+    void withoutABinaryARunningVppIsUsed() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
         Path socket = tmp.resolve(VppProvider.API_SOCKET.substring(1));
         Files.createDirectories(socket.getParent());
         try (ServerSocketChannel fakeVpp = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             fakeVpp.bind(UnixDomainSocketAddress.of(socket));
 
-            Availability a = provider().probe();
-
-            assertThat(a.available()).isFalse();
-            assertThat(a.cause()).isEqualTo("dataplane not implemented yet in this release");
+            assertThat(provider().probe().available()).isTrue();
         }
     }
 
     @Test
-    void aStaleSocketFileIsReportedAsRefusingConnections() throws Exception {
-        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS).executable("/usr/bin/vpp");
+    void withoutABinaryAStaleSocketFileIsNoRunningVpp() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
         Path socket = tmp.resolve(VppProvider.API_SOCKET.substring(1));
         Files.createDirectories(socket.getParent());
         try (ServerSocketChannel fakeVpp = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -94,12 +103,14 @@ class VppProviderTest {
         }
         // Closing the listener leaves the socket file behind, as a killed vpp does.
 
-        assertThat(provider().probe().cause()).contains("refuses connections");
+        assertThat(provider().probe().cause()).contains("no VPP running at " + VppProvider.API_SOCKET);
     }
 
     @Test
-    void openThrowsProviderUnavailable() {
-        assertThatThrownBy(() -> new VppProvider().open(DataplaneConfig.defaults()))
+    void openThrowsProviderUnavailableOnAMachineWithoutVpp() throws Exception {
+        new FakeRoot(tmp).status(0, FakeRoot.ALL_CAPS);
+
+        assertThatThrownBy(() -> provider().open(DataplaneConfig.defaults()))
                 .isInstanceOfSatisfying(ProviderUnavailableException.class, e -> {
                     assertThat(e.provider()).isEqualTo("vpp");
                     assertThat(e.availability().available()).isFalse();

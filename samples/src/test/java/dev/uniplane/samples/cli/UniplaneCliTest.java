@@ -16,7 +16,7 @@ import picocli.CommandLine;
 /** Runs the CLI in-process with the provider jars on the test class path (they are runtime dependencies). */
 class UniplaneCliTest {
     /** The providers this module's runtime dependencies ship with a working probe. */
-    private static final List<String> SKELETON_PROVIDERS = List.of("vpp", "bgp", "sriov");
+    private static final List<String> SKELETON_PROVIDERS = List.of("bgp", "sriov");
 
     private record Run(int exitCode, String out) {
     }
@@ -50,7 +50,7 @@ class UniplaneCliTest {
 
         List<ProviderStatus> unavailable = Dataplanes.discover().list().stream()
                 .filter(s -> !s.availability().available()).toList();
-        // VPP, BGP and SR-IOV are never available (not implemented yet), so there is always something to show.
+        // BGP and SR-IOV are never available (not implemented yet), so there is always something to show.
         assertThat(unavailable).extracting(ProviderStatus::name).containsAll(SKELETON_PROVIDERS);
         for (ProviderStatus status : unavailable) {
             assertThat(run.out()).contains("cause: " + status.availability().cause());
@@ -82,13 +82,13 @@ class UniplaneCliTest {
     @Test
     void demoWithAnUnavailableProviderSaysSoShowsWhyAndExitsZero() {
         // Forcing a provider that is never available makes this independent of what else is installed.
-        String previous = System.setProperty(Dataplanes.PROVIDER_PROPERTY, "vpp");
+        String previous = System.setProperty(Dataplanes.PROVIDER_PROPERTY, "sriov");
         try {
             Run run = run("demo");
 
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).startsWith("no provider can run the demo yet")
-                    .contains("provider vpp is unavailable")
+                    .contains("provider sriov is unavailable")
                     .contains("NAME")
                     .contains("cause: ");
         } finally {

@@ -348,6 +348,26 @@ public final class Messages {
             return new FibPath(swIfIndex, 0, 1, 0, FIB_PATH_TYPE_NORMAL, 0, nextHop);
         }
 
+        /** Decodes one path (167 bytes) at the reader's position. */
+        static FibPath decode(WireReader in) {
+            int swIfIndex = in.u32();
+            int tableId = in.u32();
+            in.u32(); // rpf_id
+            int weight = in.u8();
+            int preference = in.u8();
+            int type = in.u32();
+            int flags = in.u32();
+            int proto = in.u32();
+            byte[] union = in.bytes(16);
+            in.bytes(4 + 4 + 4 + 1 + 16 * 7); // via_label, obj_id, classify_table_index, n_labels, label_stack
+            try {
+                InetAddress nextHop = InetAddress.getByAddress(proto == 0 ? java.util.Arrays.copyOf(union, 4) : union);
+                return new FibPath(swIfIndex, tableId, weight, preference, type, flags, nextHop);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e); // unreachable: the lengths are 4 and 16
+            }
+        }
+
         void encode(WireWriter out) {
             out.u32(swIfIndex).u32(tableId).u32(0).u8(weight).u8(preference).u32(type).u32(flags)
                     .u32(nextHop instanceof Inet4Address ? 0 : 1).addressUnion(nextHop)
@@ -536,6 +556,125 @@ public final class Messages {
         }
     }
 
+    /** {@code create_loopback}: a loopback interface ({@code mac} null = VPP picks one). Reply: its sw_if_index. */
+    public record CreateLoopback(byte[] mac) implements RetvalAndIndex {
+        @Override
+        public MessageType request() {
+            return new MessageType("create_loopback", "42bb5d22");
+        }
+
+        @Override
+        public MessageType reply() {
+            return new MessageType("create_loopback_reply", RETVAL_SW_IF_INDEX);
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.mac(mac == null ? new byte[6] : mac);
+        }
+    }
+
+    /** {@code delete_loopback}. */
+    public record DeleteLoopback(int swIfIndex) implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("delete_loopback", "f9e6675e");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.u32(swIfIndex);
+        }
+    }
+
+    /**
+     * {@code sw_interface_set_unnumbered}: {@code unnumberedSwIfIndex} borrows the addresses of {@code swIfIndex}
+     * (which enables IPv4 and IPv6 on it without an address of its own).
+     */
+    public record SwInterfaceSetUnnumbered(int swIfIndex, int unnumberedSwIfIndex, boolean isAdd)
+            implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("sw_interface_set_unnumbered", "154a6439");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.u32(swIfIndex).u32(unnumberedSwIfIndex).bool(isAdd);
+        }
+    }
+
+    /** {@code sw_interface_ip6_enable_disable}: IPv6 on an interface without a global address (link-local only). */
+    public record SwInterfaceIp6EnableDisable(int swIfIndex, boolean enable) implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("sw_interface_ip6_enable_disable", "ae6cfcfb");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.u32(swIfIndex).bool(enable);
+        }
+    }
+
+    /**
+     * {@code sw_interface_ip6nd_ra_config}: with {@code suppress}, VPP sends no router advertisements on the
+     * interface (the other fields 0 keep VPP's values).
+     */
+    public record SwInterfaceIp6ndRaConfig(int swIfIndex, boolean suppress) implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("sw_interface_ip6nd_ra_config", "3eb00b1c");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            // suppress, managed, other, ll_option, send_unicast, cease, is_no, default_router, then the intervals
+            out.u32(swIfIndex).u8(suppress ? 1 : 0).u8(0).u8(0).u8(0).u8(0).u8(0).bool(false).u8(0)
+                    .u32(0).u32(0).u32(0).u32(0).u32(0);
+        }
+    }
+
+    /** One route of an {@code ip_route_dump}: its prefix and paths as VPP's FIB holds them. */
+    public record RouteDetails(int tableId, Prefix prefix, List<FibPath> paths) {
+        /** Copies the paths. */
+        public RouteDetails {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /** {@code ip_route_dump}: every route of one table and family (FIB entries of every source). */
+    public record IpRouteDump(int tableId, boolean ipv6) implements ApiDump<RouteDetails> {
+        @Override
+        public MessageType request() {
+            return new MessageType("ip_route_dump", "b9d2e09e");
+        }
+
+        @Override
+        public MessageType details() {
+            return new MessageType("ip_route_details", "bda8f315");
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.u32(tableId).bool(ipv6).fixedString("", 64);
+        }
+
+        @Override
+        public RouteDetails decodeDetails(WireReader in) {
+            int table = in.at(6).u32();
+            in.u32(); // stats_index
+            InetAddress address = in.address();
+            int length = in.u8();
+            int count = in.u8();
+            List<FibPath> paths = new java.util.ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                paths.add(FibPath.decode(in));
+            }
+            return new RouteDetails(table, new Prefix(address, length), paths);
+        }
+    }
+
     /**
      * Every message this client sends or receives after connecting: VPP's table must hold each one under this CRC,
      * or the client refuses the connection naming the message.
@@ -547,9 +686,10 @@ public final class Messages {
             types.add(request.request());
             types.add(request.reply());
         }
-        ApiDump<?> dump = SwInterfaceDump.all();
-        types.add(dump.request());
-        types.add(dump.details());
+        for (ApiDump<?> dump : List.<ApiDump<?>>of(SwInterfaceDump.all(), new IpRouteDump(0, false))) {
+            types.add(dump.request());
+            types.add(dump.details());
+        }
         return List.copyOf(new java.util.LinkedHashSet<>(types));
     }
 
@@ -563,6 +703,8 @@ public final class Messages {
                 new IpRouteAddDel(true, false, 0, Prefix.any(false), List.of()),
                 new IpNeighborAddDel(true, 0, 0, new byte[6], Prefix.any(false).address()),
                 new AclAddReplace(ALL_ONES, "", List.of()), new AclInterfaceSetAclList(0, List.of(), List.of()),
-                new AclDel(0), new CliInband(""));
+                new AclDel(0), new CliInband(""), new CreateLoopback(null), new DeleteLoopback(0),
+                new SwInterfaceSetUnnumbered(0, 0, true), new SwInterfaceIp6EnableDisable(0, true),
+                new SwInterfaceIp6ndRaConfig(0, true));
     }
 }
