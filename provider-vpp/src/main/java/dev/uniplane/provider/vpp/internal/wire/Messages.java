@@ -523,6 +523,12 @@ public final class Messages {
             return new MessageType("acl_stats_intf_counters_enable", "b3e225d2");
         }
 
+        /** VPP 26.06 answers with acl_del_reply's id (acl.c: {@code REPLY_MACRO (VL_API_ACL_DEL_REPLY)}); same layout. */
+        @Override
+        public MessageType reply() {
+            return new MessageType("acl_del_reply", RETVAL_ONLY);
+        }
+
         @Override
         public void encodeFields(WireWriter out) {
             out.bool(enable);
