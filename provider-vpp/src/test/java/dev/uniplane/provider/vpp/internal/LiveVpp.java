@@ -8,6 +8,9 @@ import dev.uniplane.provider.vpp.internal.wire.Messages.Prefix;
 import dev.uniplane.provider.vpp.internal.wire.VppApiClient;
 import dev.uniplane.tck.RequireAll;
 import dev.uniplane.tck.harness.Host;
+import dev.uniplane.tck.harness.Outcome;
+import dev.uniplane.tck.harness.ProbeResult;
+import dev.uniplane.tck.harness.Traffic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,18 +121,38 @@ public final class LiveVpp implements AutoCloseable {
                 IpAddress.parse("fd00:77:" + n + "::2"), "10.77." + n + ".1", "fd00:77:" + n + "::1", -1);
         Workload attached = plug(w);
         workloads.add(attached);
+        warmUp(attached);
         return attached;
     }
 
     /** Creates the af_packet interface of {@code w} in the running VPP, up, with the gateway addresses. */
     private Workload plug(Workload w) throws Exception {
-        int sw = client.call(Messages.AfPacketCreateV3.ethernet(w.hostIf()));
+        // A fixed MAC, as a provider would keep it: the workload's ARP/ND entries stay right across a VPP restart.
+        byte[] mac = {2, 0, 0, 0x77, (byte) w.ipv4().toBytes()[2], 1};
+        Messages.AfPacketCreateV3 random = Messages.AfPacketCreateV3.ethernet(w.hostIf());
+        int sw = client.call(new Messages.AfPacketCreateV3(random.mode(), mac, w.hostIf(), 0, 0, 0, 0, 0, 1, 1));
         client.call(new Messages.SwInterfaceSetFlags(sw, Messages.IF_ADMIN_UP));
         client.call(new Messages.SwInterfaceAddDelAddress(sw, true, false,
                 new Prefix(IpAddress.parse(w.gateway4()).toInetAddress(), 24)));
         client.call(new Messages.SwInterfaceAddDelAddress(sw, true, false,
                 new Prefix(IpAddress.parse(w.gateway6()).toInetAddress(), 64)));
         return new Workload(w.name(), w.netns(), w.hostIf(), w.ipv4(), w.ipv6(), w.gateway4(), w.gateway6(), sw);
+    }
+
+    /**
+     * Pings the gateway (both families), so that VPP and the workload know each other's MAC: VPP drops the packet
+     * that makes it resolve a neighbour, which would look like a policy drop.
+     */
+    private static void warmUp(Workload w) {
+        for (String gateway : List.of(w.gateway4(), w.gateway6())) {
+            ProbeResult result = null;
+            for (int i = 0; i < 5 && (result == null || result.outcome() != Outcome.DELIVERED); i++) {
+                result = Traffic.ping(w, IpAddress.parse(gateway));
+            }
+            if (result.outcome() != Outcome.DELIVERED) {
+                throw new IllegalStateException(w.name() + " cannot reach its gateway: " + result);
+            }
+        }
     }
 
     /** Kills VPP (SIGKILL, as a crash), starts it again and plugs the workloads in again; returns them, in order. */
@@ -141,6 +164,7 @@ public final class LiveVpp implements AutoCloseable {
         for (Workload w : workloads) {
             again.add(plug(w));
         }
+        again.forEach(LiveVpp::warmUp);
         workloads.clear();
         workloads.addAll(again);
         return List.copyOf(again);
