@@ -21,7 +21,10 @@ public sealed interface AceRole {
     record AntiSpoof() implements AceRole {
     }
 
-    /** IPv6 neighbour discovery (ICMPv6 133-137), which must pass whatever the policy (ARP is not IP, ACLs never see it). */
+    /**
+     * IPv6 neighbour and multicast listener discovery (ICMPv6 130-137, 143), which must pass whatever the policy (ARP
+     * is not IP: ACLs never see it).
+     */
     record NeighborDiscovery() implements AceRole {
     }
 }

@@ -35,8 +35,8 @@ import java.util.Set;
  * destination port range is native in an ACE (source ports any); ICMP and ICMPv6 match their type/code any;</li>
  * <li>anti-spoofing: every egress ACE carries one of the endpoint's own source prefixes (its addresses as host
  * prefixes, and the prefixes routed to it), so a packet from any other source falls through to the final deny of
- * each family; ARP is not IP and never reaches an ACL; IPv6 neighbour discovery (ICMPv6 133-137, sent from
- * link-local addresses) is permitted first in both directions.</li>
+ * each family; ARP is not IP and never reaches an ACL; IPv6 neighbour and multicast listener discovery (ICMPv6
+ * 130-137 and 143, sent from link-local addresses) are permitted first in both directions.</li>
  * </ul>
  * Limits of the ACL plugin, by choice fail-closed: it reads no ports of SCTP (its 5-tuple carries ports for TCP and UDP
  * only), so an SCTP entry with a port range can never match: in an ALLOW rule it is left out (SCTP stays denied), in a
@@ -47,8 +47,9 @@ public final class AclEncoding {
     /** The most ACEs one ACL may have here (an acl_add_replace of this size is ~1 MB). */
     public static final int MAX_ACES = 20_000;
     private static final int ICMPV6 = 58;
-    private static final int ND_FIRST = 133; // router solicitation
+    private static final int MLD_QUERY = 130; // 130-132: MLD query, report, done; 133-137: ND
     private static final int ND_LAST = 137; // redirect
+    private static final int MLD2_REPORT = 143;
 
     /** One ACE and what it stands for. */
     public record Ace(AclRule rule, AceRole role) {
@@ -75,8 +76,8 @@ public final class AclEncoding {
     public static EndpointAcls encode(ResolvedPolicy policy, int index, AclEndpoint endpoint) {
         List<Ace> input = new ArrayList<>();
         List<Ace> output = new ArrayList<>();
-        input.add(neighborDiscovery());
-        output.add(neighborDiscovery());
+        input.addAll(neighborDiscovery());
+        output.addAll(neighborDiscovery());
 
         // Input: packets from the workload, its egress policy; every ACE restricted to an own source.
         Set<IpPrefix> sources = new LinkedHashSet<>();
@@ -160,10 +161,17 @@ public final class AclEncoding {
         }
     }
 
-    /** Permits IPv6 neighbour discovery (ICMPv6 types 133-137, any code; the type/code go in the port fields). */
-    private static Ace neighborDiscovery() {
-        return new Ace(new AclRule(Messages.ACL_PERMIT, Prefix.any(true), Prefix.any(true), ICMPV6, ND_FIRST, ND_LAST, 0,
-                0xffff, 0, 0), new AceRole.NeighborDiscovery());
+    /**
+     * Permits IPv6 neighbour discovery and multicast listener discovery (ICMPv6 types 130-137 and 143, any code; the
+     * type/code go in the port fields), which VPP and the workload send from link-local addresses.
+     */
+    private static List<Ace> neighborDiscovery() {
+        List<Ace> out = new ArrayList<>();
+        for (int[] types : new int[][] {{MLD_QUERY, ND_LAST}, {MLD2_REPORT, MLD2_REPORT}}) {
+            out.add(new Ace(new AclRule(Messages.ACL_PERMIT, Prefix.any(true), Prefix.any(true), ICMPV6, types[0],
+                    types[1], 0, 0xffff, 0, 0), new AceRole.NeighborDiscovery()));
+        }
+        return out;
     }
 
     static Prefix prefix(IpPrefix prefix) {

@@ -76,13 +76,15 @@ class AclEncodingTest {
         EndpointAcls acls = AclEncoding.encode(resolve(PolicySet.empty()), 0, CLIENT_EP);
 
         assertThat(describe(acls.input())).containsExactly(
-                "permit ::/0 > ::/0 proto 58 sport 133-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 130-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 143-143 dport 0-65535 : nd",
                 "reflect 10.100.0.1/32 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : open",
                 "reflect fd00:100::1/128 > ::/0 proto 0 sport 0-65535 dport 0-65535 : open",
                 "deny 0.0.0.0/0 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : anti-spoof",
                 "deny ::/0 > ::/0 proto 0 sport 0-65535 dport 0-65535 : anti-spoof");
         assertThat(describe(acls.output())).containsExactly(
-                "permit ::/0 > ::/0 proto 58 sport 133-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 130-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 143-143 dport 0-65535 : nd",
                 "reflect 0.0.0.0/0 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : open",
                 "reflect ::/0 > ::/0 proto 0 sport 0-65535 dport 0-65535 : open");
     }
@@ -99,24 +101,26 @@ class AclEncodingTest {
         EndpointAcls acls = AclEncoding.encode(policy, 1, SERVER_EP);
 
         List<String> output = describe(acls.output());
-        assertThat(output).hasSize(1 + 16 + 4 + 2).startsWith(
-                "permit ::/0 > ::/0 proto 58 sport 133-137 dport 0-65535 : nd",
+        assertThat(output).hasSize(2 + 16 + 4 + 2).startsWith(
+                "permit ::/0 > ::/0 proto 58 sport 130-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 143-143 dport 0-65535 : nd",
                 // the except carved out of the CIDR: disjoint prefixes, each an ACE, denies before allows
                 "deny 10.100.0.0/31 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : deny-second/ingress[0]",
                 "deny 10.100.0.3/32 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : deny-second/ingress[0]",
                 "deny 10.100.0.4/30 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : deny-second/ingress[0]");
-        assertThat(output.subList(17, output.size())).containsExactly(
+        assertThat(output.subList(18, output.size())).containsExactly(
                 "reflect 10.100.0.1/32 > 0.0.0.0/0 proto 6 sport 0-65535 dport 7200-7200 : allow-first/ingress[0]",
                 "reflect 10.100.0.1/32 > 0.0.0.0/0 proto 17 sport 0-65535 dport 7000-7099 : allow-first/ingress[0]",
                 "reflect fd00:100::1/128 > ::/0 proto 6 sport 0-65535 dport 7200-7200 : allow-first/ingress[0]",
                 "reflect fd00:100::1/128 > ::/0 proto 17 sport 0-65535 dport 7000-7099 : allow-first/ingress[0]",
                 "deny 0.0.0.0/0 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : default-deny",
                 "deny ::/0 > ::/0 proto 0 sport 0-65535 dport 0-65535 : default-deny");
-        assertThat(output.get(16)).isEqualTo(
+        assertThat(output.get(17)).isEqualTo(
                 "deny 10.100.128.0/17 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : deny-second/ingress[0]");
         // The server's egress is open; only its own source passes.
         assertThat(describe(acls.input())).containsExactly(
-                "permit ::/0 > ::/0 proto 58 sport 133-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 130-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 143-143 dport 0-65535 : nd",
                 "reflect 10.100.0.2/32 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : open",
                 "deny 0.0.0.0/0 > 0.0.0.0/0 proto 0 sport 0-65535 dport 0-65535 : anti-spoof",
                 "deny ::/0 > ::/0 proto 0 sport 0-65535 dport 0-65535 : anti-spoof");
@@ -137,7 +141,8 @@ class AclEncodingTest {
         EndpointAcls acls = AclEncoding.encode(policy, 0, routed);
 
         assertThat(describe(acls.input())).containsExactly(
-                "permit ::/0 > ::/0 proto 58 sport 133-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 130-137 dport 0-65535 : nd",
+                "permit ::/0 > ::/0 proto 58 sport 143-143 dport 0-65535 : nd",
                 "reflect 10.100.0.1/32 > 0.0.0.0/0 proto 1 sport 0-65535 dport 0-65535 : client-out/egress[0]",
                 "reflect fd00:100::1/128 > ::/0 proto 58 sport 0-65535 dport 0-65535 : client-out/egress[0]",
                 "reflect 10.98.0.0/24 > 0.0.0.0/0 proto 1 sport 0-65535 dport 0-65535 : client-out/egress[0]",
