@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * every packet of a denied one), which is what a rule counter counts; but a flow's packets that arrive after an ACL
  * change are classified again (reclassify-sessions) and count again; there are no byte counts per rule here (the
  * plugin has them, the API has no place for them); drops of packets no ACL saw (non-IP) are not counted; and without
- * a stats socket every counter reads 0. Counters of replaced ACLs are carried over, so they stay monotonic.
+ * a stats socket every counter reads 0. Counters of replaced ACLs are carried over, so they stay monotonic; across a
+ * VPP restart what the dead ACLs counted after the last {@link #counters()} call is lost.
+ *
+ * <p>Anti-spoofing is part of every endpoint's input ACL, so it is in force only for the endpoints of the last
+ * {@link #apply} (call it with the empty set on attach, too).
  */
 public final class AclProgram {
     private static final Logger LOG = LoggerFactory.getLogger(AclProgram.class);
