@@ -267,6 +267,30 @@ class AclProgramVppTest {
         }
     }
 
+    /** Why AclEncoding treats SCTP port ranges fail-closed: the plugin's 5-tuple carries port 0 for SCTP. */
+    @Test
+    void theAclPluginSeesNoSctpPorts() throws Exception {
+        var api = vpp.client();
+        Messages.Prefix any4 = Messages.Prefix.any(false);
+        List<Integer> created = new java.util.ArrayList<>();
+        try (var s = Traffic.serveSctp(server, 7340)) {
+            for (int port : new int[] {7340, 0}) {
+                int acl = api.call(new Messages.AclAddReplace(Messages.ALL_ONES, "uva-sctp", List.of(
+                        new Messages.AclRule(Messages.ACL_PERMIT_REFLECT, any4, any4, 132, 0, 0xffff, port, port, 0, 0),
+                        Messages.AclRule.of(Messages.ACL_PERMIT_REFLECT, any4, any4, 6),
+                        Messages.AclRule.of(Messages.ACL_DENY, any4, any4, 0))));
+                created.add(acl);
+                api.call(new Messages.AclInterfaceSetAclList(server.swIfIndex(), List.of(), List.of(acl)));
+                expect(Traffic.sctp(client, server.ipv4(), 7340), port == 0);
+            }
+        } finally {
+            api.call(new Messages.AclInterfaceSetAclList(server.swIfIndex(), List.of(), List.of()));
+            for (int acl : created) {
+                api.call(new Messages.AclDel(acl));
+            }
+        }
+    }
+
     @Test
     void clearDeletesEveryAclItCreated() throws Exception {
         apply(Policy.builder("isolate").selectLabels("app", "db").ingress().build());
