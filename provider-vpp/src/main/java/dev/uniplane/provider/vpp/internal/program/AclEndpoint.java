@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * PLACEHOLDER (replaced by vppacl's file on merge, same signatures): a local endpoint as the ACL program sees it. Its
- * position in the list given to {@link AclProgram#apply} is its {@code PolicyEndpoint.index()}.
+ * A local endpoint as the ACL program sees it: its VPP interface and the source addresses it may send from. Its
+ * position in the list given to {@link AclProgram#apply} is its {@code PolicyEndpoint.index()} in the resolved policy.
  *
  * @param id             the endpoint
  * @param swIfIndex      its VPP interface (af_packet or memif)
  * @param addresses      its own addresses
- * @param routedPrefixes prefixes routed to it, which it may also send from
+ * @param routedPrefixes prefixes routed to it, which it may also send from (a router or VNF workload answers for them)
  */
 public record AclEndpoint(EndpointId id, int swIfIndex, List<IpAddress> addresses, List<IpPrefix> routedPrefixes) {
 

@@ -533,6 +533,28 @@ public final class Messages {
         }
     }
 
+    /**
+     * {@code acl_stats_intf_counters_enable}: makes the ACL plugin count, per ACE, the packets that interface ACLs
+     * classified (stats segment {@code /acl/<index>/matches}); off by default.
+     */
+    public record AclStatsIntfCountersEnable(boolean enable) implements RetvalOnly {
+        @Override
+        public MessageType request() {
+            return new MessageType("acl_stats_intf_counters_enable", "b3e225d2");
+        }
+
+        /** VPP 26.06 answers with acl_del_reply's id (acl.c: {@code REPLY_MACRO (VL_API_ACL_DEL_REPLY)}); same layout. */
+        @Override
+        public MessageType reply() {
+            return new MessageType("acl_del_reply", RETVAL_ONLY);
+        }
+
+        @Override
+        public void encodeFields(WireWriter out) {
+            out.bool(enable);
+        }
+    }
+
     /** {@code cli_inband}: runs a debug CLI command; for diagnostics only. Reply: the command's output. */
     public record CliInband(String command) implements ApiRequest<String> {
         @Override
@@ -703,8 +725,8 @@ public final class Messages {
                 new IpRouteAddDel(true, false, 0, Prefix.any(false), List.of()),
                 new IpNeighborAddDel(true, 0, 0, new byte[6], Prefix.any(false).address()),
                 new AclAddReplace(ALL_ONES, "", List.of()), new AclInterfaceSetAclList(0, List.of(), List.of()),
-                new AclDel(0), new CliInband(""), new CreateLoopback(null), new DeleteLoopback(0),
-                new SwInterfaceSetUnnumbered(0, 0, true), new SwInterfaceIp6EnableDisable(0, true),
+                new AclDel(0), new AclStatsIntfCountersEnable(true), new CliInband(""), new CreateLoopback(null),
+                new DeleteLoopback(0), new SwInterfaceSetUnnumbered(0, 0, true), new SwInterfaceIp6EnableDisable(0, true),
                 new SwInterfaceIp6ndRaConfig(0, true));
     }
 }
