@@ -1,29 +1,24 @@
 package dev.uniplane.provider.dpdk.internal.fastpath;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.uniplane.api.FlowTimeouts;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
- * The connection tracker of the {@link Router}: an off-heap open-addressing hash (linear probing, at most
- * {@link #MAX_PROBE} slots) on the normalised 5-tuple (the lower (address, port) end first), 128 bytes per entry:
- * key (two 128-bit addresses, IPv4 as IPv4-mapped IPv6 ({@link #v4}), and protocol + ports), last seen (ns), policy
- * revision, status, TCP state, which end opened the flow, and the endpoint slots
+ * The connection tracker of the {@link Router}: an open-addressing hash (linear probing, at most {@link #MAX_PROBE}
+ * slots) on the normalised 5-tuple (the lower (address, port) end first), 16 longs (128 bytes) per entry: key (two
+ * 128-bit addresses, IPv4 as IPv4-mapped IPv6 ({@link #v4}), and protocol + ports), status, last seen (ns), policy
+ * revision, TCP state, which end opened the flow, and the endpoint slots
  * of the opener (egress re-check after an apply) and of the receiver when the flow opened (the re-check routes the
  * opening 5-tuple again instead). Expired entries are dead: a lookup treats them
  * as absent and an insert reuses them, like tombstones. Only the lcore thread touches it; nothing is allocated.
  *
- * <p>Entries are read through a global-scope view of the address space at {@code base + offset}: the index is masked, so
- * it stays inside the allocation, and the global scope spares the per-access liveness check of the auto arena (the
- * {@code memory} field keeps the allocation reachable as long as the table is).
+ * <p>The entries live in one {@code long[]} on the Java heap rather than off-heap: only Java reads them, and an array
+ * access is a handful of C2 nodes where an off-heap {@code MemorySegment} access is ~650 while the JIT parses it (they
+ * fold away later, but they count against C2's inlining budget of 18,000 nodes per compiled method). With the table
+ * off-heap, the flow lookup alone used a third of the router's budget, and the router's stages could not all be
+ * inlined into {@code Router.route}.
  */
 public final class FlowTable {
     static final int MAX_PROBE = 32;
-    static final int ENTRY = 128;
     static final byte EMPTY = 0;
     static final byte LIVE = 1;
     static final byte DEAD = 2;
@@ -36,24 +31,22 @@ public final class FlowTable {
     static final byte NOT_TCP = 5;
     /** High half of an IPv4-mapped IPv6 address. */
     static final long V4_HIGH = 0;
-    private static final long A_HIGH = 0;
-    private static final long A_LOW = 8;
-    private static final long B_HIGH = 16;
-    private static final long B_LOW = 24;
-    private static final long K1 = 32;
-    private static final long SEEN = 40;
-    private static final long REVISION = 48;
-    private static final long STATUS = 56;
-    private static final long STATE = 57;
-    private static final long OPENER_LOW = 58;
-    private static final long OPENER = 60;
-    private static final long RECEIVER = 64;
+    // an entry's longs: the key and the status (what a lookup reads) first, in the entry's first 48 bytes
+    private static final int SHIFT = 4;
+    private static final int A_HIGH = 0;
+    private static final int A_LOW = 1;
+    private static final int B_HIGH = 2;
+    private static final int B_LOW = 3;
+    private static final int K1 = 4;
+    private static final int STATUS = 5;
+    private static final int SEEN = 6;
+    private static final int REVISION = 7;
+    private static final int STATE = 8;
+    private static final int OPENER_LOW = 9;
+    private static final int OPENER = 10;
+    private static final int RECEIVER = 11;
 
-    @SuppressWarnings("restricted")
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
-    private final MemorySegment memory;
-    private final long base;
+    private final long[] entries;
     private final int mask;
     private final long tcpEstablished;
     private final long tcpOther;
@@ -67,8 +60,7 @@ public final class FlowTable {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
-        this.memory = Arena.ofAuto().allocate((long) capacity * ENTRY, 64);
-        this.base = memory.address();
+        this.entries = new long[capacity << SHIFT];
         this.mask = capacity - 1;
         this.tcpEstablished = timeouts.tcpEstablished().toNanos();
         this.tcpOther = timeouts.tcpOther().toNanos();
@@ -109,18 +101,35 @@ public final class FlowTable {
         return (int) (h ^ (h >>> 32));
     }
 
-    private boolean matches(long at, long aHigh, long aLow, long bHigh, long bLow, long k1) {
-        return ALL.get(JAVA_LONG, base + at + A_LOW) == aLow && ALL.get(JAVA_LONG, base + at + B_LOW) == bLow
-                && ALL.get(JAVA_LONG, base + at + K1) == k1 && ALL.get(JAVA_LONG, base + at + A_HIGH) == aHigh
-                && ALL.get(JAVA_LONG, base + at + B_HIGH) == bHigh;
+    private boolean matches(int at, long aHigh, long aLow, long bHigh, long bLow, long k1) {
+        return entries[at + A_LOW] == aLow && entries[at + B_LOW] == bLow
+                && entries[at + K1] == k1 && entries[at + A_HIGH] == aHigh
+                && entries[at + B_HIGH] == bHigh;
     }
 
-    /** The live entry for the key (lower end a, higher end b) at {@code now}, or -1 (an expired match is marked dead). */
+    /**
+     * The live entry for the key (lower end a, higher end b) at {@code now}, or -1 (an expired match is marked dead).
+     *
+     * <p>Only the common case, a live unexpired match in the first slot probed, is handled here; everything else (a
+     * miss, a collision, an expired match) goes to {@link #probe}, which starts over at the same slot. This keeps what
+     * C2 inlines into the router's policy stage small: no loop, and a compiled size well under {@code InlineSmallCode}
+     * (2,500 bytes; a method compiled on its own above that size is called instead of inlined).
+     */
     int find(long aHigh, long aLow, long bHigh, long bLow, long k1, long now) {
         int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
+        int at = i << SHIFT;
+        if ((byte) entries[at + STATUS] == LIVE && matches(at, aHigh, aLow, bHigh, bLow, k1) && !expired(at, now)) {
+            return i;
+        }
+        return probe(i, aHigh, aLow, bHigh, bLow, k1, now);
+    }
+
+    /** {@link #find} from slot {@code first} on: linear probing over at most {@link #MAX_PROBE} slots, expiry. */
+    private int probe(int first, long aHigh, long aLow, long bHigh, long bLow, long k1, long now) {
+        int i = first;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
-            long at = (long) i * ENTRY;
-            byte status = ALL.get(JAVA_BYTE, base + at + STATUS);
+            int at = i << SHIFT;
+            byte status = (byte) entries[at + STATUS];
             if (status == EMPTY) {
                 return -1;
             }
@@ -140,37 +149,37 @@ public final class FlowTable {
                    boolean openerLow, int opener, int receiver) {
         int i = hash(aHigh, aLow, bHigh, bLow, k1) & mask;
         for (int probe = 0; probe < MAX_PROBE; probe++, i = (i + 1) & mask) {
-            long at = (long) i * ENTRY;
-            byte status = ALL.get(JAVA_BYTE, base + at + STATUS);
+            int at = i << SHIFT;
+            byte status = (byte) entries[at + STATUS];
             if (status == LIVE && !expired(at, now)) {
                 continue;
             }
             if (status != LIVE) {
                 live++;
             }
-            ALL.set(JAVA_LONG, base + at + A_HIGH, aHigh);
-            ALL.set(JAVA_LONG, base + at + A_LOW, aLow);
-            ALL.set(JAVA_LONG, base + at + B_HIGH, bHigh);
-            ALL.set(JAVA_LONG, base + at + B_LOW, bLow);
-            ALL.set(JAVA_LONG, base + at + K1, k1);
-            ALL.set(JAVA_LONG, base + at + SEEN, now);
-            ALL.set(JAVA_LONG, base + at + REVISION, revision);
-            ALL.set(JAVA_BYTE, base + at + STATE, state);
-            ALL.set(JAVA_BYTE, base + at + OPENER_LOW, (byte) (openerLow ? 1 : 0));
-            ALL.set(JAVA_INT, base + at + OPENER, opener);
-            ALL.set(JAVA_INT, base + at + RECEIVER, receiver);
-            ALL.set(JAVA_BYTE, base + at + STATUS, LIVE);
+            entries[at + A_HIGH] = aHigh;
+            entries[at + A_LOW] = aLow;
+            entries[at + B_HIGH] = bHigh;
+            entries[at + B_LOW] = bLow;
+            entries[at + K1] = k1;
+            entries[at + SEEN] = now;
+            entries[at + REVISION] = revision;
+            entries[at + STATE] = state;
+            entries[at + OPENER_LOW] = openerLow ? 1 : 0;
+            entries[at + OPENER] = opener;
+            entries[at + RECEIVER] = receiver;
+            entries[at + STATUS] = LIVE;
             return true;
         }
         full++;
         return false;
     }
 
-    private boolean expired(long at, long now) {
-        long idle = now - ALL.get(JAVA_LONG, base + at + SEEN);
-        int protocol = (int) (ALL.get(JAVA_LONG, base + at + K1) >>> 32);
+    private boolean expired(int at, long now) {
+        long idle = now - entries[at + SEEN];
+        int protocol = (int) (entries[at + K1] >>> 32);
         long timeout = switch (protocol) {
-            case 6 -> ALL.get(JAVA_BYTE, base + at + STATE) == ESTABLISHED ? tcpEstablished : tcpOther;
+            case 6 -> (byte) entries[at + STATE] == ESTABLISHED ? tcpEstablished : tcpOther;
             case 1, 58 -> icmp;
             default -> udp;
         };
@@ -178,61 +187,61 @@ public final class FlowTable {
     }
 
     void kill(int i) {
-        ALL.set(JAVA_BYTE, base + (long) i * ENTRY + STATUS, DEAD);
+        entries[(i << SHIFT) + STATUS] = DEAD;
         live--;
     }
 
     long revision(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + REVISION);
+        return entries[(i << SHIFT) + REVISION];
     }
 
     void revision(int i, long revision) {
-        ALL.set(JAVA_LONG, base + (long) i * ENTRY + REVISION, revision);
+        entries[(i << SHIFT) + REVISION] = revision;
     }
 
     byte state(int i) {
-        return ALL.get(JAVA_BYTE, base + (long) i * ENTRY + STATE);
+        return (byte) entries[(i << SHIFT) + STATE];
     }
 
     boolean openerLow(int i) {
-        return ALL.get(JAVA_BYTE, base + (long) i * ENTRY + OPENER_LOW) != 0;
+        return (byte) entries[(i << SHIFT) + OPENER_LOW] != 0;
     }
 
     int opener(int i) {
-        return ALL.get(JAVA_INT, base + (long) i * ENTRY + OPENER);
+        return (int) entries[(i << SHIFT) + OPENER];
     }
 
     int receiver(int i) {
-        return ALL.get(JAVA_INT, base + (long) i * ENTRY + RECEIVER);
+        return (int) entries[(i << SHIFT) + RECEIVER];
     }
 
     long aHigh(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + A_HIGH);
+        return entries[(i << SHIFT) + A_HIGH];
     }
 
     long aLow(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + A_LOW);
+        return entries[(i << SHIFT) + A_LOW];
     }
 
     long bHigh(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + B_HIGH);
+        return entries[(i << SHIFT) + B_HIGH];
     }
 
     long bLow(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + B_LOW);
+        return entries[(i << SHIFT) + B_LOW];
     }
 
     long key1(int i) {
-        return ALL.get(JAVA_LONG, base + (long) i * ENTRY + K1);
+        return entries[(i << SHIFT) + K1];
     }
 
     /** A packet of the flow passed: last seen and the TCP state machine of the reference model. */
     void seen(int i, long now, boolean fromOpener, int tcpFlags) {
-        long at = (long) i * ENTRY;
-        ALL.set(JAVA_LONG, base + at + SEEN, now);
-        byte state = ALL.get(JAVA_BYTE, base + at + STATE);
+        int at = i << SHIFT;
+        entries[at + SEEN] = now;
+        byte state = (byte) entries[at + STATE];
         if (state != NOT_TCP) {
-            ALL.set(JAVA_BYTE, base + at + STATE, nextState(state, fromOpener, tcpFlags));
+            entries[at + STATE] = nextState(state, fromOpener, tcpFlags);
         }
     }
 
