@@ -23,8 +23,10 @@ import java.util.Set;
  * <li>{@code bgp.local-as} (default 64512), {@code bgp.router-id} (an IPv4 address; default: the uplink's first IPv4
  * address), {@code bgp.listen-port} (default 179; -1: do not listen);</li>
  * <li>{@code bgp.peers}: neighbors separated by {@code ;}, each {@code ADDRESS,as=N[,ttl=N][,md5=PASSWORD][,passive]
- * [,rr-client][,port=N]} (ttl: eBGP multihop; a password may not contain {@code ,} or {@code ;});</li>
- * <li>{@code bgp.ipv4}, {@code bgp.ipv6}: negotiate IPv4/IPv6 unicast (default both; MP-BGP);</li>
+ * [,rr-client][,port=N][,families=ipv4+ipv6]} (ttl: eBGP multihop; a password may not contain {@code ,} or
+ * {@code ;}; families: what the session negotiates, by default the family of the peer's address; both on one session
+ * is MP-BGP);</li>
+ * <li>{@code bgp.ipv4}, {@code bgp.ipv6}: IPv4/IPv6 unicast at all (default both);</li>
  * <li>{@code bgp.graceful-restart} (default false) and {@code bgp.restart-time} (1s..4095s, default 120s);</li>
  * <li>{@code bgp.multipath} (ECMP over equal paths, default true);</li>
  * <li>{@code bgp.communities}: {@code AS:VALUE} list attached to every announced prefix;</li>
@@ -132,6 +134,7 @@ public record BgpOptions(long localAs, Optional<IpAddress> routerId, int listenP
             int ttl = 0;
             int remotePort = 0;
             Optional<String> md5 = Optional.empty();
+            Set<IpFamily> peerFamilies = EnumSet.of(address.family());
             boolean passive = false;
             boolean rrClient = false;
             for (int i = 1; i < fields.length; i++) {
@@ -146,8 +149,10 @@ public record BgpOptions(long localAs, Optional<IpAddress> routerId, int listenP
                     case "md5" -> md5 = Optional.of(v);
                     case "passive" -> passive = true;
                     case "rr-client" -> rrClient = true;
+                    case "families" -> peerFamilies = peerField(value, spec, () -> familiesOf(v), "families=" + v
+                            + " is not ipv4, ipv6 or ipv4+ipv6");
                     default -> throw new InvalidSpecException("options." + PEERS, value, "peer '" + spec + "': unknown field '" + f
-                            + "' (known: as=, ttl=, md5=, port=, passive, rr-client)");
+                            + "' (known: as=, ttl=, md5=, port=, families=, passive, rr-client)");
                 }
             }
             if (asn == null) {
@@ -156,8 +161,13 @@ public record BgpOptions(long localAs, Optional<IpAddress> routerId, int listenP
             if (!seen.add(address)) {
                 throw new InvalidSpecException("options." + PEERS, value, "peer " + address + " is listed twice");
             }
+            peerFamilies.retainAll(families);
+            if (peerFamilies.isEmpty()) {
+                throw new InvalidSpecException("options." + PEERS, value, "peer '" + spec + "' has no address family left"
+                        + " (bgp.ipv4/bgp.ipv6 turn its family off)");
+            }
             try {
-                BgpPeerConfig peer = new BgpPeerConfig(address, asn, ttl, md5, passive, rrClient, families, gracefulRestart,
+                BgpPeerConfig peer = new BgpPeerConfig(address, asn, ttl, md5, passive, rrClient, peerFamilies, gracefulRestart,
                         remotePort);
                 peers.add(peer);
             } catch (IllegalArgumentException e) {
@@ -165,6 +175,18 @@ public record BgpOptions(long localAs, Optional<IpAddress> routerId, int listenP
             }
         }
         return peers;
+    }
+
+    private static Set<IpFamily> familiesOf(String v) {
+        Set<IpFamily> set = EnumSet.noneOf(IpFamily.class);
+        for (String f : v.split("\\+")) {
+            set.add(switch (f.strip()) {
+                case "ipv4" -> IpFamily.IPV4;
+                case "ipv6" -> IpFamily.IPV6;
+                default -> throw new IllegalArgumentException(f);
+            });
+        }
+        return set;
     }
 
     private static <T> T peerField(String value, String spec, java.util.function.Supplier<T> parse, String problem) {
