@@ -261,6 +261,9 @@ final class BgpDataplane extends AbstractDataplane {
         }
         sysctl("net/ipv4/ip_forward", "1");
         sysctl("net/ipv6/conf/all/forwarding", "1");
+        // ECMP by the 5-tuple: flows between two addresses spread over the next hops, each flow stays on one
+        sysctl("net/ipv4/fib_multipath_hash_policy", "1");
+        sysctl("net/ipv6/fib_multipath_hash_policy", "1");
         for (IpFamily family : IpFamily.values()) {
             nodeLinks.replaceRoute(FibRoutes.noRoute(family));
         }
@@ -313,7 +316,11 @@ final class BgpDataplane extends AbstractDataplane {
             sysctl("net/ipv4/conf/" + hostName + "/rp_filter", "1");
             // the host end's link-local must be usable at once for neighbour solicitations towards the workload
             sysctl("net/ipv6/conf/" + hostName + "/accept_dad", "0");
+            // MLD reports repeat for about a second after link-up, counted as packets to the endpoint: all at once
+            sysctl("net/ipv6/conf/" + hostName + "/mldv1_unsolicited_report_interval", "1");
+            sysctl("net/ipv6/conf/" + hostName + "/mldv2_unsolicited_report_interval", "1");
             nodeLinks.setUp(host.index(), true);
+            awaitLinkUpChatter(host.index());
             for (IpAddress address : spec.addresses()) {
                 nodeLinks.replaceRoute(FibRoutes.endpoint(address, host.index()));
             }
@@ -328,6 +335,31 @@ final class BgpDataplane extends AbstractDataplane {
         }
         usedSlots.set(slot);
         return endpoint;
+    }
+
+    /**
+     * Waits (at most half a second) until the host end has sent its link-up multicast listener reports, so that an
+     * endpoint's counters start with the workload's own traffic rather than the host's bookkeeping.
+     */
+    private void awaitLinkUpChatter(int ifindex) {
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        long last = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long tx = nodeLinks.link(ifindex).stats().txPackets();
+            if (tx != last) {
+                last = tx;
+                quietSince = System.nanoTime();
+            } else if (tx > 0 && System.nanoTime() - quietSince > Duration.ofMillis(60).toNanos()) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
