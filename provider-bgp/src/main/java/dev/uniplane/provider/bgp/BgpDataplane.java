@@ -261,9 +261,12 @@ final class BgpDataplane extends AbstractDataplane {
         }
         sysctl("net/ipv4/ip_forward", "1");
         sysctl("net/ipv6/conf/all/forwarding", "1");
-        // ECMP by the 5-tuple: flows between two addresses spread over the next hops, each flow stays on one
-        sysctl("net/ipv4/fib_multipath_hash_policy", "1");
-        sysctl("net/ipv6/fib_multipath_hash_policy", "1");
+        // ECMP by the 5-tuple, so flows between two addresses spread over the next hops and each flow stays on one.
+        // Policy 3 (custom fields), not 1: policy 1 takes a socket's random L4 hash as it is, which differs per socket.
+        for (String family : List.of("ipv4", "ipv6")) {
+            sysctl("net/" + family + "/fib_multipath_hash_policy", "3");
+            sysctl("net/" + family + "/fib_multipath_hash_fields", "0x0037"); // addresses, protocol, ports
+        }
         for (IpFamily family : IpFamily.values()) {
             nodeLinks.replaceRoute(FibRoutes.noRoute(family));
         }

@@ -23,9 +23,9 @@ class BgpHostileInputTest extends HostileInputVerification {
 
     @Override
     protected Map<String, String> hostileOptions() {
-        return Map.of("bgp.local-as", "0", "bgp.router-id", "fd00::1", "bgp.peers", "10.254.0.2,as=65001,ttl=999",
-                "bgp.pod-cidr", "10.100.0.1/16", "bgp.communities", "65001", "bgp.restart-time", "1h30m",
-                "bgp.grpc", "127.0.0.1:99999", "bgp.listen-port", "0");
+        // not bgp.local-as, bgp.peers or bgp.pod-cidr: configure() sets those after the kit's hostile value
+        return Map.of("bgp.router-id", "fd00::1", "bgp.communities", "65001", "bgp.restart-time", "1h30m",
+                "bgp.grpc", "127.0.0.1:99999", "bgp.listen-port", "0", "bgp.multipath", "maybe", "bgp.announce-endpoints", "2");
     }
 
     @AfterAll
