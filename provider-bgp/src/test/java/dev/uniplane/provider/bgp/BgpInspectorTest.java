@@ -2,6 +2,8 @@ package dev.uniplane.provider.bgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uniplane.api.Capabilities;
+import dev.uniplane.api.Capability;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.EndpointId;
@@ -48,9 +50,12 @@ class BgpInspectorTest {
         }
     }
 
+    /** With IPv6, which the provider declares only with its nftables program (IPv6 anti-spoofing), routed all the same. */
     private Dataplane open() {
-        return new BgpProvider().open(DataplaneConfig.builder().provider(BgpProvider.NAME).name(topology.prefix() + "i")
-                .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build());
+        java.util.EnumSet<Capability> caps = java.util.EnumSet.copyOf(BgpProvider.ROUTING);
+        caps.add(Capability.IPV6);
+        return BgpDataplane.open(DataplaneConfig.builder().provider(BgpProvider.NAME).name(topology.prefix() + "i")
+                .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build(), Capabilities.of(caps.toArray(Capability[]::new)));
     }
 
     @Test
@@ -95,6 +100,7 @@ class BgpInspectorTest {
         assertThat(dp.currentState()).isEqualTo(before);
         assertThat(Drift.of(dp)).isEmpty();
         assertThat(Traffic.ping(b, a.ipv4()).outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(Traffic.ping(b, a.ipv6()).outcome()).as("IPv6 too").isEqualTo(Outcome.DELIVERED);
         dp.detach(EndpointId.of("rs-b"));
         dp.attach(b.spec());
         assertThat(Traffic.ping(a, b.ipv4()).outcome()).as("a slot freed after adoption is reused").isEqualTo(Outcome.DELIVERED);
