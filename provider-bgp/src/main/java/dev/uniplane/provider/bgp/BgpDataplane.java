@@ -683,6 +683,19 @@ final class BgpDataplane extends AbstractDataplane {
             nft.destroy();
         }
         release(true);
+        removeWorkDir();
+    }
+
+    /** The daemon's log directory under /run/uniplane goes with the dataplane. */
+    private void removeWorkDir() {
+        try (var files = Files.list(workDir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(workDir);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", workDir, e.getMessage());
+        }
     }
 
     /** Writes a sysctl of the node namespace ({@code /proc/sys/net} is per network namespace). */
