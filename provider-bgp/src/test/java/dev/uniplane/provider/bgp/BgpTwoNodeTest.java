@@ -100,6 +100,27 @@ class BgpTwoNodeTest {
         assertThat(learned(id + "a")).as("stale but kept (graceful restart)").contains(IpPrefix.parse("10.202.0.0/24"));
     }
 
+    @Test
+    void withGracefulRestartACloseLeavesGobgpdAndTheLearnedRoutesAndAReopenAdoptsThem() {
+        topology(true);
+        workload(a, "wa", "10.201.0.5");
+        String wB = workload(b, "wb", "10.202.0.7");
+        awaitLearned(id + "a", "10.202.0.0/24", true);
+        awaitLearned(id + "b", "10.201.0.0/24", true);
+        var before = a.currentState();
+        String pid = FrrRouter.sh("ip", "netns", "pids", id + "a").trim();
+
+        a.close();
+        assertThat(learned(id + "a")).as("learned routes stay while closed").contains(IpPrefix.parse("10.202.0.0/24"));
+        assertThat(ping(wB, "10.201.0.5")).as("B still reaches A's workload: the router keeps A's prefix").isTrue();
+
+        a = open(id + "a", id + "a0", "65001", "10.81.1.2", "10.201.0.0/24", false, true);
+        assertThat(a.currentState()).isEqualTo(before);
+        assertThat(FrrRouter.sh("ip", "netns", "pids", id + "a").trim()).as("the same gobgpd, adopted").isEqualTo(pid);
+        assertThat(learned(id + "a")).contains(IpPrefix.parse("10.202.0.0/24"));
+        assertThat(ping(wB, "10.201.0.5")).isTrue();
+    }
+
     private Dataplane open(String netns, String name, String as, String peer, String podCidr, boolean announceEndpoints,
                            boolean gracefulRestart) {
         DataplaneConfig.Builder config = DataplaneConfig.builder().provider(BgpProvider.NAME).name(name)
