@@ -46,7 +46,8 @@ public final class LearnedRoutes implements AutoCloseable {
     private volatile long written;
 
     /**
-     * @param fib              a netlink socket of the node namespace, used only by the writer thread
+     * @param fib              a netlink socket of the node namespace, used only by the writer thread (and owned: closed
+     *                         by {@link #close()})
      * @param linkLocalIfindex the interface link-local next hops are reached through (the uplink), 0 for none
      */
     public LearnedRoutes(RtNetlink fib, int linkLocalIfindex, String name) {
@@ -202,7 +203,7 @@ public final class LearnedRoutes implements AutoCloseable {
         return n.isEmpty() || n.equals("<nil>") || n.equals("0.0.0.0") || n.equals("::");
     }
 
-    /** Stops the writer (what is queued is dropped; the kernel keeps what was written). */
+    /** Stops the writer and closes its netlink socket (what is queued is dropped; the kernel keeps what was written). */
     @Override
     public void close() {
         closed = true;
@@ -212,5 +213,6 @@ public final class LearnedRoutes implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        fib.close();
     }
 }
