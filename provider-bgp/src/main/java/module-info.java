@@ -1,11 +1,12 @@
 /**
- * Uniplane's BGP provider (dataplane not implemented yet; its probe reports what is missing). Drives GoBGP over gRPC:
- * grpc-java and protobuf-java are automatic modules here.
+ * Uniplane's BGP provider: workloads on veths, routes in the node namespace's kernel FIB, exchanged with peers by a
+ * gobgpd it drives over gRPC (grpc-java and protobuf-java are automatic modules here). No package is exported.
  */
 module dev.uniplane.provider.bgp {
     requires dev.uniplane.api;
     requires dev.uniplane.linux;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind; // the saved state's provider records (spi.state.SavedDataplane)
     requires com.google.protobuf;
     requires io.grpc;
     requires io.grpc.stub;
@@ -15,6 +16,8 @@ module dev.uniplane.provider.bgp {
     // Guava is an automatic module, so it declares no requires; its failureaccess is an explicit module that nothing else
     // would pull into the module graph (NoClassDefFoundError InternalFutureFailureAccess on the module path without it).
     requires com.google.common.util.concurrent.internal;
+
+    opens dev.uniplane.provider.bgp.internal.state to com.fasterxml.jackson.databind;
 
     provides dev.uniplane.spi.DataplaneProvider with dev.uniplane.provider.bgp.BgpProvider;
 }

@@ -1,28 +1,49 @@
 package dev.uniplane.provider.bgp;
 
-import dev.uniplane.spi.ProbeHost;
-
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
-import dev.uniplane.api.ProviderUnavailableException;
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.spi.Availability;
+import dev.uniplane.spi.ProbeHost;
 import dev.uniplane.spi.ProbingProvider;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The BGP provider: kernel routing for veth-attached workloads, with routes exchanged by a BGP daemon (GoBGP or
- * FRR's bgpd). Not implemented yet (no issue filed): {@link #probe()} checks the real prerequisites and, when all are
- * present, still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ * The BGP provider, kube-router style: workloads on veths, routes in the node namespace's kernel FIB (written through
+ * sdk-linux's batched rtnetlink), routes exchanged with peers by a gobgpd per dataplane that it drives over gRPC, and
+ * policy in nftables. {@link BgpDataplane} does the work; the options are {@code bgp.*}
+ * ({@link dev.uniplane.provider.bgp.internal.daemon.BgpOptions}).
  */
 public final class BgpProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "bgp";
-    /** FRR's BGP daemon (package {@code frr}); not on PATH. */
-    static final String FRR_BGPD = "/usr/lib/frr/bgpd";
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet in this release",
-            "a BGP daemon is installed; use another provider until the BGP dataplane is implemented");
+    /** The nftables library the policy program loads through FFM (package {@code libnftables1}). */
+    static final String LIBNFTABLES = "libnftables.so.1";
+
+    /** What the routed dataplane does without nftables (IPv4 anti-spoofing is the kernel's strict rp_filter). */
+    static final Set<Capability> ROUTING = Set.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.ECMP,
+            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS);
+
+    /**
+     * What the nftables policy program adds: policy, its counters and drop reasons; IPv6 (the dataplane routes IPv6
+     * already, but the kernel has no reverse-path filter for IPv6, so IPv6 anti-spoofing needs the program's per
+     * endpoint source check); restart survival (the kit's Restart area applies a policy, so it can only pass with
+     * POLICY). Switch {@link #NFT_POLICY} on once {@code internal.program.NftPolicyProgram} is the real one (this branch
+     * carries a placeholder whose methods throw): the dataplane calls it only while POLICY is declared.
+     */
+    static final Set<Capability> POLICY = Set.of(Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
+            Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY, Capability.REMOTE_ENDPOINTS,
+            Capability.RULE_STATS, Capability.DROP_REASONS, Capability.IPV6, Capability.RESTART_SURVIVAL);
+
+    /** Off while the nftables program is a placeholder; the one switch for everything in {@link #POLICY}. */
+    static final boolean NFT_POLICY = false;
+
+    /** What this build declares. */
+    static final Capabilities CAPABILITIES = capabilities(NFT_POLICY);
 
     private final ProbeHost host;
 
@@ -32,9 +53,17 @@ public final class BgpProvider extends ProbingProvider {
     }
 
     BgpProvider(ProbeHost host) {
-        super(NAME, "kernel routing with BGP route exchange (GoBGP or FRR bgpd) - not implemented yet", 0,
-                Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.IPV6, Capability.ECMP));
+        super(NAME, "kernel FIB routing for veth workloads, routes exchanged over BGP by GoBGP (gRPC), policy in nftables",
+                0, CAPABILITIES);
         this.host = Objects.requireNonNull(host, "host");
+    }
+
+    static Capabilities capabilities(boolean withPolicy) {
+        EnumSet<Capability> set = EnumSet.copyOf(ROUTING);
+        if (withPolicy) {
+            set.addAll(POLICY);
+        }
+        return Capabilities.of(set.toArray(Capability[]::new));
     }
 
     /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
@@ -43,20 +72,22 @@ public final class BgpProvider extends ProbingProvider {
         return API_VERSION;
     }
 
+    /** Checks, in order: the gobgpd binary, libnftables.so.1, CAP_NET_ADMIN. */
     @Override
     protected Optional<Availability> firstMissing() {
-        boolean gobgp = host.findCommand("gobgpd").isPresent();
-        boolean frr = host.isExecutable(FRR_BGPD);
-        if (!gobgp && !frr) {
-            return Optional.of(Availability.unavailable(
-                    "no BGP daemon: neither gobgpd nor FRR's " + FRR_BGPD + " is installed",
-                    "apt-get install gobgpd (or: apt-get install frr)"));
+        if (host.findCommand("gobgpd").isEmpty()) {
+            return Optional.of(Availability.unavailable("gobgpd is not installed (no gobgpd on PATH)",
+                    "apt-get install gobgpd"));
+        }
+        if (!host.canLoadLibrary(LIBNFTABLES)) {
+            return Optional.of(Availability.unavailable(LIBNFTABLES + " cannot be loaded (the nftables library)",
+                    "apt-get install libnftables1"));
         }
         return host.missingNetAdmin();
     }
 
     @Override
-    protected Availability whenReady() {
-        return NOT_IMPLEMENTED;
+    protected Dataplane openAvailable(DataplaneConfig config) {
+        return BgpDataplane.open(config, capabilities());
     }
 }

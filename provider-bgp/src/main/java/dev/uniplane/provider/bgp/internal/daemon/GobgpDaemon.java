@@ -23,12 +23,18 @@ import org.slf4j.LoggerFactory;
  * A {@code gobgpd} this JVM starts and owns, in a given network namespace (entered with {@code nsenter --net}), with its
  * gRPC API on {@code 127.0.0.1:PORT} of that namespace (a free port per instance), pprof off, and no config file: it is
  * configured through {@link #client()} only. {@link #close()} stops BGP (NOTIFICATION to peers), then the process.
+ *
+ * <p>Started in a session of its own ({@link Options#ownSession()}, through {@code setsid}), it outlives this JVM: a
+ * later process takes it over with {@link #adopt} (pid and API port from its saved state), and {@link #release()}
+ * lets go of it without stopping it.
  */
 public final class GobgpDaemon implements AutoCloseable {
     /** Debian's gobgpd (package {@code gobgpd}). */
     public static final String GOBGPD = "gobgpd";
     /** util-linux nsenter. */
     public static final String NSENTER = "/usr/bin/nsenter";
+    /** util-linux setsid: a new session, so no signal to this JVM's process group or terminal reaches the daemon. */
+    public static final String SETSID = "/usr/bin/setsid";
     private static final Logger LOG = LoggerFactory.getLogger(GobgpDaemon.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
@@ -36,10 +42,11 @@ public final class GobgpDaemon implements AutoCloseable {
     /**
      * How to start it: the namespace file to run in (empty: this process's), a directory for its log, how long to wait
      * for the API, the deadline of each gRPC call, and whether to flag restart state in the graceful-restart capability
-     * ({@code --graceful-restart}: this daemon replaces one that peers still hold routes of).
+     * ({@code --graceful-restart}: this daemon replaces one that peers still hold routes of), and whether it runs in
+     * a session of its own so that it can outlive this JVM.
      */
     public record Options(Optional<Path> netns, Path workDir, Duration startTimeout, Duration callTimeout,
-                          boolean restarting) {
+                          boolean restarting, boolean ownSession) {
         public Options {
             Objects.requireNonNull(netns, "netns");
             Objects.requireNonNull(workDir, "workDir");
@@ -49,18 +56,28 @@ public final class GobgpDaemon implements AutoCloseable {
 
         /** In namespace {@code nsFile}, log under {@code workDir}, 15 s to start, 10 s per call, not restarting. */
         public static Options in(Path nsFile, Path workDir) {
-            return new Options(Optional.of(nsFile), workDir, Duration.ofSeconds(15), Duration.ofSeconds(10), false);
+            return new Options(Optional.of(nsFile), workDir, Duration.ofSeconds(15), Duration.ofSeconds(10), false, false);
+        }
+
+        /** The same, flagging restart state in the graceful-restart capability or not. */
+        public Options withRestarting(boolean on) {
+            return new Options(netns, workDir, startTimeout, callTimeout, on, ownSession);
+        }
+
+        /** The same, in a session of its own (it outlives this JVM) or not. */
+        public Options withOwnSession(boolean on) {
+            return new Options(netns, workDir, startTimeout, callTimeout, restarting, on);
         }
     }
 
-    private final Process process;
+    private final ProcessHandle process;
     private final int apiPort;
     private final Path log;
     private final GobgpClient client;
     private final Optional<NetNs> ns;
     private volatile boolean closed;
 
-    private GobgpDaemon(Process process, int apiPort, Path log, GobgpClient client, Optional<NetNs> ns) {
+    private GobgpDaemon(ProcessHandle process, int apiPort, Path log, GobgpClient client, Optional<NetNs> ns) {
         this.process = process;
         this.apiPort = apiPort;
         this.log = log;
@@ -84,6 +101,9 @@ public final class GobgpDaemon implements AutoCloseable {
             Files.createDirectories(options.workDir());
             Path log = options.workDir().resolve("gobgpd-" + port + ".log");
             List<String> argv = new ArrayList<>();
+            if (options.ownSession()) {
+                argv.add(SETSID); // not a process group leader, so setsid execs in place: the pid stays gobgpd's
+            }
             options.netns().ifPresent(file -> argv.addAll(List.of(NSENTER, "--net=" + file, "--")));
             argv.addAll(List.of(GOBGPD, "--api-hosts=127.0.0.1:" + port, "--pprof-disable", "--log-plain", "--log-level=info"));
             if (options.restarting()) {
@@ -97,7 +117,7 @@ public final class GobgpDaemon implements AutoCloseable {
                     .orElseGet(() -> GobgpClient.connect(port, options.callTimeout()));
             awaitApi(process, client, options.startTimeout(), log);
             LOG.debug("gobgpd pid {} API on 127.0.0.1:{}{}", process.pid(), port, ns.map(n -> " in " + n.name()).orElse(""));
-            return new GobgpDaemon(process, port, log, client, ns);
+            return new GobgpDaemon(process.toHandle(), port, log, client, ns);
         } catch (IOException e) {
             cleanup(process, client, ns);
             throw new GobgpException("start gobgpd", "UNAVAILABLE", e.getMessage(), e);
@@ -105,6 +125,41 @@ public final class GobgpDaemon implements AutoCloseable {
             cleanup(process, client, ns);
             throw e;
         }
+    }
+
+    /**
+     * Takes over a gobgpd a previous process started ({@code pid}, API on {@code apiPort} of the namespace); empty when
+     * it no longer runs or its API does not answer within the start timeout.
+     */
+    public static Optional<GobgpDaemon> adopt(Options options, long pid, int apiPort) {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().map(c -> c.endsWith(GOBGPD)).orElse(true));
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<NetNs> ns = options.netns().map(NetNs::open);
+        GobgpClient client = ns.map(n -> GobgpClient.connect(n, apiPort, options.callTimeout()))
+                .orElseGet(() -> GobgpClient.connect(apiPort, options.callTimeout()));
+        try {
+            client.localAsn();
+            Path log = options.workDir().resolve("gobgpd-" + apiPort + ".log");
+            return Optional.of(new GobgpDaemon(handle.get(), apiPort, log, client, ns));
+        } catch (GobgpException e) {
+            LOG.warn("gobgpd pid {} does not answer on port {}: {}", pid, apiPort, e.getMessage());
+            client.close();
+            ns.ifPresent(NetNs::close);
+            return Optional.empty();
+        }
+    }
+
+    /** Lets go of the daemon without stopping it (it keeps its sessions and routes): only the client closes. */
+    public void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client.close();
+        ns.ifPresent(NetNs::close);
     }
 
     private static void awaitApi(Process process, GobgpClient client, Duration timeout, Path log) {
@@ -184,14 +239,23 @@ public final class GobgpDaemon implements AutoCloseable {
     }
 
     private static void cleanup(Process process, GobgpClient client, Optional<NetNs> ns) {
+        cleanup(process == null ? null : process.toHandle(), client, ns);
+    }
+
+    private static void cleanup(ProcessHandle process, GobgpClient client, Optional<NetNs> ns) {
         if (client != null) {
             client.close();
         }
         if (process != null) {
             process.destroy();
             try {
-                if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly().waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                process.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                process.destroyForcibly();
+                try {
+                    process.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception ignored) {
+                    // reported by isAlive()
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();

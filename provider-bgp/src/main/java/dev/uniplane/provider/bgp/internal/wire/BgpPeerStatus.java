@@ -7,16 +7,18 @@ import java.util.Objects;
 
 /**
  * A neighbor's session as {@code ListPeer} or a peer event reports it: state, AS, router id, the hold time negotiated
- * in OPEN (zero while the session is down) and prefix counts per family.
+ * in OPEN (zero while the session is down), prefix counts per family, and since when the session is established
+ * (empty while it is not).
  */
 public record BgpPeerStatus(String address, long asn, SessionState state, String routerId, Duration negotiatedHoldTime,
-                            Map<IpFamily, PrefixCounts> prefixes) {
+                            Map<IpFamily, PrefixCounts> prefixes, java.util.Optional<java.time.Instant> establishedSince) {
     public BgpPeerStatus {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(routerId, "routerId");
         Objects.requireNonNull(negotiatedHoldTime, "negotiatedHoldTime");
         prefixes = Map.copyOf(prefixes);
+        Objects.requireNonNull(establishedSince, "establishedSince");
     }
 
     /** The BGP finite-state machine states (RFC 4271 section 8). */

@@ -332,8 +332,13 @@ public final class GobgpClient implements AutoCloseable {
         }
         String address = !state.getNeighborAddress().isEmpty() ? state.getNeighborAddress() : peer.getConf().getNeighborAddress();
         long asn = Integer.toUnsignedLong(state.getPeerAsn() != 0 ? state.getPeerAsn() : peer.getConf().getPeerAsn());
-        return new BgpPeerStatus(address, asn, sessionState(state.getSessionState()), state.getRouterId(),
-                Duration.ofSeconds(peer.getTimers().getState().getNegotiatedHoldTime()), prefixes);
+        BgpPeerStatus.SessionState session = sessionState(state.getSessionState());
+        Optional<java.time.Instant> since = session == BgpPeerStatus.SessionState.ESTABLISHED
+                && peer.getTimers().getState().hasUptime() && peer.getTimers().getState().getUptime().getSeconds() > 0
+                ? Optional.of(java.time.Instant.ofEpochSecond(peer.getTimers().getState().getUptime().getSeconds()))
+                : Optional.empty();
+        return new BgpPeerStatus(address, asn, session, state.getRouterId(),
+                Duration.ofSeconds(peer.getTimers().getState().getNegotiatedHoldTime()), prefixes, since);
     }
 
     private static Optional<IpFamily> familyOf(dev.uniplane.provider.bgp.internal.wire.apipb.Family.Afi afi) {
