@@ -6,6 +6,7 @@ module dev.uniplane.provider.bgp {
     requires dev.uniplane.api;
     requires dev.uniplane.linux;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind; // nft JSON documents and listings
     requires com.google.protobuf;
     requires io.grpc;
     requires io.grpc.stub;

@@ -1,0 +1,6 @@
+/**
+ * Policy in the kernel through nftables: {@link dev.uniplane.provider.bgp.internal.program.NftRuleset} encodes a
+ * resolved policy set as one nft JSON transaction (pure), {@link dev.uniplane.provider.bgp.internal.program.NftPolicyProgram}
+ * runs it in the node namespace and reads the counters back.
+ */
+package dev.uniplane.provider.bgp.internal.program;
