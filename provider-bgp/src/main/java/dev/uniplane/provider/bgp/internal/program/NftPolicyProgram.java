@@ -1,7 +1,6 @@
 package dev.uniplane.provider.bgp.internal.program;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uniplane.api.Action;
 import dev.uniplane.api.DropReason;
@@ -104,10 +103,10 @@ public final class NftPolicyProgram implements AutoCloseable {
         }
     }
 
-    /** Per rule counters (since the last apply) and per endpoint drop reasons, read in one {@code list table}. */
+    /** Per rule counters (since the last apply) and per endpoint drop reasons, read in one {@code list counters}. */
     public synchronized NftCounters counters() {
         checkOpen();
-        NftTable now = read();
+        NftTable now = parse(run("list nftables counters of table " + table, NftRuleset.document(NftRuleset.listCounters(table))));
         Map<RuleRef, List<RuleStats>> rules = new TreeMap<>();
         Map<EndpointId, Map<DropReason, Long>> drops = new TreeMap<>();
         for (NftTable.Counter c : now.counters().values()) {
@@ -169,10 +168,12 @@ public final class NftPolicyProgram implements AutoCloseable {
     }
 
     private NftTable read() {
-        String out = run("list nftables table " + table, NftRuleset.document(NftRuleset.list(table)));
+        return parse(run("list nftables table " + table, NftRuleset.document(NftRuleset.list(table))));
+    }
+
+    private NftTable parse(String listing) {
         try {
-            JsonNode listing = JSON.readTree(out);
-            return NftTable.parse(listing, table);
+            return NftTable.parse(JSON.readTree(listing), table);
         } catch (JsonProcessingException e) {
             throw new NftException("list nftables table " + table, "NFT_ERROR", "unparseable JSON listing: " + e.getOriginalMessage());
         }

@@ -145,6 +145,11 @@ public final class NftRuleset {
         return List.of(o("list", o("table", o("family", "inet", "name", table))));
     }
 
+    /** The commands that list the table's named counters only (what reading the stats needs, without the sets). */
+    public static List<Object> listCounters(String table) {
+        return List.of(o("list", o("counters", o("family", "inet", "table", table))));
+    }
+
     /**
      * The one transaction that replaces whatever {@code current} holds with {@code policy} for {@code endpoints}
      * (position in the list = {@link dev.uniplane.spi.policy.PolicyEndpoint#index()}), stamping allowed flows with

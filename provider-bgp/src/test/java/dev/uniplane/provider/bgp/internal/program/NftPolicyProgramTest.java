@@ -126,6 +126,20 @@ class NftPolicyProgramTest {
     }
 
     @Test
+    void ruleCountersRestartAtEveryApplyWhileDropCountersGoOn() {
+        Policy closed = Policy.builder("db-closed").selectLabels("app", "db").ingress(Rule.deny(List.of(), List.of(PortMatch.udp(7110)))).build();
+        apply(closed);
+        EndpointId db = EndpointId.of(b.name());
+        long dropsBefore = program.counters().drops(db, DropReason.POLICY_DENIED);
+        assertThat(udp(a, b.v4(), 7110)).isEqualTo(Outcome.TIMED_OUT);
+        RuleRef deny = new RuleRef("db-closed", Direction.INGRESS, 0);
+        assertThat(program.counters().packets(deny)).isEqualTo(1);
+        apply(closed);
+        assertThat(program.counters().packets(deny)).as("rule counters start at apply").isZero();
+        assertThat(program.counters().drops(db, DropReason.POLICY_DENIED)).as("endpoint counters go on").isEqualTo(dropsBefore + 1);
+    }
+
+    @Test
     void denyOverridesAllowWhateverThePolicyOrder() {
         apply(Policy.builder("a-allow-all").selectLabels("app", "db").ingress(Rule.allowAll()).build(),
                 Policy.builder("z-deny-client").selectLabels("app", "db")
