@@ -37,10 +37,17 @@ import java.util.TreeSet;
  * in {@code drop_invalid_ID};</li>
  * <li>chain {@value #FORWARD} (hook forward, every routed packet between workloads and the uplink):
  * {@code ct state established,related ct mark == GEN accept} (stateful: replies and related ICMP errors of a flow
- * allowed under this generation pass unevaluated); then the egress check ({@code iifname vmap} to {@code eg_N}) and the
- * ingress check ({@code oifname vmap} to {@code in_N}); a packet that comes back from both gets
- * {@code ct mark set GEN}. A flow allowed under an older set carries an older mark, so its next packet is evaluated
- * again under the new set (no grandfathering) and passes on, re-stamped, only if the new set allows it;</li>
+ * allowed under this generation pass unevaluated); a reply of a flow stamped under an older generation goes to
+ * {@value #RECHECK}; every other packet to {@value #EVALUATE};</li>
+ * <li>chain {@value #EVALUATE}: the egress check ({@code iifname vmap} to {@code eg_N}) and the ingress check
+ * ({@code oifname vmap} to {@code in_N}); a packet that comes back from both gets {@code ct mark set GEN} and is
+ * accepted. A flow allowed under an older set carries an older mark, so after an apply its next packet is checked
+ * again under the new set (no grandfathering);</li>
+ * <li>chain {@value #RECHECK}: a reply of such a flow is checked, without counting, against the flow's original
+ * direction ({@code oifname vmap} to {@code rc_eg_N} of the original sender, {@code iifname vmap} to {@code rc_in_N}
+ * of the original receiver, with the addresses and ports of the reply swapped); still allowed, it is stamped and
+ * accepted, otherwise it goes on to {@value #EVALUATE} as a new packet in its own direction (the reference model's
+ * re-check);</li>
  * <li>per endpoint and direction with rules or isolation, chain {@code eg_N}/{@code in_N}: the endpoint's rules in
  * {@link ResolvedRule#PRECEDENCE} order (deny overrides allow: every DENY rule before every ALLOW rule), a DENY rule
  * counting into {@code rule_ID} and {@code drop_denied_ENDPOINT} then dropping, an ALLOW rule counting into
@@ -59,6 +66,10 @@ import java.util.TreeSet;
 public final class NftRuleset {
     /** The base chain of routed packets. */
     public static final String FORWARD = "forward";
+    /** The chain that checks a packet as the first of a new flow (egress, then ingress) and stamps it. */
+    public static final String EVALUATE = "evaluate";
+    /** The chain that re-checks a reply of a flow stamped under an older generation against its original direction. */
+    public static final String RECHECK = "recheck";
     /** The base chain of anti-spoofing. */
     public static final String PREROUTING = "prerouting";
     /** Priority of {@link #PREROUTING}: NF_IP_PRI_RAW, before conntrack (-200). */
@@ -224,6 +235,8 @@ public final class NftRuleset {
         }
         List<Object> egressJumps = new ArrayList<>();
         List<Object> ingressJumps = new ArrayList<>();
+        List<Object> recheckEgressJumps = new ArrayList<>();
+        List<Object> recheckIngressJumps = new ArrayList<>();
         for (ResolvedEndpoint re : policy.endpoints()) {
             int index = re.endpoint().index();
             if (index < 0 || index >= endpoints.size()) {
@@ -234,8 +247,12 @@ public final class NftRuleset {
                 EndpointRules at = re.rules(d);
                 if (at.isolated() || !at.rules().isEmpty()) {
                     String chain = checkChain(d, index);
-                    endpointChain(chain, d, e, at);
+                    endpointChain(chain, d, e, at, false);
                     (d == Direction.EGRESS ? egressJumps : ingressJumps).add(List.of(e.hostInterface(), jump(chain)));
+                    String recheck = recheckChain(d, index);
+                    endpointChain(recheck, d, e, at, true);
+                    // a reply travels towards the original sender (oifname) from the original receiver (iifname)
+                    (d == Direction.EGRESS ? recheckEgressJumps : recheckIngressJumps).add(List.of(e.hostInterface(), jump(recheck)));
                 }
             }
         }
@@ -244,13 +261,30 @@ public final class NftRuleset {
         }
         baseRules.add(rule(FORWARD, match("in", ct("state"), List.of("established", "related")), match("==", ct("mark"), generation),
                 verdict("accept")));
+        baseRules.add(rule(FORWARD, match("in", ct("state"), List.of("established")), match("==", ct("direction"), "reply"),
+                o("goto", o("target", RECHECK))));
+        baseRules.add(rule(FORWARD, o("goto", o("target", EVALUATE))));
+        chains.add(o("add", named("chain", Map.of("name", EVALUATE))));
         if (!egressJumps.isEmpty()) {
-            baseRules.add(rule(FORWARD, vmap("iifname", egressJumps)));
+            rules.add(rule(EVALUATE, vmap("iifname", egressJumps)));
         }
         if (!ingressJumps.isEmpty()) {
-            baseRules.add(rule(FORWARD, vmap("oifname", ingressJumps)));
+            rules.add(rule(EVALUATE, vmap("oifname", ingressJumps)));
         }
-        baseRules.add(rule(FORWARD, o("mangle", o("key", ct("mark"), "value", generation))));
+        rules.add(rule(EVALUATE, o("mangle", o("key", ct("mark"), "value", generation)), verdict("accept")));
+        chains.add(o("add", named("chain", Map.of("name", RECHECK))));
+        if (!recheckEgressJumps.isEmpty()) {
+            rules.add(rule(RECHECK, vmap("oifname", recheckEgressJumps)));
+        }
+        if (!recheckIngressJumps.isEmpty()) {
+            rules.add(rule(RECHECK, vmap("iifname", recheckIngressJumps)));
+        }
+        rules.add(rule(RECHECK, o("mangle", o("key", ct("mark"), "value", generation)), verdict("accept")));
+    }
+
+    /** Chain {@code rc_eg_N} or {@code rc_in_N}: the re-check of a reply against the original direction's check. */
+    static String recheckChain(Direction d, int index) {
+        return "rc_" + checkChain(d, index);
     }
 
     /** Chain {@code eg_N} or {@code in_N}. */
@@ -315,10 +349,17 @@ public final class NftRuleset {
         rules.add(rule(chain, o("counter", dropCounter(DropReason.INVALID, e.id())), verdict("drop")));
     }
 
-    /** One endpoint's check in one direction: its rules in precedence order, then default deny when isolated. */
-    private void endpointChain(String chain, Direction d, NftEndpoint e, EndpointRules at) {
+    /**
+     * One endpoint's check in one direction: its rules in precedence order, then default deny when isolated. As a
+     * {@code recheck} of a reply packet (the flow's original direction, seen from the reply: the peer is on the other
+     * side of the packet and the original destination port is the reply's source port) it counts nothing, returns when
+     * the original direction is still allowed and otherwise goes on to {@value #EVALUATE}, where the reply is checked
+     * as a new packet in its own direction.
+     */
+    private void endpointChain(String chain, Direction d, NftEndpoint e, EndpointRules at, boolean recheck) {
         chains.add(o("add", named("chain", Map.of("name", chain))));
-        String peerField = d == Direction.EGRESS ? "daddr" : "saddr";
+        String peerField = (d == Direction.EGRESS) != recheck ? "daddr" : "saddr";
+        String portField = recheck ? "sport" : "dport";
         for (ResolvedRule r : at.rules()) {
             List<Object> peers = new ArrayList<>();
             if (r.peers().isAny()) {
@@ -331,13 +372,19 @@ public final class NftRuleset {
                 }
             }
             for (Object peer : peers) {
-                for (Object port : portMatches(r)) {
+                for (Object port : portMatches(r, portField)) {
                     List<Object> expr = new ArrayList<>();
                     if (peer != null) {
                         expr.add(peer);
                     }
                     if (port != null) {
                         expr.add(port);
+                    }
+                    budget(r, 1);
+                    if (recheck) {
+                        expr.add(r.action() == Action.DENY ? o("goto", o("target", EVALUATE)) : verdict("return"));
+                        rules.add(rule(chain, expr.toArray()));
+                        continue;
                     }
                     expr.add(o("counter", ruleCounter(r.id())));
                     if (r.action() == Action.DENY) {
@@ -346,13 +393,13 @@ public final class NftRuleset {
                     } else {
                         expr.add(verdict("return"));
                     }
-                    budget(r, 1);
                     rules.add(rule(chain, expr.toArray()));
                 }
             }
         }
         if (at.isolated()) {
-            rules.add(rule(chain, o("counter", dropCounter(DropReason.POLICY_DEFAULT_DENY, e.id())), verdict("drop")));
+            rules.add(recheck ? rule(chain, o("goto", o("target", EVALUATE)))
+                    : rule(chain, o("counter", dropCounter(DropReason.POLICY_DEFAULT_DENY, e.id())), verdict("drop")));
         }
     }
 
@@ -361,7 +408,7 @@ public final class NftRuleset {
      * {@code meta l4proto} match of the protocols listed without ports and a {@code meta l4proto . th dport} match of
      * its port set, whichever it has.
      */
-    private static List<Object> portMatches(ResolvedRule r) {
+    private static List<Object> portMatches(ResolvedRule r, String portField) {
         List<Object> out = new ArrayList<>();
         if (anyPort(r.ports())) {
             out.add(null);
@@ -373,7 +420,7 @@ public final class NftRuleset {
             out.add(match("==", meta("l4proto"), o("set", protocols)));
         }
         if (r.ports().stream().anyMatch(p -> p.range() != null)) {
-            out.add(match("==", o("concat", List.of(meta("l4proto"), payload("th", "dport"))), "@" + portSet(r)));
+            out.add(match("==", o("concat", List.of(meta("l4proto"), payload("th", portField))), "@" + portSet(r)));
         }
         return out;
     }

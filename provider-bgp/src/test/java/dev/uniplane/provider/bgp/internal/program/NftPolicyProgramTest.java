@@ -26,6 +26,7 @@ import dev.uniplane.tck.harness.Outcome;
 import dev.uniplane.tck.harness.Traffic;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,6 +245,43 @@ class NftPolicyProgramTest {
                         Policy.builder("other").selectLabels("app", "cache").ingress().build());
                 assertThat(echo(ch2)).as("a flow the new set still allows goes on").isTrue();
             }
+        }
+    }
+
+    @Test
+    void afterAnApplyARepliesFirstFlowGoesOnIfItsOriginalDirectionIsStillAllowed() throws Exception {
+        Policy clientClosed = Policy.builder("client-closed").selectLabels("app", "client").ingress().build();
+        apply(clientClosed);
+        InetSocketAddress server = new InetSocketAddress(b.v4().toInetAddress(), 7220);
+        try (ServerSocketChannel listener = b.netns().run(() -> ServerSocketChannel.open().bind(server));
+             SocketChannel client = a.netns().run(() -> SocketChannel.open(server));
+             SocketChannel accepted = listener.accept()) {
+            assertThat(push(accepted, client)).as("the server pushes to the isolated client over the client's flow").isTrue();
+            apply(clientClosed, Policy.builder("other").selectLabels("app", "cache").ingress().build());
+            assertThat(push(accepted, client)).as("after an apply, before the client sends anything: re-checked as client to server").isTrue();
+            apply(clientClosed, Policy.builder("db-in").selectLabels("app", "db").ingress(Rule.deny(List.of(Peer.labels("app", "client")), List.of())).build());
+            assertThat(push(accepted, client)).as("the new set denies the flow's original direction").isFalse();
+        }
+    }
+
+    /** Writes 5 bytes on {@code from} and reads them on {@code to}. */
+    private static boolean push(SocketChannel from, SocketChannel to) throws java.io.IOException {
+        from.write(ByteBuffer.wrap("push\n".getBytes()));
+        return read5(to);
+    }
+
+    private static boolean read5(SocketChannel ch) throws java.io.IOException {
+        ch.socket().setSoTimeout((int) Duration.ofMillis(1500).toMillis());
+        var in = ch.socket().getInputStream();
+        try {
+            for (int n = 0; n < 5; n++) {
+                if (in.read() < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
         }
     }
 
