@@ -30,6 +30,8 @@ public final class LibNftables {
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int NETLINK_NETFILTER = 12;
+    /** libnftables 1.0.6 keeps some process-wide state (its parser's and the JSON library's), so one run at a time. */
+    private static final Object RUN_LOCK = new Object();
 
     private LibNftables() {
     }
@@ -127,6 +129,12 @@ public final class LibNftables {
      * @throws NftException with nft's error text when nft refuses the document or the kernel the transaction
      */
     public static String run(String operation, String document) {
+        synchronized (RUN_LOCK) {
+            return runLocked(operation, document);
+        }
+    }
+
+    private static String runLocked(String operation, String document) {
         requireNetfilterNetlink(operation);
         MemorySegment ctx = nft_ctx_new(NFT_CTX_DEFAULT);
         if (ctx.equals(MemorySegment.NULL)) {
