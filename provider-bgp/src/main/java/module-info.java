@@ -6,7 +6,7 @@ module dev.uniplane.provider.bgp {
     requires dev.uniplane.api;
     requires dev.uniplane.linux;
     requires org.slf4j;
-    requires com.fasterxml.jackson.databind; // the saved state's provider records (spi.state.SavedDataplane)
+    requires com.fasterxml.jackson.databind; // saved-state records and nft JSON documents
     requires com.google.protobuf;
     requires io.grpc;
     requires io.grpc.stub;

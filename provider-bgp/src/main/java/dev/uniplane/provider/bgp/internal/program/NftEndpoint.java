@@ -3,14 +3,22 @@ package dev.uniplane.provider.bgp.internal.program;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.api.IpAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * An attached endpoint as the nftables program sees it: its host-side interface and addresses. Its index in the list
- * passed to {@link NftPolicyProgram#apply} is its {@code PolicyEndpoint.index()}.
+ * A local endpoint as the nftables program sees it. In the list given to {@link NftPolicyProgram#apply}, the position
+ * of an endpoint is the {@link dev.uniplane.spi.policy.PolicyEndpoint#index()} the resolved policy uses for it.
  *
- * @param id            the endpoint
- * @param hostInterface its veth's host end in the node namespace
- * @param addresses     its addresses (anti-spoofing)
+ * @param id            its endpoint id (names its drop counters)
+ * @param hostInterface the host end of its veth in the node namespace (what {@code iifname}/{@code oifname} match)
+ * @param addresses     its addresses: the only sources its packets may carry (anti-spoofing)
  */
 public record NftEndpoint(EndpointId id, String hostInterface, List<IpAddress> addresses) {
+
+    /** Checks for nulls and copies the addresses. */
+    public NftEndpoint {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(hostInterface, "hostInterface");
+        addresses = List.copyOf(addresses);
+    }
 }
