@@ -1,0 +1,177 @@
+package dev.uniplane.bench.bgp;
+
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.api.Dataplanes;
+import dev.uniplane.bench.Stats;
+import dev.uniplane.linux.InterfaceAddress;
+import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.tck.harness.FrrRouter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
+
+/**
+ * Learn-and-install of N prefixes (default 100k /32s) announced by one FRR 8.4 router, into the kernel FIB of two
+ * receivers in the same run: the bgp provider (gobgpd over gRPC, FIB written by sdk-linux) and FRR 8.4 itself (bgpd +
+ * zebra). Each receiver runs in its own namespace and peers with the announcer, whose neighbor for it is shut down
+ * until the clock starts: time 0 is {@code no neighbor X shutdown} on the announcer, the end is the moment the
+ * receiver's main table holds all N routes (polled by a netlink dump every 100 ms, the same way for both). Then
+ * {@code neighbor X shutdown} and the time until all N are gone (withdraw on session loss). Rounds alternate receivers.
+ *
+ * <p>Usage: {@code BgpLearnBench [prefixes] [rounds]}; needs root, gobgpd and FRR; namespaces are named
+ * {@code ubgb<hex>-*} and deleted at the end, also on failure.
+ */
+public final class BgpLearnBench {
+    private static final String ANNOUNCER_AS = "65001";
+
+    private BgpLearnBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int prefixes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String run = "ubgb" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        List<String> namespaces = List.of(run + "-ann", run + "-node", run + "-frr");
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> namespaces.forEach(BgpLearnBench::deleteQuietly)));
+        try {
+            namespaces.forEach(NetNs::create);
+            wire(run, namespaces);
+            System.out.printf(Locale.ROOT, "bgp learn bench: %d prefixes announced by FRR 8.4, %d rounds each, run %s%n",
+                    prefixes, rounds, run);
+            try (FrrRouter announcer = FrrRouter.start(namespaces.get(0), announcerConf(prefixes))) {
+                FrrRouter.await(() -> announcer.vtysh("show bgp ipv4 unicast statistics")
+                                .matches("(?s).*Total Prefixes\\s*:\\s*" + prefixes + "\\b.*"),
+                        java.time.Duration.ofMinutes(3), "the announcer's " + prefixes + " networks");
+                List<Double> ourLearn = new ArrayList<>();
+                List<Double> ourWithdraw = new ArrayList<>();
+                List<Double> frrLearn = new ArrayList<>();
+                List<Double> frrWithdraw = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    double[] ours = measureProvider(announcer, namespaces.get(1), prefixes);
+                    double[] frr = measureFrr(announcer, namespaces.get(2), prefixes);
+                    ourLearn.add(ours[0]);
+                    ourWithdraw.add(ours[1]);
+                    frrLearn.add(frr[0]);
+                    frrWithdraw.add(frr[1]);
+                    System.out.printf(Locale.ROOT, "round %d: learn+install uniplane-bgp %.2f s, FRR %.2f s; withdraw-all uniplane-bgp %.2f s, FRR %.2f s%n",
+                            round + 1, ours[0], frr[0], ours[1], frr[1]);
+                }
+                double learn = Stats.median(ourLearn) / Stats.median(frrLearn);
+                double withdraw = Stats.median(ourWithdraw) / Stats.median(frrWithdraw);
+                System.out.printf(Locale.ROOT, "median learn+install: uniplane-bgp %.2f s, FRR %.2f s, ratio %.2fx FRR's time%n",
+                        Stats.median(ourLearn), Stats.median(frrLearn), learn);
+                System.out.printf(Locale.ROOT, "median withdraw-all:  uniplane-bgp %.2f s, FRR %.2f s, ratio %.2fx FRR's time%n",
+                        Stats.median(ourWithdraw), Stats.median(frrWithdraw), withdraw);
+            }
+        } finally {
+            namespaces.forEach(BgpLearnBench::deleteQuietly);
+        }
+    }
+
+    /** announcer 10.251.0.1 -- 10.251.0.2 node; announcer 10.252.0.1 -- 10.252.0.2 frr. */
+    private static void wire(String run, List<String> namespaces) {
+        try (NetNs ann = NetNs.open(namespaces.get(0)); RtNetlink a = RtNetlink.open(ann)) {
+            a.setUp(a.index("lo"), true);
+            for (int i = 1; i <= 2; i++) {
+                try (NetNs peerNs = NetNs.open(namespaces.get(i)); RtNetlink p = RtNetlink.open(peerNs)) {
+                    String mine = run + "a" + i;
+                    String theirs = run + "p" + i;
+                    a.createVethPair(mine, theirs, peerNs);
+                    a.addAddress(a.index(mine), InterfaceAddress.parse("10.25" + i + ".0.1/30"));
+                    a.setUp(a.index(mine), true);
+                    p.addAddress(p.index(theirs), InterfaceAddress.parse("10.25" + i + ".0.2/30"));
+                    p.setUp(p.index(theirs), true);
+                    p.setUp(p.index("lo"), true);
+                }
+            }
+        }
+    }
+
+    private static double[] measureProvider(FrrRouter announcer, String node, int prefixes) {
+        DataplaneConfig config = DataplaneConfig.builder()
+                .name("bgpbench").hostNetns(NetNs.RUN_DIR.resolve(node).toString()).uplink(node.replace("-node", "p1"))
+                .option("bgp.local-as", "65000")
+                .option("bgp.router-id", "10.251.0.2")
+                .option("bgp.peers", "10.251.0.1,as=" + ANNOUNCER_AS)
+                .option("bgp.ipv6", "false")
+                .build();
+        try (Dataplane dp = Dataplanes.open("bgp", config)) {
+            try {
+                return measure(announcer, "10.251.0.2", node, prefixes);
+            } finally {
+                dp.destroy();
+            }
+        }
+    }
+
+    private static double[] measureFrr(FrrRouter announcer, String frrNs, int prefixes) {
+        String conf = """
+                frr defaults traditional
+                router bgp 65002
+                 bgp router-id 10.252.0.2
+                 no bgp ebgp-requires-policy
+                 neighbor 10.252.0.1 remote-as %s
+                 neighbor 10.252.0.1 timers connect 1
+                !
+                """.formatted(ANNOUNCER_AS);
+        try (FrrRouter receiver = FrrRouter.start(frrNs, conf)) {
+            return measure(announcer, "10.252.0.2", frrNs, prefixes);
+        }
+    }
+
+    /** {learn seconds, withdraw seconds} for the receiver at {@code neighbor} in {@code netns}. */
+    private static double[] measure(FrrRouter announcer, String neighbor, String netns, int prefixes) {
+        try (NetNs ns = NetNs.open(netns); RtNetlink links = RtNetlink.open(ns)) {
+            IntSupplier learned = () -> countAnnounced(links);
+            long start = System.nanoTime();
+            announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nno neighbor " + neighbor + " shutdown");
+            FrrRouter.await(() -> learned.getAsInt() >= prefixes, java.time.Duration.ofMinutes(5), prefixes + " routes in " + netns);
+            double learn = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nneighbor " + neighbor + " shutdown");
+            FrrRouter.await(() -> learned.getAsInt() == 0, java.time.Duration.ofMinutes(5), "routes gone from " + netns);
+            return new double[] {learn, (System.nanoTime() - start) / 1e9};
+        }
+    }
+
+    /** Routes of the main table inside 10.64.0.0/10, where the announcer's prefixes are. */
+    private static int countAnnounced(RtNetlink links) {
+        dev.uniplane.api.IpPrefix announced = dev.uniplane.api.IpPrefix.parse("10.64.0.0/10");
+        return (int) links.routes(2 /* AF_INET */, 254 /* main */).stream()
+                .filter(r -> announced.contains(r.destination().address())).count();
+    }
+
+    private static String announcerConf(int prefixes) {
+        StringBuilder conf = new StringBuilder("""
+                frr defaults traditional
+                router bgp %s
+                 bgp router-id 10.251.0.1
+                 no bgp ebgp-requires-policy
+                 no bgp network import-check
+                 neighbor 10.251.0.2 remote-as 65000
+                 neighbor 10.251.0.2 shutdown
+                 neighbor 10.252.0.2 remote-as 65002
+                 neighbor 10.252.0.2 shutdown
+                 address-family ipv4 unicast
+                """.formatted(ANNOUNCER_AS));
+        for (int i = 0; i < prefixes; i++) {
+            conf.append("  network 10.").append(64 + (i >> 16)).append('.').append((i >> 8) & 255).append('.').append(i & 255).append("/32\n");
+        }
+        return conf.append(" exit-address-family\n!\n").toString();
+    }
+
+    private static void deleteQuietly(String name) {
+        try {
+            if (NetNs.exists(name)) {
+                NetNs.delete(name);
+            }
+        } catch (RuntimeException e) {
+            // already gone
+        }
+    }
+}
