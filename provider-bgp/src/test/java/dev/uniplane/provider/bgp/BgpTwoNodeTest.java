@@ -1,5 +1,6 @@
 package dev.uniplane.provider.bgp;
 
+import dev.uniplane.tck.harness.FrrRouter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.AttachSpec;

@@ -1,7 +1,7 @@
 package dev.uniplane.provider.bgp.tck;
 
 import dev.uniplane.api.DataplaneConfig;
-import dev.uniplane.provider.bgp.FrrRouter;
+import dev.uniplane.tck.harness.FrrRouter;
 import dev.uniplane.tck.RequireAll;
 import dev.uniplane.tck.harness.Topology;
 
