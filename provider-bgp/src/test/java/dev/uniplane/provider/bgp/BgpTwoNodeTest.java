@@ -1,6 +1,5 @@
 package dev.uniplane.provider.bgp;
 
-import dev.uniplane.tck.harness.FrrRouter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.AttachSpec;
@@ -16,6 +15,7 @@ import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.bgp.internal.program.FibRoutes;
 import dev.uniplane.tck.RequireAll;
+import dev.uniplane.tck.harness.FrrRouter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -101,7 +101,10 @@ final class VppDataplane extends AbstractDataplane {
     final VppConnection api;
     final VppInterfaces interfaces;
     final FibProgram fib;
-    private final InterfaceCounters counters;
+    /** A veth endpoint's counters: the host end counts exactly the workload's packets (not VPP's own ND/MLD). */
+    private final InterfaceCounters vethCounters;
+    /** A memif endpoint has no kernel side: its counters come from VPP's stats segment. */
+    private final InterfaceCounters memifCounters;
     private final boolean policyEnabled;
     final Map<EndpointId, Wiring> wirings = new LinkedHashMap<>();
     final BitSet slots = new BitSet();
@@ -120,7 +123,8 @@ final class VppDataplane extends AbstractDataplane {
         this.api = new VppConnection(client);
         this.interfaces = new VppInterfaces(api);
         this.fib = new FibProgram(api);
-        this.counters = new VethCounters(nodeLinks);
+        this.vethCounters = new VethCounters(nodeLinks);
+        this.memifCounters = new dev.uniplane.provider.vpp.internal.stats.SegmentCounters(vpp.statsSocket());
         this.policyEnabled = capabilities.has(Capability.POLICY);
         this.acl = policyEnabled ? new AclProgram(client, vpp.statsSocket()) : null;
     }
@@ -504,7 +508,7 @@ final class VppDataplane extends AbstractDataplane {
         AclCounters aclCounters = policyEnabled ? acl.counters() : new AclCounters(Map.of(), Map.of());
         Map<EndpointId, EndpointStats> eps = new LinkedHashMap<>();
         wirings.forEach((id, w) -> {
-            InterfaceCounters.Counters c = counters.read(w.hostName(), w.swIfIndex());
+            InterfaceCounters.Counters c = (w.memif() ? memifCounters : vethCounters).read(w.hostName(), w.swIfIndex());
             Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
             aclCounters.drops().getOrDefault(id, Map.of()).forEach(drops::put);
             eps.put(id, new EndpointStats(id, c.rxPackets(), c.rxBytes(), c.txPackets(), c.txBytes(), drops));

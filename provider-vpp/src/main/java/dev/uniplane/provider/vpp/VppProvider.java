@@ -43,21 +43,17 @@ public final class VppProvider extends ProbingProvider {
     /** The plugins the dataplane cannot work without. */
     static final List<String> REQUIRED_PLUGINS = List.of("af_packet_plugin.so", "acl_plugin.so");
     /**
-     * Declared once the ACL program is merged (helper vppacl writes it; this branch has a placeholder that throws):
-     * the lead adds these to {@link #CAPABILITIES}. RESTART_SURVIVAL goes with them because the kit's restart area
-     * checks that the policy stays enforced while the dataplane is closed (close leaves VPP running already).
-     */
-    static final EnumSet<Capability> WITH_ACL_PROGRAM = EnumSet.of(Capability.POLICY, Capability.STATEFUL_POLICY,
-            Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS, Capability.REMOTE_ENDPOINTS,
-            Capability.RESTART_SURVIVAL);
-    /**
      * What the dataplane does. ATTACH_VETH and ATTACH_AF_PACKET are the same attachment: a veth whose host end VPP
      * reads through an af_packet interface. ATTACH_MEMIF: a memif server interface whose socket (the endpoint's host
-     * interface) the workload connects to. Not yet: POLICY_SCTP, DROP_REASONS.
+     * interface) the workload connects to. Policy is the ACL plugin's (internal.program.AclProgram). RESTART_SURVIVAL:
+     * close leaves VPP running with everything programmed, and the next open takes it over. Not declared:
+     * POLICY_SCTP (the ACL plugin reads no SCTP ports), DROP_REASONS.
      */
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET,
             Capability.IPV4, Capability.IPV6, Capability.ECMP, Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP,
-            Capability.ENDPOINT_STATS, Capability.ATTACH_MEMIF);
+            Capability.ENDPOINT_STATS, Capability.ATTACH_MEMIF, Capability.POLICY, Capability.STATEFUL_POLICY,
+            Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS, Capability.REMOTE_ENDPOINTS,
+            Capability.RESTART_SURVIVAL);
     /** How long the probe waits for VPP's answer to {@code sockclnt_create}. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 

@@ -1,7 +1,8 @@
 package dev.uniplane.provider.vpp.internal.stats;
 
 /**
- * Where the endpoints' packet counters come from (the host veth's kernel counters now; VPP's stats segment later).
+ * Where an endpoint's packet counters come from: the host veth's kernel counters ({@link VethCounters}) or VPP's
+ * stats segment ({@link SegmentCounters}, for memif endpoints, which have no kernel side).
  */
 public interface InterfaceCounters {
     /**
