@@ -155,12 +155,22 @@ public final class VfSequence {
             inside.setMtu(index, workload.mtu());
         }
         inside.setUp(index, true);
+        inside.findLink("lo").ifPresent(lo -> inside.setUp(lo.index(), true));
         for (InterfaceAddress address : workload.addresses()) {
             inside.addAddress(index, address, AddressInfo.IFA_F_NODAD);
         }
         for (IpAddress gateway : workload.gateways()) {
+            if (gateway.isV4() && workload.addresses().stream().noneMatch(a -> onSubnet(a, gateway))) {
+                // a gateway off the segment's subnet (169.254.1.1) needs a link route before it can be a next hop
+                inside.addRoute(RouteSpec.to(IpPrefix.host(gateway)).dev(index).scope(RouteSpec.SCOPE_LINK).build());
+            }
             inside.addRoute(RouteSpec.to(IpPrefix.defaultRoute(gateway.family())).via(gateway).dev(index).build());
         }
+    }
+
+    private static boolean onSubnet(InterfaceAddress address, IpAddress gateway) {
+        return address.address().family() == gateway.family()
+                && IpPrefix.parse(address.address() + "/" + address.prefixLength()).contains(gateway);
     }
 
     private static void awaitValue(String what, MacAddress expected, Supplier<MacAddress> read) {
