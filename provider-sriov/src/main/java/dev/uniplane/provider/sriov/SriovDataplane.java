@@ -100,8 +100,7 @@ final class SriovDataplane extends AbstractDataplane {
         try {
             host = RtNetlink.open(hostNs);
             if (options.numVfs().isPresent()) {
-                sysfs.physicalFunctions().stream().filter(options.selector()::mayUse)
-                        .forEach(pf -> sysfs.setNumVfs(pf, options.numVfs().getAsInt()));
+                setNumVfs(sysfs, allocator, options);
             }
             SriovDataplane dp = new SriovDataplane(config, hostNs, host, sysfs, allocator, options, network);
             Optional<SavedDataplane> saved = SavedDataplane.read(stateFile);
@@ -116,6 +115,23 @@ final class SriovDataplane extends AbstractDataplane {
             }
             hostNs.close();
             throw e;
+        }
+    }
+
+    /** Sets the VF count of each PF the pool may use; a PF whose VFs are held by anyone keeps its count (0 then N would remove them). */
+    private static void setNumVfs(SriovHost sysfs, VfAllocator allocator, SriovOptions options) {
+        int count = options.numVfs().getAsInt();
+        for (var pf : sysfs.physicalFunctions()) {
+            if (!options.selector().mayUse(pf) || pf.numVfs() == count) {
+                continue;
+            }
+            List<String> held = allocator.allocations().stream().filter(a -> a.pfName().equals(pf.name()))
+                    .map(a -> a.pciAddress() + " (" + a.owner() + ")").toList();
+            if (!held.isEmpty()) {
+                throw new dev.uniplane.api.ConflictException("options." + SriovOptions.NUM_VFS + "=" + count + ": PF " + pf.name()
+                        + " has " + pf.numVfs() + " VFs and changing the count removes them all, but these are held: " + held);
+            }
+            sysfs.setNumVfs(pf, count);
         }
     }
 
