@@ -156,7 +156,7 @@ build_initramfs() {
     done
     cp -L /lib64/ld-linux-x86-64.so.2 "$TREE/lib64/"
     local m
-    for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+    for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall cls_u32 virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
              9pnet 9pnet_virtio netfs fscache 9p; do
         local f
         f=$(find "$ROOT/lib/modules/$kver" -name "$m.ko*" | head -1)
@@ -176,7 +176,7 @@ mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev;
 mkdir -p /run/netns; ln -s /run /var/run 2>/dev/null
 echo "SRIOV-GUEST: booted \$(uname -r)"
 /sbin/ip link set lo up   # gives ::1, so Java finds IPv6 (it looks for a line in /proc/net/if_inet6)
-for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall; do
+for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall cls_u32; do
     [ -e /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko 2>&1 | sed "s/^/insmod \$m: /"
 done
 sleep 1

@@ -44,6 +44,7 @@ public final class VfSequence {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VfSequence.class);
     private static final int REREAD_TRIES = 20;
     private static final long REREAD_PAUSE_MS = 100;
+    private static final IpPrefix LINK_LOCAL_V4 = IpPrefix.parse("169.254.0.0/16");
     /** How long a restore waits for the kernel to return a VF netdev from a deleted namespace. */
     private static final long RETURN_WAIT_MS = 10_000;
 
@@ -162,8 +163,9 @@ public final class VfSequence {
             inside.addAddress(index, address, AddressInfo.IFA_F_NODAD);
         }
         for (IpAddress gateway : workload.gateways()) {
-            if (gateway.isV4() && workload.addresses().stream().noneMatch(a -> onSubnet(a, gateway))) {
-                // a gateway off the segment's subnet (169.254.1.1) needs a link route before it can be a next hop
+            if (LINK_LOCAL_V4.contains(gateway) && workload.addresses().stream().noneMatch(a -> onSubnet(a, gateway))) {
+                // a link-local gateway (169.254.1.1) is on-link by definition, but the kernel needs a link route to it
+                // before it can be a next hop; any other gateway must be on an address's subnet
                 inside.addRoute(RouteSpec.to(IpPrefix.host(gateway)).dev(index).scope(RouteSpec.SCOPE_LINK).build());
             }
             inside.addRoute(RouteSpec.to(IpPrefix.defaultRoute(gateway.family())).via(gateway).dev(index).build());
