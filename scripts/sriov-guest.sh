@@ -29,13 +29,15 @@ TIMEOUT=${SRIOV_GUEST_TIMEOUT:-600}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JUNIT_CLASSES=${SRIOV_GUEST_JUNIT_CLASSES:-}
+BENCH=${SRIOV_GUEST_BENCH:-}            # 1: run scripts/sriov-bench.sh --in-guest instead of JUnit (class path as for JUnit)
+BENCH_CYCLES=${SRIOV_GUEST_BENCH_CYCLES:-100}
 JUNIT_CP=${SRIOV_GUEST_JUNIT_CP:-}
 REPORTS=${SRIOV_GUEST_REPORTS:-}
 MEMORY=${SRIOV_GUEST_MEMORY:-1536}
 # RealVfCheck runs inside the guest when the provider's test classes are compiled (scripts/mvn -pl provider-sriov -am test-compile)
 JAVA_CP=""
-if [ -n "$JUNIT_CLASSES" ]; then
-    [ -n "$JUNIT_CP" ] && [ -n "$REPORTS" ] || { echo "sriov-guest: JUnit mode needs SRIOV_GUEST_JUNIT_CP and SRIOV_GUEST_REPORTS" >&2; exit 2; }
+if [ -n "$JUNIT_CLASSES$BENCH" ]; then
+    [ -n "$JUNIT_CP" ] && [ -n "$REPORTS" ] || { echo "sriov-guest: JUnit and bench mode need SRIOV_GUEST_JUNIT_CP and SRIOV_GUEST_REPORTS" >&2; exit 2; }
     mkdir -p "$REPORTS"
 elif [ -d "$REPO/provider-sriov/target/test-classes/dev/uniplane/provider/sriov/internal/host" ]; then
     M2=${M2_REPO:-$HOME/.m2/repository}
@@ -187,7 +189,7 @@ done
 echo "SRIOV-GUEST: pf=\$pf totalvfs=\$(cat /sys/class/net/\$pf/device/sriov_totalvfs 2>/dev/null)"
 [ -n "\$pf" ] || { echo "SRIOV-GUEST: FAIL no PF"; poweroff -f; }
 dev=/sys/class/net/\$pf/device
-if [ -z "$JUNIT_CLASSES" ]; then
+if [ -z "$JUNIT_CLASSES$BENCH" ]; then
 echo $NUM_VFS > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs)"
 echo 2 > \$dev/sriov_numvfs 2>/dev/null || echo "SRIOV-GUEST: $NUM_VFS->2 refused as expected (EBUSY)"
 sleep 2
@@ -213,7 +215,7 @@ echo "SRIOV-GUEST: after netns delete: net=[\$(ls \$dev/virtfn0/net 2>/dev/null)
     && /sbin/ip link set \$pf vf 0 max_tx_rate 0 && /sbin/ip link set \$pf vf 0 mac 00:00:00:00:00:00 && echo "SRIOV-GUEST: vf 0 reset"
 echo 0 > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs) virtfn=[\$(ls -d \$dev/virtfn* 2>/dev/null)]"
 fi
-if [ -n "$JAVA_CP$JUNIT_CLASSES" ]; then
+if [ -n "$JAVA_CP$JUNIT_CLASSES$BENCH" ]; then
     for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p; do
         [ -e /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko 2>&1 | sed "s/^/insmod \$m: /"
     done
@@ -221,7 +223,14 @@ if [ -n "$JAVA_CP$JUNIT_CLASSES" ]; then
     if mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host; then
         mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs dev /host/dev
         mount -t tmpfs run /host/run; mount -t tmpfs tmp /host/tmp; mkdir -p /host/run/netns
-        if [ -n "$JUNIT_CLASSES" ]; then
+        if [ -n "$BENCH" ]; then
+            mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 reports /host$REPORTS \
+                || echo "SRIOV-GUEST: FAIL cannot mount the reports directory over 9p"
+            echo "SRIOV-GUEST: running scripts/sriov-bench.sh in the guest"
+            JAVA=$JAVA CP=$JUNIT_CP OUT=$REPORTS CYCLES=$BENCH_CYCLES chroot /host /bin/bash $REPO/scripts/sriov-bench.sh --in-guest
+            echo "SRIOV-GUEST: bench exit \$?"
+            umount /host$REPORTS
+        elif [ -n "$JUNIT_CLASSES" ]; then
             mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 reports /host$REPORTS \
                 || echo "SRIOV-GUEST: FAIL cannot mount the reports directory over 9p"
             echo "SRIOV-GUEST: host root mounted over 9p, running $JUNIT_CLASSES with the host's JDK"
