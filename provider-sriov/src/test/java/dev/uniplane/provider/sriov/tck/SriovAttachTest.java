@@ -6,13 +6,9 @@ import dev.uniplane.tck.AttachVerification;
 import org.junit.jupiter.api.Tag;
 
 /**
- * The kit's Attach area against SR-IOV, run inside the QEMU igb guest (the PF is in the guest's initial namespace).
- *
- * <p>Not in the build's guest run ({@link dev.uniplane.provider.sriov.SriovGuestRunTest} runs it on request): the two
- * source-address tests ({@code required_S2_sourceAddresses_...}, IPv4 and IPv6) fail, because a VF's only source check
- * is the NIC's spoof check of MAC and VLAN; nothing between two VFs of one PF looks at IP source addresses. The SPI
- * has no capability for that check that a provider could leave undeclared, so the kit cannot skip them (measured in the
- * guest: the other 8 tests pass).
+ * The kit's Attach area against SR-IOV, run inside the QEMU igb guest (the PF is in the guest's initial namespace) by
+ * {@link dev.uniplane.provider.sriov.SriovGuestRunTest}. The two source-address tests skip: a VF's only source check is
+ * the NIC's spoof check of MAC and VLAN, so SR-IOV does not declare SOURCE_ADDRESS_CHECK.
  */
 @Tag("sriov-guest")
 class SriovAttachTest extends AttachVerification {
