@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
  */
 class SriovGuestRunTest {
     /**
-     * The classes run in the guest: the real-VF tests and the kit's Attach and Lifecycle areas (Attach's source-address
+     * The classes run in the guest: the real-VF tests and the kit's Attach, Lifecycle and HostileInput areas (Attach's source-address
      * tests skip: SR-IOV does not declare SOURCE_ADDRESS_CHECK). Another list on request:
      * {@code UNIPLANE_SRIOV_GUEST_CLASSES="dev.uniplane.provider.sriov.tck.SriovAttachTest"}.
      */
     static final List<String> GUEST_CLASSES = List.of(SriovVfGuestTest.class.getName(),
-            "dev.uniplane.provider.sriov.tck.SriovAttachTest", "dev.uniplane.provider.sriov.tck.SriovLifecycleTest");
+            "dev.uniplane.provider.sriov.tck.SriovAttachTest", "dev.uniplane.provider.sriov.tck.SriovLifecycleTest",
+            "dev.uniplane.provider.sriov.tck.SriovHostileInputTest");
     private static final Duration LIMIT = Duration.ofMinutes(8);
 
     @Test

@@ -66,13 +66,30 @@ public record VfNetworkOptions(VfConfig vf, Integer mtu, int prefixLength4, int 
         }
     }
 
+    /** The option that sets each field of {@link VfConfig}. */
+    private static final java.util.Map<String, String> OPTION_OF_FIELD = java.util.Map.of("vlan", VLAN, "qos", QOS,
+            "minTxRateMbps", MIN_TX_RATE, "maxTxRateMbps", MAX_TX_RATE);
+
     /** Parses the options (unknown keys are the caller's to reject). */
     public static VfNetworkOptions parse(DataplaneConfig config) {
         Integer vlan = optionalInt(config, VLAN);
-        VfConfig vf = new VfConfig(null, vlan, optionalInt(config, QOS), null, optionalInt(config, MIN_TX_RATE),
-                optionalInt(config, MAX_TX_RATE), optionalBool(config, SPOOF_CHECK), optionalBool(config, TRUST),
-                linkState(config));
-        return new VfNetworkOptions(vf, optionalInt(config, MTU), config.intOption(PREFIX_LENGTH_4, 24),
+        VfConfig vf;
+        try {
+            vf = new VfConfig(null, vlan, optionalInt(config, QOS), null, optionalInt(config, MIN_TX_RATE),
+                    optionalInt(config, MAX_TX_RATE), optionalBool(config, SPOOF_CHECK), optionalBool(config, TRUST),
+                    linkState(config));
+        } catch (InvalidSpecException e) {
+            // VfConfig names its own fields; at open the user wrote options, so name the option.
+            if (e.field().startsWith("options.")) {
+                throw e;
+            }
+            throw new InvalidSpecException("options." + OPTION_OF_FIELD.getOrDefault(e.field(), e.field()), e.value(), e.problem());
+        }
+        Integer mtu = optionalInt(config, MTU);
+        if (mtu != null && (mtu < 68 || mtu > 65535)) {
+            throw new InvalidSpecException("options." + MTU, mtu, "must be 68..65535");
+        }
+        return new VfNetworkOptions(vf, mtu, config.intOption(PREFIX_LENGTH_4, 24),
                 config.intOption(PREFIX_LENGTH_6, 64), address(config, GATEWAY_4, WorkloadInterface.GATEWAY_V4),
                 address(config, GATEWAY_6, WorkloadInterface.GATEWAY_V6));
     }
