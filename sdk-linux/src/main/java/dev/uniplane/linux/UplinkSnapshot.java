@@ -149,6 +149,7 @@ public record UplinkSnapshot(String name, int index, int flags, int mtu, String 
             if (changed != 0) {
                 links.setFlags(index, flags, changed);
             }
+            restoreAddresses(links);
             List<String> remaining = differencesTo(take(links, name));
             if (!remaining.isEmpty()) {
                 LOG.warn("uplink {} is not as it was before the dataplane: {}", name, remaining);
@@ -157,6 +158,25 @@ public record UplinkSnapshot(String name, int index, int flags, int mtu, String 
         } catch (LinuxException e) {
             LOG.warn("cannot restore uplink {}: {}", name, e.getMessage());
             return List.of("cannot restore: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds back the addresses that are gone. The kernel drops a link's IPv6 addresses when it goes down (unless
+     * {@code keep_addr_on_down}), and some dataplanes take the uplink down on the way out: VPP's af_packet delete
+     * does. They passed duplicate address detection before, so they come back without it.
+     */
+    private void restoreAddresses(RtNetlink links) {
+        List<String> present = take(links, name).addresses;
+        for (String gone : addresses.stream().filter(a -> !present.contains(a)).toList()) {
+            try {
+                InterfaceAddress address = InterfaceAddress.parse(gone);
+                links.addAddress(index, address, address.address().isV4() ? 0 : AddressInfo.IFA_F_NODAD);
+            } catch (LinuxException e) {
+                if (e.errno() != Errno.EEXIST) { // the kernel's own link-local address can come back meanwhile
+                    LOG.warn("cannot restore address {} on uplink {}: {}", gone, name, e.getMessage());
+                }
+            }
         }
     }
 

@@ -87,6 +87,9 @@ public abstract class LifecycleVerification extends DataplaneVerification {
                     uplink, topologyMade.qdiscs()).isFalse();
             assertThat(topologyMade.flags() & UplinkSnapshot.IFF_PROMISC)
                     .as("%s left promiscuous by destroying the kit's dataplane", uplink).isZero();
+            // IPv6 addresses too: the kernel drops them when a dataplane takes the link down on its way out
+            assertThat(topologyMade.addresses()).as("addresses of %s after destroying the kit's dataplane", uplink)
+                    .containsAll(dev.uniplane.tck.harness.Topology.UPLINK_ADDRESSES);
             if (userClsact) {
                 // the user's clsact with a filter of theirs on each hook: both must stay, only the provider's go
                 nl.addClsact(index);

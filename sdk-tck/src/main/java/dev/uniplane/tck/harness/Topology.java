@@ -28,6 +28,8 @@ public final class Topology implements AutoCloseable {
     public static final IpPrefix WORKLOAD_V6 = IpPrefix.parse("fd00:100::/64");
     public static final IpPrefix OUTSIDE_V4 = IpPrefix.parse("203.0.113.0/24");
     public static final IpPrefix OUTSIDE_V6 = IpPrefix.parse("2001:db8:203::/64");
+    /** The node's addresses on the uplink, as {@code ip addr} shows them: a dataplane must leave them there. */
+    public static final java.util.List<String> UPLINK_ADDRESSES = java.util.List.of("10.254.0.1/24", "fd00:254::1/64");
 
     private final String prefix;
     private final NetNs node;
@@ -61,8 +63,8 @@ public final class Topology implements AutoCloseable {
         try (RtNetlink nodeLinks = RtNetlink.open(node); RtNetlink routerLinks = RtNetlink.open(router)) {
             nodeLinks.createVethPair(uplink, prefix + "rt", router);
             int up = nodeLinks.index(uplink);
-            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse("10.254.0.1/24"));
-            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse("fd00:254::1/64"), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
+            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse(UPLINK_ADDRESSES.get(0)));
+            nodeLinks.addAddress(up, dev.uniplane.linux.InterfaceAddress.parse(UPLINK_ADDRESSES.get(1)), dev.uniplane.linux.AddressInfo.IFA_F_NODAD);
             nodeLinks.setUp(up, true);
             nodeLinks.setUp(nodeLinks.index("lo"), true);
 
