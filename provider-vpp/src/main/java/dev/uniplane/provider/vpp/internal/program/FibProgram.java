@@ -12,9 +12,7 @@ import dev.uniplane.provider.vpp.internal.wire.Messages.FibPath;
 import dev.uniplane.provider.vpp.internal.wire.Messages.IpRouteAddDel;
 import dev.uniplane.provider.vpp.internal.wire.Messages.Prefix;
 import java.net.InetAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,6 +25,8 @@ import java.util.function.Function;
 public final class FibProgram {
     /** VPP's path weight is a u8; the model allows 1-256. */
     private static final int MAX_VPP_WEIGHT = 255;
+    /** Requests a batch keeps in flight (measured: 32 in flight program 10k routes ~8x faster than one at a time). */
+    static final int IN_FLIGHT = 32;
 
     private final VppConnection vpp;
 
@@ -82,24 +82,53 @@ public final class FibProgram {
         return List.of(FibPath.via(address.toInetAddress(), swIfIndex));
     }
 
-    /** Applies {@code changes} in order; on a failure undoes those made, in reverse, and rethrows. */
+    /**
+     * Applies {@code changes} (one per prefix, so independent of each other) with up to {@link #IN_FLIGHT} requests in
+     * flight on the client, which multiplexes them by context: one at a time, VPP's round trip bounds a 10k-route
+     * batch to ~4.6k routes/s (docs/performance.md). On a failure the changes that were made are undone and the first
+     * failure is rethrown.
+     */
     public void apply(List<Change> changes) {
-        Deque<Change> done = new ArrayDeque<>();
-        try {
-            for (Change c : changes) {
-                write(c);
-                done.push(c);
-            }
-        } catch (RuntimeException failure) {
-            while (!done.isEmpty()) {
-                try {
-                    write(done.pop().reversed());
-                } catch (RuntimeException e) {
-                    failure.addSuppressed(e);
-                }
-            }
-            throw failure;
+        List<Change> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        if (changes.size() == 1) {
+            write(changes.getFirst());
+            return;
         }
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(IN_FLIGHT);
+        try (java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Change c : changes) {
+                if (!failures.isEmpty()) {
+                    break;
+                }
+                window.acquireUninterruptibly();
+                writers.execute(() -> {
+                    try {
+                        write(c);
+                        done.add(c);
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    } finally {
+                        window.release();
+                    }
+                });
+            }
+        } // waits for every write in flight
+        if (failures.isEmpty()) {
+            return;
+        }
+        RuntimeException failure = failures.getFirst();
+        failures.stream().skip(1).forEach(failure::addSuppressed);
+        List<Change> undo = new ArrayList<>(done);
+        java.util.Collections.reverse(undo);
+        for (Change c : undo) {
+            try {
+                write(c.reversed());
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
     }
 
     /** Writes one prefix's paths (replacing what VPP holds for it), or deletes it. */
