@@ -40,7 +40,7 @@ public final class BgpProvider extends ProbingProvider {
             Capability.RULE_STATS, Capability.DROP_REASONS, Capability.IPV6, Capability.RESTART_SURVIVAL);
 
     /** Off while the nftables program is a placeholder; the one switch for everything in {@link #POLICY}. */
-    static final boolean NFT_POLICY = false;
+    static final boolean NFT_POLICY = true;
 
     /** What this build declares. */
     static final Capabilities CAPABILITIES = capabilities(NFT_POLICY);
