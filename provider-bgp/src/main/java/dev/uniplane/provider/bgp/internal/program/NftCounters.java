@@ -15,8 +15,9 @@ import java.util.Map;
  * @param rules per rule of the applied policy set, the packets it decided, one entry per verdict (a rule has one
  *              verdict, its action, so each list holds exactly one {@link RuleStats}); zero since the last apply
  * @param drops per endpoint of the last apply, its drops by reason: {@link DropReason#POLICY_DENIED},
- *              {@link DropReason#POLICY_DEFAULT_DENY} and {@link DropReason#INVALID} (a source address that is not
- *              the endpoint's: anti-spoofing), monotonic for as long as the endpoint is in the applied list
+ *              {@link DropReason#POLICY_DEFAULT_DENY}, {@link DropReason#INVALID} (a source address that is not
+ *              the endpoint's: anti-spoofing), {@link DropReason#NO_ROUTE} and {@link DropReason#TTL_EXCEEDED},
+ *              monotonic for as long as the endpoint is in the applied list
  * @param traffic per endpoint of the last apply, the unicast IP packets it sent and was delivered, monotonic like
  *              {@code drops} (link counters would also count ARP and the workload's own IPv6 link-up chatter)
  */
