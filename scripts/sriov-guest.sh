@@ -10,22 +10,36 @@
 # The guest's /init creates 4 VFs, prints the PF/VF sysfs tree, applies VF settings through the PF with iproute2, moves
 # a VF netdev into a netns and back, and powers off. Markers in the log (SRIOV-GUEST: ...) say how far it got.
 #
+# JUnit mode (how the build runs it, from provider-sriov's SriovGuestRunTest): with SRIOV_GUEST_JUNIT_CLASSES (test
+# classes, space separated), SRIOV_GUEST_JUNIT_CP (their class path: target dirs and ~/.m2 jars, all visible over the
+# read-only 9p share of the host root) and SRIOV_GUEST_REPORTS (a host directory, shared writable), the guest skips the
+# iproute2 scenario and runs dev.uniplane.provider.sriov.GuestJUnit with the host's JDK, which writes surefire XML
+# reports into SRIOV_GUEST_REPORTS.
+#
 # Usage: scripts/sriov-guest.sh            (work dir: $SRIOV_GUEST_WORK, default /var/tmp/uniplane-sriov-guest)
-# Not part of the build.
 set -euo pipefail
 
 WORK=${SRIOV_GUEST_WORK:-/var/tmp/uniplane-sriov-guest}
 APT="$WORK/apt"
 ROOT="$WORK/root"       # unpacked packages
 TREE="$WORK/initramfs"  # the guest's root file system
-LOG="$WORK/guest.log"
+LOG=${SRIOV_GUEST_LOG:-$WORK/guest.log}
 NUM_VFS=${SRIOV_GUEST_VFS:-4}
 TIMEOUT=${SRIOV_GUEST_TIMEOUT:-600}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JUNIT_CLASSES=${SRIOV_GUEST_JUNIT_CLASSES:-}
+BENCH=${SRIOV_GUEST_BENCH:-}            # 1: run scripts/sriov-bench.sh --in-guest instead of JUnit (class path as for JUnit)
+BENCH_CYCLES=${SRIOV_GUEST_BENCH_CYCLES:-100}
+JUNIT_CP=${SRIOV_GUEST_JUNIT_CP:-}
+REPORTS=${SRIOV_GUEST_REPORTS:-}
+MEMORY=${SRIOV_GUEST_MEMORY:-1536}
 # RealVfCheck runs inside the guest when the provider's test classes are compiled (scripts/mvn -pl provider-sriov -am test-compile)
 JAVA_CP=""
-if [ -d "$REPO/provider-sriov/target/test-classes/dev/uniplane/provider/sriov/internal/host" ]; then
+if [ -n "$JUNIT_CLASSES$BENCH" ]; then
+    [ -n "$JUNIT_CP" ] && [ -n "$REPORTS" ] || { echo "sriov-guest: JUnit and bench mode need SRIOV_GUEST_JUNIT_CP and SRIOV_GUEST_REPORTS" >&2; exit 2; }
+    mkdir -p "$REPORTS"
+elif [ -d "$REPO/provider-sriov/target/test-classes/dev/uniplane/provider/sriov/internal/host" ]; then
     M2=${M2_REPO:-$HOME/.m2/repository}
     JAVA_CP="$REPO/provider-sriov/target/test-classes:$REPO/provider-sriov/target/classes:$REPO/sdk-linux/target/classes"
     JAVA_CP="$JAVA_CP:$REPO/sdk-api/target/classes"
@@ -144,7 +158,7 @@ build_initramfs() {
     done
     cp -L /lib64/ld-linux-x86-64.so.2 "$TREE/lib64/"
     local m
-    for m in dca i2c-algo-bit igb igbvf veth virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+    for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall cls_u32 virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
              9pnet 9pnet_virtio netfs fscache 9p; do
         local f
         f=$(find "$ROOT/lib/modules/$kver" -name "$m.ko*" | head -1)
@@ -163,7 +177,8 @@ export PATH=/sbin:/bin
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev; mount -t tmpfs run /run
 mkdir -p /run/netns; ln -s /run /var/run 2>/dev/null
 echo "SRIOV-GUEST: booted \$(uname -r)"
-for m in dca i2c-algo-bit igb igbvf veth; do
+/sbin/ip link set lo up   # gives ::1, so Java finds IPv6 (it looks for a line in /proc/net/if_inet6)
+for m in dca i2c-algo-bit igb igbvf veth sch_ingress cls_matchall cls_u32; do
     [ -e /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko 2>&1 | sed "s/^/insmod \$m: /"
 done
 sleep 1
@@ -174,6 +189,7 @@ done
 echo "SRIOV-GUEST: pf=\$pf totalvfs=\$(cat /sys/class/net/\$pf/device/sriov_totalvfs 2>/dev/null)"
 [ -n "\$pf" ] || { echo "SRIOV-GUEST: FAIL no PF"; poweroff -f; }
 dev=/sys/class/net/\$pf/device
+if [ -z "$JUNIT_CLASSES$BENCH" ]; then
 echo $NUM_VFS > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs)"
 echo 2 > \$dev/sriov_numvfs 2>/dev/null || echo "SRIOV-GUEST: $NUM_VFS->2 refused as expected (EBUSY)"
 sleep 2
@@ -198,7 +214,8 @@ echo "SRIOV-GUEST: after netns delete: net=[\$(ls \$dev/virtfn0/net 2>/dev/null)
 /sbin/ip link set \$pf vf 0 vlan 0 && /sbin/ip link set \$pf vf 0 trust off && /sbin/ip link set \$pf vf 0 spoofchk on \
     && /sbin/ip link set \$pf vf 0 max_tx_rate 0 && /sbin/ip link set \$pf vf 0 mac 00:00:00:00:00:00 && echo "SRIOV-GUEST: vf 0 reset"
 echo 0 > \$dev/sriov_numvfs && echo "SRIOV-GUEST: numvfs=\$(cat \$dev/sriov_numvfs) virtfn=[\$(ls -d \$dev/virtfn* 2>/dev/null)]"
-if [ -n "$JAVA_CP" ]; then
+fi
+if [ -n "$JAVA_CP$JUNIT_CLASSES$BENCH" ]; then
     for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p; do
         [ -e /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko 2>&1 | sed "s/^/insmod \$m: /"
     done
@@ -206,9 +223,25 @@ if [ -n "$JAVA_CP" ]; then
     if mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host; then
         mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs dev /host/dev
         mount -t tmpfs run /host/run; mount -t tmpfs tmp /host/tmp; mkdir -p /host/run/netns
-        echo "SRIOV-GUEST: host root mounted over 9p, running RealVfCheck with the host's JDK"
-        chroot /host $JAVA -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp $JAVA_CP \
-            dev.uniplane.provider.sriov.internal.host.RealVfCheck; echo "SRIOV-GUEST: RealVfCheck exit \$?"
+        if [ -n "$BENCH" ]; then
+            mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 reports /host$REPORTS \
+                || echo "SRIOV-GUEST: FAIL cannot mount the reports directory over 9p"
+            echo "SRIOV-GUEST: running scripts/sriov-bench.sh in the guest"
+            JAVA=$JAVA CP=$JUNIT_CP OUT=$REPORTS CYCLES=$BENCH_CYCLES chroot /host /bin/bash $REPO/scripts/sriov-bench.sh --in-guest
+            echo "SRIOV-GUEST: bench exit \$?"
+            umount /host$REPORTS
+        elif [ -n "$JUNIT_CLASSES" ]; then
+            mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 reports /host$REPORTS \
+                || echo "SRIOV-GUEST: FAIL cannot mount the reports directory over 9p"
+            echo "SRIOV-GUEST: host root mounted over 9p, running $JUNIT_CLASSES with the host's JDK"
+            chroot /host $JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Duniplane.tck.reportDir=$REPORTS/conformance -Duniplane.tck.timeoutScale=${SRIOV_GUEST_TIMEOUT_SCALE:-4} -cp $JUNIT_CP \
+                dev.uniplane.provider.sriov.GuestJUnit $REPORTS $JUNIT_CLASSES; echo "SRIOV-GUEST: JUnit exit \$?"
+            umount /host$REPORTS
+        else
+            echo "SRIOV-GUEST: host root mounted over 9p, running RealVfCheck with the host's JDK"
+            chroot /host $JAVA -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp $JAVA_CP \
+                dev.uniplane.provider.sriov.internal.host.RealVfCheck; echo "SRIOV-GUEST: RealVfCheck exit \$?"
+        fi
     else
         echo "SRIOV-GUEST: FAIL cannot mount the host root over 9p"
     fi
@@ -233,11 +266,12 @@ boot() {
     export LD_LIBRARY_PATH="$ROOT/usr/lib/x86_64-linux-gnu:$ROOT/lib/x86_64-linux-gnu"
     say "booting $kver with $("$qemu" --version 2>/dev/null | head -1 || true) (accel $accel), log $LOG"
     local start=$SECONDS
-    timeout "$TIMEOUT" "$qemu" -M q35 -accel "$accel" -cpu "$cpu" -smp 2 -m 1024 -nographic -no-reboot -nodefaults \
+    timeout "$TIMEOUT" "$qemu" -M q35 -accel "$accel" -cpu "$cpu" -smp 2 -m "$MEMORY" -nographic -no-reboot -nodefaults \
         -serial stdio -L "$ROOT/usr/share/seabios" -L "$ROOT/usr/share/qemu" \
         -kernel "$ROOT/boot/vmlinuz-$kver" -initrd "$WORK/initrd.gz" -append "console=ttyS0 panic=-1 loglevel=4" \
         -netdev hubport,id=n0,hubid=0 -device pcie-root-port,id=rp1,chassis=1,slot=1 \
         -device igb,bus=rp1,netdev=n0,romfile= -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+        ${REPORTS:+-virtfs local,path=$REPORTS,mount_tag=reports,security_model=none} \
         </dev/null >"$LOG" 2>&1 || say "qemu exited with $?"
     say "guest ran $((SECONDS - start)) s"
     grep 'SRIOV-GUEST' "$LOG" || true

@@ -143,6 +143,7 @@ class CliThroughAgentTest {
         Run status = cli("status", "-o", "json");
         assertThat(status.code()).as(status.err()).isZero();
         assertThat(status.out()).contains("agent at " + socket).contains(dataplane);
+        assertThat(status.out()).as("map usage against limits").contains("ebpf.maps/up_routes_v4").contains("\"limit\"");
 
         Run apply = cli("apply", "-f", stateFile("state.yaml", 8080).toString());
         assertThat(apply.code()).as(apply.err()).isZero();

@@ -155,6 +155,7 @@ class CommandsTest {
         when(cli.dataplane.endpoints()).thenReturn(List.of());
         when(cli.dataplane.policies()).thenReturn(current.policies());
         when(cli.dataplane.routes()).thenReturn(current.routes());
+        when(cli.dataplane.stats()).thenReturn(new dev.uniplane.api.StatsSnapshot(java.time.Instant.now(), java.util.Map.of(), java.util.Map.of()));
         for (String[] args : List.of(new String[] {"-o", "json", "status"}, new String[] {"status", "-o", "json"})) {
             CliHarness.Result result = cli.run(args);
             assertThat(result.code()).isZero();

@@ -37,6 +37,12 @@ public enum Capability {
     RULE_STATS,
     /** Drop counters by {@link DropReason}. */
     DROP_REASONS,
+    /**
+     * IP source addresses are checked: a workload sends only from its own addresses and from prefixes routed to it;
+     * anything else is dropped as {@link DropReason#INVALID}. An L2 attachment that only checks MAC and VLAN (an
+     * SR-IOV VF's spoof check) does not declare it.
+     */
+    SOURCE_ADDRESS_CHECK,
     /** {@link Dataplane#apply} is atomic in the backend (otherwise it rolls back on failure). */
     TRANSACTIONS,
     /** Configuration and established flows survive a restart of the controlling JVM. */

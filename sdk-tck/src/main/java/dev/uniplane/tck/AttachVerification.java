@@ -99,6 +99,7 @@ public abstract class AttachVerification extends DataplaneVerification {
 
     @Test
     public void required_S2_sourceAddresses_aWorkloadCannotSendFromAnAddressThatIsNotItsOwn() {
+        requireCapability(Capability.SOURCE_ADDRESS_CHECK);
         Workload spoofer = attachWorkload("att-i1");
         Workload victim = attachWorkload("att-i2");
         sendsOnlyFromItsOwnAndRoutedAddresses(spoofer, victim, IpAddress.parse("10.97.0.5"), "10.97.0.0/24", 7004);
@@ -107,6 +108,7 @@ public abstract class AttachVerification extends DataplaneVerification {
     @Test
     public void optional_S2_sourceAddresses_aWorkloadCannotSendFromAnIpv6AddressThatIsNotItsOwn() {
         requireCapability(Capability.IPV6);
+        requireCapability(Capability.SOURCE_ADDRESS_CHECK);
         Workload spoofer = attachWorkload("att-j1");
         Workload victim = attachWorkload("att-j2");
         sendsOnlyFromItsOwnAndRoutedAddresses(spoofer, victim, IpAddress.parse("fd00:97::5"), "fd00:97::/64", 7005);

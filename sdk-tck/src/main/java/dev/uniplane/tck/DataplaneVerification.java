@@ -141,7 +141,8 @@ public abstract class DataplaneVerification implements ConformanceReportExtensio
 
     /**
      * A fresh workload namespace and its spec, not attached: IPv6 too when the provider declares it, and the
-     * kernel-interface attachment kinds the provider declares (VETH, AF_PACKET, AF_XDP, TAP, in that order).
+     * kernel-interface attachment kinds the provider declares (VETH, AF_PACKET, AF_XDP, TAP, VF, in that order), so a
+     * provider that only hands out SR-IOV VFs runs the attach areas too.
      */
     protected final Workload newWorkload(String id, String... labels) {
         return topology.workload(id, dataplane.capabilities().has(Capability.IPV6), attachKinds(), labels);
@@ -149,7 +150,7 @@ public abstract class DataplaneVerification implements ConformanceReportExtensio
 
     /** The attachment kinds the kit's workloads ask for. */
     protected List<AttachKind> attachKinds() {
-        List<AttachKind> kinds = java.util.stream.Stream.of(AttachKind.VETH, AttachKind.AF_PACKET, AttachKind.AF_XDP, AttachKind.TAP)
+        List<AttachKind> kinds = java.util.stream.Stream.of(AttachKind.VETH, AttachKind.AF_PACKET, AttachKind.AF_XDP, AttachKind.TAP, AttachKind.VF)
                 .filter(k -> dataplane.capabilities().has(k.capability())).toList();
         return kinds.isEmpty() ? List.of(AttachKind.VETH) : kinds;
     }

@@ -438,6 +438,12 @@ public final class ProtoModel {
         for (RuleStats r : snapshot.rules().values()) {
             b.addRules(AgentPb.RuleStats.newBuilder().setRule(toProto(r.rule())).setAction(toProto(r.action())).setPackets(r.packets()));
         }
+        snapshot.extensions().forEach((name, ext) -> {
+            AgentPb.ProviderStats.Builder p = AgentPb.ProviderStats.newBuilder();
+            ext.rows().forEach((key, row) -> p.putRows(key, AgentPb.ProviderStatsRow.newBuilder().putAllAttributes(row.attributes())
+                    .putAllGauges(row.gauges()).putAllCounters(row.counters()).build()));
+            b.putExtensions(name, p.build());
+        });
         return b.build();
     }
 
@@ -456,7 +462,14 @@ public final class ProtoModel {
             RuleRef ref = fromProto(r.getRule());
             rules.put(ref, new RuleStats(ref, fromProto(r.getAction()), r.getPackets()));
         }
-        return new StatsSnapshot(fromProto(snapshot.getTakenAt()), endpoints, rules);
+        Map<String, dev.uniplane.api.ProviderStats> extensions = new LinkedHashMap<>();
+        snapshot.getExtensionsMap().forEach((name, ext) -> {
+            Map<String, dev.uniplane.api.ProviderStats.Row> rows = new LinkedHashMap<>();
+            ext.getRowsMap().forEach((key, row) -> rows.put(key, new dev.uniplane.api.ProviderStats.Row(row.getAttributesMap(),
+                    row.getGaugesMap(), row.getCountersMap())));
+            extensions.put(name, new dev.uniplane.api.ProviderStats(rows));
+        });
+        return new StatsSnapshot(fromProto(snapshot.getTakenAt()), endpoints, rules, extensions);
     }
 
     // --- providers and configuration ------------------------------------------------------------------------------

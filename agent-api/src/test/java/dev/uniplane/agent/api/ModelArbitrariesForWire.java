@@ -150,14 +150,22 @@ final class ModelArbitrariesForWire {
         Arbitrary<RuleStats> ruleStats = Combinators.combine(Arbitraries.of("p0", "p1", "allow-web"), Arbitraries.of(Direction.values()),
                         Arbitraries.integers().between(0, 5), Arbitraries.of(dev.uniplane.api.Action.values()), counters)
                 .as((policy, direction, index, action, packets) -> new RuleStats(new RuleRef(policy, direction, index), action, packets));
+        Arbitrary<Map<String, Long>> numbers = Arbitraries.maps(Arbitraries.of("used", "limit", "uptime", "rx"), Arbitraries.longs())
+                .ofMaxSize(3);
+        Arbitrary<dev.uniplane.api.ProviderStats.Row> row = Combinators.combine(
+                Arbitraries.maps(Arbitraries.of("state", "as"), Arbitraries.strings().alpha().ofMaxLength(8)).ofMaxSize(2),
+                numbers, numbers).as(dev.uniplane.api.ProviderStats.Row::new);
+        Arbitrary<Map<String, dev.uniplane.api.ProviderStats>> extensions = Arbitraries.maps(Arbitraries.of("bgp.peers", "ebpf.maps"),
+                Arbitraries.maps(Arbitraries.of("10.0.0.1", "up_routes_v4"), row).ofMaxSize(2).map(dev.uniplane.api.ProviderStats::new))
+                .ofMaxSize(2);
         return Combinators.combine(instants, endpointStats.list().ofMaxSize(4).uniqueElements(EndpointStats::endpoint),
-                        ruleStats.list().ofMaxSize(4).uniqueElements(RuleStats::rule))
-                .as((at, eps, rules) -> {
+                        ruleStats.list().ofMaxSize(4).uniqueElements(RuleStats::rule), extensions)
+                .as((at, eps, rules, ext) -> {
                     Map<EndpointId, EndpointStats> e = new LinkedHashMap<>();
                     eps.forEach(s -> e.put(s.endpoint(), s));
                     Map<RuleRef, RuleStats> r = new LinkedHashMap<>();
                     rules.forEach(s -> r.put(s.rule(), s));
-                    return new StatsSnapshot(at, e, r);
+                    return new StatsSnapshot(at, e, r, ext);
                 });
     }
 

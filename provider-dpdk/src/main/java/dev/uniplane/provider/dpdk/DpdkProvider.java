@@ -32,7 +32,8 @@ public final class DpdkProvider extends ProbingProvider {
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.ATTACH_AF_PACKET, Capability.IPV4, Capability.IPV6, Capability.ECMP,
             Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS, Capability.DROP_REASONS,
             Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES,
-            Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS, Capability.ATTACH_MEMIF, Capability.ATTACH_VHOST_USER);
+            Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS, Capability.ATTACH_MEMIF, Capability.ATTACH_VHOST_USER,
+            Capability.SOURCE_ADDRESS_CHECK);
 
     private final ProbeHost host;
 

@@ -464,7 +464,29 @@ final class EbpfDataplane extends AbstractDataplane {
         });
         Map<RuleRef, RuleStats> rules = new LinkedHashMap<>();
         maps.ruleCounters(compiled).forEach((ref, packets) -> rules.put(ref, new RuleStats(ref, actionOf(ref), packets)));
-        return new StatsSnapshot(now, eps, rules);
+        return new StatsSnapshot(now, eps, rules, Map.of(MAP_USAGE, mapUsage()));
+    }
+
+    /** The {@link StatsSnapshot#extensions()} entry with the maps' fill: a row per map, gauges {@code used}/{@code limit}. */
+    public static final String MAP_USAGE = "ebpf.maps";
+
+    /** How full the bounded maps are, from this dataplane's bookkeeping (what it wrote), against their max_entries. */
+    private dev.uniplane.api.ProviderStats mapUsage() {
+        dev.uniplane.provider.ebpf.internal.program.RouteCapacity capacity = maps.routeCapacity();
+        PolicyCompiler.Limits limits = maps.limits();
+        long v4 = routeGroups.keySet().stream().filter(p -> p.family() == dev.uniplane.api.IpFamily.IPV4).count();
+        Map<String, dev.uniplane.api.ProviderStats.Row> rows = new LinkedHashMap<>();
+        rows.put("up_routes_v4", usage(v4, capacity.routesV4()));
+        rows.put("up_routes_v6", usage(routeGroups.size() - v4, capacity.routesV6()));
+        rows.put("up_src_routes", usage(sourceRoutes.values().stream().mapToLong(Set::size).sum(), capacity.sourceRoutes()));
+        rows.put("up_nh_groups", usage(groups.inUse(), groups.capacity()));
+        rows.put("up_policy", usage(compiled == null ? 0 : compiled.entries().size(), limits.policyEntries()));
+        rows.put("up_rule_stats", usage(compiled == null ? 0 : compiled.rules().size(), limits.rules()));
+        return new dev.uniplane.api.ProviderStats(rows);
+    }
+
+    private static dev.uniplane.api.ProviderStats.Row usage(long used, long limit) {
+        return new dev.uniplane.api.ProviderStats.Row(Map.of(), Map.of("used", used, "limit", limit), Map.of());
     }
 
     private Action actionOf(RuleRef ref) {

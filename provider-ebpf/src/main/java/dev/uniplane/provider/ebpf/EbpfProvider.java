@@ -46,7 +46,7 @@ public final class EbpfProvider extends ProbingProvider {
                         Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
                         Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY,
                         Capability.REMOTE_ENDPOINTS, Capability.ENDPOINT_STATS, Capability.RULE_STATS, Capability.DROP_REASONS,
-                        Capability.RESTART_SURVIVAL));
+                        Capability.SOURCE_ADDRESS_CHECK, Capability.RESTART_SURVIVAL));
         this.host = Objects.requireNonNull(host, "host");
     }
 

@@ -79,6 +79,8 @@ class EbpfDataplaneTest {
             }
             dp.updateRoutes(routes, List.of());
             assertThat(dp.routes()).hasSize(10_000);
+            var usage = dp.stats().extension(EbpfDataplane.MAP_USAGE).orElseThrow().row("up_routes_v4").orElseThrow();
+            assertThat(usage.gauges()).containsEntry("used", 10_000L).containsKey("limit");
             dp.updateRoutes(List.of(), routes.stream().map(Route::prefix).toList());
             assertThat(dp.routes()).isEmpty();
         } finally {

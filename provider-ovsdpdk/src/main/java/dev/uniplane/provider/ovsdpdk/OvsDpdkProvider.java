@@ -68,7 +68,7 @@ public final class OvsDpdkProvider extends ProbingProvider {
                         Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS,
                         Capability.DROP_REASONS, Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_CIDR_EXCEPT,
                         Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.REMOTE_ENDPOINTS, Capability.RULE_STATS,
-                        Capability.RESTART_SURVIVAL));
+                        Capability.SOURCE_ADDRESS_CHECK, Capability.RESTART_SURVIVAL));
         this.host = Objects.requireNonNull(host, "host");
     }
 

@@ -1,7 +1,12 @@
 package dev.uniplane.provider.sriov;
 
 import dev.uniplane.spi.ProbeHost;
-
+import dev.uniplane.api.Dataplane;
+import dev.uniplane.api.DataplaneConfig;
+import dev.uniplane.linux.Sysfs;
+import dev.uniplane.provider.sriov.internal.host.SriovHost;
+import dev.uniplane.provider.sriov.internal.host.VfAllocator;
+import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.api.Capabilities;
 import dev.uniplane.api.Capability;
 import dev.uniplane.api.ProviderUnavailableException;
@@ -20,22 +25,27 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The SR-IOV provider: hands each workload a virtual function of a physical NIC, configured over rtnetlink.
- * The dataplane is not implemented yet (issue #14; the host layer is in {@code internal.host}): {@link #probe()}
- * checks the real prerequisites, says which is missing and what it looked at, and, when all are present, still reports the provider unavailable, so {@link #open} always throws {@link ProviderUnavailableException}.
+ * The SR-IOV provider: hands each workload a virtual function of a physical NIC, configured over rtnetlink, like
+ * sriov-cni ({@link SriovDataplane}). {@link #probe()} checks the real prerequisites (a kernel with CONFIG_PCI_IOV, an
+ * SR-IOV physical function, CAP_NET_ADMIN) and says which is missing and what it looked at; {@link #open} then throws
+ * {@link ProviderUnavailableException} carrying that cause.
  */
 public final class SriovProvider extends ProbingProvider {
     /** The provider's name. */
     public static final String NAME = "sriov";
     static final String KERNEL_CONFIG = "/proc/config.gz";
     static final String NET_CLASS = "/sys/class/net";
-    static final Availability NOT_IMPLEMENTED = Availability.unavailable(
-            "dataplane not implemented yet in this release",
-            "an SR-IOV physical function is present; use another provider until the SR-IOV dataplane is implemented");
+    /**
+     * What the dataplane does: VF attach, IPv4 and IPv6 addresses on the VF, counters from IFLA_VF_STATS, and VFs that
+     * stay in their workloads while the JVM is down. No routes, no policy, no remote endpoints: the NIC switches L2.
+     */
+    static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VF, Capability.IPV4, Capability.IPV6,
+            Capability.ENDPOINT_STATS, Capability.RESTART_SURVIVAL);
     private static final String NEEDS_HARDWARE =
             "SR-IOV needs a kernel with CONFIG_PCI_IOV and an SR-IOV capable NIC; VMs with only virtio-net (such as Firecracker) have neither";
 
     private final ProbeHost host;
+    private final Path allocations;
 
     /** The provider as {@link java.util.ServiceLoader} creates it: probes this machine. Does no I/O. */
     public SriovProvider() {
@@ -43,9 +53,14 @@ public final class SriovProvider extends ProbingProvider {
     }
 
     SriovProvider(ProbeHost host) {
-        super(NAME, "SR-IOV virtual functions moved into workload namespaces (rtnetlink) - not implemented yet", 0,
-                Capabilities.of(Capability.ATTACH_VF, Capability.IPV4, Capability.IPV6));
+        this(host, VfAllocator.DEFAULT_DIRECTORY);
+    }
+
+    /** For tests: the machine as the probe sees it, and where the VF allocations are kept. */
+    SriovProvider(ProbeHost host, Path allocations) {
+        super(NAME, "SR-IOV virtual functions moved into workload namespaces (rtnetlink)", 0, CAPABILITIES);
         this.host = Objects.requireNonNull(host, "host");
+        this.allocations = Objects.requireNonNull(allocations, "allocations");
     }
 
     /** The sdk-api this provider was compiled against: the compiler writes the constant into this class. */
@@ -147,7 +162,8 @@ public final class SriovProvider extends ProbingProvider {
     }
 
     @Override
-    protected Availability whenReady() {
-        return NOT_IMPLEMENTED;
+    protected Dataplane openAvailable(DataplaneConfig config) {
+        return SriovDataplane.open(config, new SriovHost(new Sysfs(host.path("/sys"))), new VfAllocator(allocations),
+                SavedDataplane.file(NAME, config.name()));
     }
 }

@@ -53,7 +53,7 @@ public final class VppProvider extends ProbingProvider {
             Capability.IPV4, Capability.IPV6, Capability.ECMP, Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP,
             Capability.ENDPOINT_STATS, Capability.ATTACH_MEMIF, Capability.POLICY, Capability.STATEFUL_POLICY,
             Capability.POLICY_CIDR_EXCEPT, Capability.POLICY_PORT_RANGES, Capability.RULE_STATS, Capability.REMOTE_ENDPOINTS,
-            Capability.RESTART_SURVIVAL);
+            Capability.RESTART_SURVIVAL, Capability.SOURCE_ADDRESS_CHECK);
     /** How long the probe waits for VPP's answer to {@code sockclnt_create}. */
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class LinuxFibProvider extends ProbingProvider {
     /** What the kit passes; nothing more (no POLICY, no stats, no IPv6, no ECMP). */
     static final Capabilities CAPABILITIES = Capabilities.of(Capability.ATTACH_VETH, Capability.IPV4,
-            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP);
+            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.SOURCE_ADDRESS_CHECK);
 
     private final ProbeHost host;
 

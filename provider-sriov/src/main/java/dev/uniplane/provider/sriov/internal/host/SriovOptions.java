@@ -18,12 +18,13 @@ import java.util.Set;
 public record SriovOptions(VfSelector selector, OptionalInt numVfs) {
     /** Option: the VF count to set on each selected PF. */
     public static final String NUM_VFS = "sriov.numvfs";
-    /** Every option key the provider knows. */
+    /** Every option key the provider knows (with {@link VfNetworkOptions#KEYS}). */
     public static final Set<String> KEYS;
 
     static {
         Set<String> keys = new HashSet<>(VfSelector.OPTIONS);
         keys.add(NUM_VFS);
+        keys.addAll(VfNetworkOptions.KEYS);
         KEYS = Set.copyOf(keys);
     }
 

@@ -44,6 +44,9 @@ public final class VfSequence {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VfSequence.class);
     private static final int REREAD_TRIES = 20;
     private static final long REREAD_PAUSE_MS = 100;
+    private static final IpPrefix LINK_LOCAL_V4 = IpPrefix.parse("169.254.0.0/16");
+    /** How long a restore waits for the kernel to return a VF netdev from a deleted namespace. */
+    private static final long RETURN_WAIT_MS = 10_000;
 
     private final NetNs hostNs;
     private final RtNetlink host;
@@ -155,12 +158,23 @@ public final class VfSequence {
             inside.setMtu(index, workload.mtu());
         }
         inside.setUp(index, true);
+        inside.findLink("lo").ifPresent(lo -> inside.setUp(lo.index(), true));
         for (InterfaceAddress address : workload.addresses()) {
             inside.addAddress(index, address, AddressInfo.IFA_F_NODAD);
         }
         for (IpAddress gateway : workload.gateways()) {
+            if (LINK_LOCAL_V4.contains(gateway) && workload.addresses().stream().noneMatch(a -> onSubnet(a, gateway))) {
+                // a link-local gateway (169.254.1.1) is on-link by definition, but the kernel needs a link route to it
+                // before it can be a next hop; any other gateway must be on an address's subnet
+                inside.addRoute(RouteSpec.to(IpPrefix.host(gateway)).dev(index).scope(RouteSpec.SCOPE_LINK).build());
+            }
             inside.addRoute(RouteSpec.to(IpPrefix.defaultRoute(gateway.family())).via(gateway).dev(index).build());
         }
+    }
+
+    private static boolean onSubnet(InterfaceAddress address, IpAddress gateway) {
+        return address.address().family() == gateway.family()
+                && IpPrefix.parse(address.address() + "/" + address.prefixLength()).contains(gateway);
     }
 
     private static void awaitValue(String what, MacAddress expected, Supplier<MacAddress> read) {
@@ -215,6 +229,11 @@ public final class VfSequence {
         List<String> problems = new ArrayList<>();
         for (VfSetting setting : attached.applied().settings(vf)) {
             VfSetting reset = VfConfig.reset(setting, attached.original());
+            if (reset instanceof VfSetting.Mac mac && mac.mac().equals(attached.hostMac())) {
+                // the PF reported the MAC the VF netdev had set itself (igb does), not an admin MAC: making it an admin
+                // MAC would pin it, and igb then refuses the netdev's own MAC restore (EADDRNOTAVAIL); clear it instead
+                reset = new VfSetting.Mac(vf, new MacAddress(0));
+            }
             try {
                 host.setVf(host.index(pfName), reset);
             } catch (LinuxException e) {
@@ -228,13 +247,33 @@ public final class VfSequence {
             try {
                 restoreHostNetdev(attached.hostName(), attached.hostMac(), attached.hostMtu(), attached.hostUp());
             } catch (LinuxException e) {
-                problems.add("restore " + attached.hostName() + " in the host namespace: " + e.getMessage());
+                if (e.errno() == Errno.EADDRNOTAVAIL && retryWithoutAdminMac(attached)) {
+                    LOG.info("VF {} of {}: its original admin MAC pinned another MAC than its netdev's {}; cleared it",
+                            vf, pfName, attached.hostMac());
+                } else {
+                    problems.add("restore " + attached.hostName() + " in the host namespace: " + e.getMessage());
+                }
             }
         }
         if (!problems.isEmpty()) {
             LOG.warn("VF {} of {} not fully restored: {}", vf, pfName, problems);
         }
         return new RestoreReport(location, problems);
+    }
+
+    /**
+     * The PF refused the VF netdev its own MAC because an admin MAC pins another one (igb NACKs a VF's MAC request
+     * while an admin MAC is set): the netdev's MAC is what the workload-facing side had before the attach, so the admin
+     * MAC is cleared and the netdev restored again. False when that fails too.
+     */
+    private boolean retryWithoutAdminMac(AttachedVf attached) {
+        try {
+            host.setVf(host.index(pfName), new VfSetting.Mac(vf, new MacAddress(0)));
+            restoreHostNetdev(attached.hostName(), attached.hostMac(), attached.hostMtu(), attached.hostUp());
+            return true;
+        } catch (LinuxException e) {
+            return false;
+        }
     }
 
     private String bringBack(AttachedVf attached, List<String> problems) {
@@ -252,7 +291,7 @@ public final class VfSequence {
                 return "missing";
             }
         }
-        Optional<String> inHost = netdev.findInHost(host, attached.interfaceName());
+        Optional<String> inHost = awaitInHost(attached.interfaceName());
         if (inHost.isEmpty()) {
             problems.add(netdev + " is neither in " + attached.netns() + " nor in the host namespace");
             return "missing";
@@ -267,6 +306,25 @@ public final class VfSequence {
             problems.add("rename " + inHost.get() + " back to " + attached.hostName() + ": " + e.getMessage());
         }
         return "host";
+    }
+
+    /**
+     * The VF netdev in the host namespace. Right after its namespace was deleted the kernel may not have handed it
+     * back yet (namespace cleanup runs in a work queue): polls until it shows, for up to {@link #RETURN_WAIT_MS}.
+     */
+    private Optional<String> awaitInHost(String workloadName) {
+        long deadline = System.nanoTime() + RETURN_WAIT_MS * 1_000_000;
+        Optional<String> found = netdev.findInHost(host, workloadName);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = netdev.findInHost(host, workloadName);
+        }
+        return found;
     }
 
     /** Moves the netdev home under its old name; when that name is taken there now, moves it under its current name. */

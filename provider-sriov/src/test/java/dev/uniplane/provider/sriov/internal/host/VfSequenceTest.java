@@ -175,6 +175,20 @@ class VfSequenceTest {
     }
 
     @Test
+    void theLinkLocalGatewayGetsALinkRouteSoTheDefaultRouteIsAccepted() {
+        sequence.attach(VfConfig.NONE, workload("169.254.1.1", "fe80::1"));
+
+        try (NetNs w = NetNs.open(Path.of(workloadPath)); RtNetlink inside = RtNetlink.open(w)) {
+            int net1 = inside.index("net1");
+            assertThat(inside.routes(2, dev.uniplane.linux.RouteSpec.TABLE_MAIN)).as("IPv4 routes in the workload")
+                    .anyMatch(r -> r.destination().toString().equals("169.254.1.1/32") && r.ifIndex() == net1)
+                    .anyMatch(r -> r.destination().length() == 0 && "169.254.1.1".equals(String.valueOf(r.gateway())));
+            assertThat(inside.routes(10, dev.uniplane.linux.RouteSpec.TABLE_MAIN)).as("IPv6 default route")
+                    .anyMatch(r -> r.destination().length() == 0 && "fe80::1".equals(String.valueOf(r.gateway())));
+        }
+    }
+
+    @Test
     void aFailureAfterTheMoveBringsTheNetdevBack() {
         // 198.51.100.1 is not on 192.0.2.0/24: the default route is refused after the netdev was moved and configured
         assertThatThrownBy(() -> sequence.attach(VfConfig.NONE, workload("198.51.100.1")))
