@@ -26,7 +26,7 @@ public final class BgpProvider extends ProbingProvider {
 
     /** What the routed dataplane does without nftables (IPv4 anti-spoofing is the kernel's strict rp_filter). */
     static final Set<Capability> ROUTING = Set.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.ECMP,
-            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS);
+            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS, Capability.SOURCE_ADDRESS_CHECK);
 
     /**
      * What the nftables policy program adds: policy, its counters and drop reasons; IPv6 (the dataplane routes IPv6
