@@ -418,7 +418,7 @@ final class BgpDataplane extends AbstractDataplane {
     }
 
     /** Per endpoint, the prefixes of the routes that have it as a next hop. */
-    static Map<EndpointId, List<IpPrefix>> routedPrefixes(Collection<Route> routes) {
+    private static Map<EndpointId, List<IpPrefix>> routedPrefixes(Collection<Route> routes) {
         Map<EndpointId, List<IpPrefix>> out = new HashMap<>();
         for (Route r : routes) {
             r.nextHops().stream().filter(h -> h instanceof NextHop.ToEndpoint).map(h -> ((NextHop.ToEndpoint) h).endpoint())
@@ -471,7 +471,6 @@ final class BgpDataplane extends AbstractDataplane {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
-
     }
 
     FibRoutes.Endpoints hops(Map<EndpointId, Endpoint> endpoints) {
@@ -538,7 +537,7 @@ final class BgpDataplane extends AbstractDataplane {
         nft.apply(PolicyResolver.resolve(set, locals, List.copyOf(remotes)), wired);
     }
 
-    /** After a failed attach: the ruleset of the endpoints still attached (best effort). */
+    /** After a failed attach or route change: the ruleset of the state still in force (best effort). */
     private void restorePolicy(RuntimeException failure) {
         try {
             applyPolicy(desired().policies(), desired().endpoints().values(), desired().remotes().values(),
@@ -551,8 +550,8 @@ final class BgpDataplane extends AbstractDataplane {
     // --- stats --------------------------------------------------------------------------------------------------
 
     /**
-     * Link counters of each endpoint's host end (the endpoint's transmit is the host end's receive), drop reasons and
-     * rule counters from nftables (with POLICY), and {@code "bgp.peers"}: per neighbor its session state, AS, router id,
+     * Per endpoint the packets it sent and was delivered, drop reasons and rule counters, all from nftables (with
+     * POLICY; without it the link counters of each endpoint's host end, whose receive is the endpoint's transmit), and {@code "bgp.peers"}: per neighbor its session state, AS, router id,
      * uptime and received/accepted/advertised prefix counts per family.
      */
     @Override
