@@ -17,7 +17,10 @@ PACKAGES=(
   openvswitch-switch openvswitch-common openvswitch-switch-dpdk          # OVS-DPDK provider: private ovsdb-server + DPDK vswitchd
   librte-net-af-packet23 librte-mempool-ring23   # DPDK PMD plugins vswitchd needs (only Recommends of dpdk, so --no-install-recommends skips them)
   gobgpd frr                               # BGP provider (issue #13): the GoBGP daemon it drives over gRPC; FRR 8.4 as the peer in its interop tests
+  libnftables1 nftables                    # BGP provider policy: libnftables loaded through FFM; nft for inspecting rulesets by hand
 )
+# The BGP provider's build downloads (never installs) golang-github-osrg-gobgp-dev for GoBGP's .proto files with
+# 'apt-get download', which needs the package lists: see provider-bgp/src/build/gobgp-protos.sh.
 
 # VPP (issue #15) is not packaged in bookworm: a relocatable VPP 26.06 build is shipped beside the checkout as
 # ../shared/vpp/vpp-26.06-dist.tar.zst (CI clones the repo with shared/ next to it). When it is there, its runtime
@@ -29,8 +32,6 @@ if [[ -f "$VPP_TARBALL" ]]; then
 fi
 
 # ---- NOT INSTALLED YET: packages of providers that are not implemented. Add them to PACKAGES when the provider lands.
-#   BGP dataplane:       libnftables1 nftables (policy; gobgpd and frr are in PACKAGES). The build downloads (never
-#                        installs) golang-github-osrg-gobgp-dev for GoBGP's .proto files: see provider-bgp/src/build.
 #   SR-IOV needs an SR-IOV NIC and a kernel with CONFIG_PCI_IOV, not a package.
 # ----
 

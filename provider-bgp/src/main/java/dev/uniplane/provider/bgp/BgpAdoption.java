@@ -84,7 +84,7 @@ final class BgpAdoption {
             }
         }
         List<Endpoint> kept = new ArrayList<>(endpoints.values());
-        dp.applyPolicy(saved.desired().policies(), kept, saved.desired().remotes());
+        dp.applyPolicy(saved.desired().policies(), kept, saved.desired().remotes(), routes.values());
         dp.announcements.set(dp.wantedAnnouncements(kept, routes));
         LOG.info("BGP dataplane {} adopted {} endpoints and {} routes", dp.name(), kept.size(), routes.size());
         return new AdoptionResult(kept, List.copyOf(routes.values()), saved.desired().policies(), saved.desired().remotes());

@@ -27,6 +27,7 @@ import dev.uniplane.linux.AddressInfo;
 import dev.uniplane.linux.LinkInfo;
 import dev.uniplane.linux.LinkStats;
 import dev.uniplane.linux.LinuxException;
+import dev.uniplane.linux.NeighbourInfo;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteOperation;
@@ -326,10 +327,12 @@ final class BgpDataplane extends AbstractDataplane {
             awaitLinkUpChatter(host.index());
             for (IpAddress address : spec.addresses()) {
                 nodeLinks.replaceRoute(FibRoutes.endpoint(address, host.index()));
+                // the workload's MAC is known: no ARP/NS from the host end, which would count as packets to the endpoint
+                nodeLinks.replaceNeighbour(host.index(), address, mac, NeighbourInfo.NUD_PERMANENT);
             }
             List<Endpoint> after = new ArrayList<>(desired().endpoints().values());
             after.add(endpoint);
-            applyPolicy(desired().policies(), after, desired().remotes().values());
+            applyPolicy(desired().policies(), after, desired().remotes().values(), desired().routes().values());
             announcements.set(wantedAnnouncements(after, desired().routes()));
         } catch (RuntimeException e) {
             nodeLinks.deleteLinkIfPresent(hostName); // takes its routes with it
@@ -370,7 +373,7 @@ final class BgpDataplane extends AbstractDataplane {
         nodeLinks.deleteLinkIfPresent(endpoint.hostInterface());
         slotOf(endpoint.hostInterface()).ifPresent(usedSlots::clear);
         List<Endpoint> after = desired().endpoints().values().stream().filter(e -> !e.id().equals(endpoint.id())).toList();
-        applyPolicy(desired().policies(), after, desired().remotes().values());
+        applyPolicy(desired().policies(), after, desired().remotes().values(), desired().routes().values());
         announcements.set(wantedAnnouncements(after, desired().routes()));
     }
 
@@ -389,16 +392,40 @@ final class BgpDataplane extends AbstractDataplane {
         Map<IpPrefix, Route> before = desired().routes();
         Map<EndpointId, Endpoint> endpoints = desired().endpoints();
         List<RouteSpec> writes = upserts.stream().map(r -> FibRoutes.user(r, uplinkIfindex, hops(endpoints))).toList();
+        boolean sourcesChange = routesToEndpointsChanged(before, all);
         try {
             deleteUserRoutes(removals);
             if (!writes.isEmpty()) {
                 nodeLinks.programRoutes(RouteOperation.REPLACE, writes);
             }
+            if (sourcesChange) {
+                // a prefix routed to an endpoint is a source it may send from: its anti-spoofing set follows the routes
+                applyPolicy(desired().policies(), endpoints.values(), desired().remotes().values(), all.values());
+            }
             announcements.set(wantedAnnouncements(endpoints.values(), all));
         } catch (RuntimeException e) {
             restoreRoutes(before, upserts, removals, endpoints, e);
+            if (sourcesChange) {
+                restorePolicy(e);
+            }
             throw e;
         }
+    }
+
+    /** Whether the prefixes routed to each endpoint differ between the two route tables. */
+    private static boolean routesToEndpointsChanged(Map<IpPrefix, Route> before, Map<IpPrefix, Route> after) {
+        return !routedPrefixes(before.values()).equals(routedPrefixes(after.values()));
+    }
+
+    /** Per endpoint, the prefixes of the routes that have it as a next hop. */
+    private static Map<EndpointId, List<IpPrefix>> routedPrefixes(Collection<Route> routes) {
+        Map<EndpointId, List<IpPrefix>> out = new HashMap<>();
+        for (Route r : routes) {
+            r.nextHops().stream().filter(h -> h instanceof NextHop.ToEndpoint).map(h -> ((NextHop.ToEndpoint) h).endpoint())
+                    .distinct().forEach(id -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(r.prefix()));
+        }
+        out.values().forEach(list -> list.sort(null));
+        return out;
     }
 
     /** Deletes user entries in one batch; one that is gone already (its link went away) is not an error. */
@@ -480,37 +507,41 @@ final class BgpDataplane extends AbstractDataplane {
 
     @Override
     protected void backendApplyPolicies(PolicySet policies) {
-        applyPolicy(policies, desired().endpoints().values(), desired().remotes().values());
+        applyPolicy(policies, desired().endpoints().values(), desired().remotes().values(), desired().routes().values());
     }
 
     @Override
     protected void backendSetRemotes(List<RemoteEndpoint> remotes) {
-        applyPolicy(desired().policies(), desired().endpoints().values(), remotes);
+        applyPolicy(desired().policies(), desired().endpoints().values(), remotes, desired().routes().values());
     }
 
     /**
      * Resolves {@code set} against {@code endpoints} (each endpoint's index is its position in the list) and replaces
-     * the nftables ruleset in one transaction; nothing while POLICY is not declared.
+     * the nftables ruleset in one transaction, each endpoint's sources widened by the prefixes {@code routes} route to
+     * it; nothing while POLICY is not declared.
      */
-    void applyPolicy(PolicySet set, Collection<Endpoint> endpoints, Collection<RemoteEndpoint> remotes) {
+    void applyPolicy(PolicySet set, Collection<Endpoint> endpoints, Collection<RemoteEndpoint> remotes,
+                     Collection<Route> routes) {
         if (nft == null) {
             return;
         }
         List<Endpoint> list = List.copyOf(endpoints);
+        Map<EndpointId, List<IpPrefix>> routed = routedPrefixes(routes);
         List<PolicyEndpoint> locals = new ArrayList<>();
         List<NftEndpoint> wired = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Endpoint e = list.get(i);
             locals.add(new PolicyEndpoint(i, e.spec().labels(), e.spec().addresses()));
-            wired.add(new NftEndpoint(e.id(), e.hostInterface(), e.spec().addresses()));
+            wired.add(new NftEndpoint(e.id(), e.hostInterface(), e.spec().addresses(), routed.getOrDefault(e.id(), List.of())));
         }
         nft.apply(PolicyResolver.resolve(set, locals, List.copyOf(remotes)), wired);
     }
 
-    /** After a failed attach: the ruleset of the endpoints still attached (best effort). */
+    /** After a failed attach or route change: the ruleset of the state still in force (best effort). */
     private void restorePolicy(RuntimeException failure) {
         try {
-            applyPolicy(desired().policies(), desired().endpoints().values(), desired().remotes().values());
+            applyPolicy(desired().policies(), desired().endpoints().values(), desired().remotes().values(),
+                    desired().routes().values());
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
@@ -519,8 +550,8 @@ final class BgpDataplane extends AbstractDataplane {
     // --- stats --------------------------------------------------------------------------------------------------
 
     /**
-     * Link counters of each endpoint's host end (the endpoint's transmit is the host end's receive), drop reasons and
-     * rule counters from nftables (with POLICY), and {@code "bgp.peers"}: per neighbor its session state, AS, router id,
+     * Per endpoint the packets it sent and was delivered, drop reasons and rule counters, all from nftables (with
+     * POLICY; without it the link counters of each endpoint's host end, whose receive is the endpoint's transmit), and {@code "bgp.peers"}: per neighbor its session state, AS, router id,
      * uptime and received/accepted/advertised prefix counts per family.
      */
     @Override
@@ -531,8 +562,13 @@ final class BgpDataplane extends AbstractDataplane {
         nodeLinks.links().forEach(l -> links.put(l.name(), l.stats()));
         Map<EndpointId, EndpointStats> endpoints = new LinkedHashMap<>();
         for (Endpoint e : desired().endpoints().values()) {
-            LinkStats s = links.getOrDefault(e.hostInterface(), LinkStats.ZERO);
             Map<DropReason, Long> drops = counters.map(c -> c.drops().getOrDefault(e.id(), Map.of())).orElse(Map.of());
+            if (counters.isPresent()) {
+                NftCounters.Traffic t = counters.get().traffic().getOrDefault(e.id(), NftCounters.Traffic.ZERO);
+                endpoints.put(e.id(), new EndpointStats(e.id(), t.rxPackets(), t.rxBytes(), t.txPackets(), t.txBytes(), drops));
+                continue;
+            }
+            LinkStats s = links.getOrDefault(e.hostInterface(), LinkStats.ZERO);
             endpoints.put(e.id(), new EndpointStats(e.id(), s.txPackets(), s.txBytes(), s.rxPackets(), s.rxBytes(), drops));
         }
         Map<RuleRef, RuleStats> rules = new LinkedHashMap<>();

@@ -26,21 +26,20 @@ public final class BgpProvider extends ProbingProvider {
 
     /** What the routed dataplane does without nftables (IPv4 anti-spoofing is the kernel's strict rp_filter). */
     static final Set<Capability> ROUTING = Set.of(Capability.ATTACH_VETH, Capability.IPV4, Capability.ECMP,
-            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS);
+            Capability.ROUTE_TO_ENDPOINT, Capability.ROUTE_DROP, Capability.ENDPOINT_STATS, Capability.SOURCE_ADDRESS_CHECK);
 
     /**
      * What the nftables policy program adds: policy, its counters and drop reasons; IPv6 (the dataplane routes IPv6
      * already, but the kernel has no reverse-path filter for IPv6, so IPv6 anti-spoofing needs the program's per
      * endpoint source check); restart survival (the kit's Restart area applies a policy, so it can only pass with
-     * POLICY). Switch {@link #NFT_POLICY} on once {@code internal.program.NftPolicyProgram} is the real one (this branch
-     * carries a placeholder whose methods throw): the dataplane calls it only while POLICY is declared.
+     * POLICY). The dataplane calls {@code internal.program.NftPolicyProgram} only while POLICY is declared.
      */
     static final Set<Capability> POLICY = Set.of(Capability.POLICY, Capability.POLICY_CIDR_EXCEPT,
             Capability.POLICY_PORT_RANGES, Capability.POLICY_SCTP, Capability.STATEFUL_POLICY, Capability.REMOTE_ENDPOINTS,
             Capability.RULE_STATS, Capability.DROP_REASONS, Capability.IPV6, Capability.RESTART_SURVIVAL);
 
-    /** Off while the nftables program is a placeholder; the one switch for everything in {@link #POLICY}. */
-    static final boolean NFT_POLICY = false;
+    /** The one switch for everything in {@link #POLICY}: on, every kit area passes with it. */
+    static final boolean NFT_POLICY = true;
 
     /** What this build declares. */
     static final Capabilities CAPABILITIES = capabilities(NFT_POLICY);

@@ -15,10 +15,32 @@ import java.util.Map;
  * @param rules per rule of the applied policy set, the packets it decided, one entry per verdict (a rule has one
  *              verdict, its action, so each list holds exactly one {@link RuleStats}); zero since the last apply
  * @param drops per endpoint of the last apply, its drops by reason: {@link DropReason#POLICY_DENIED},
- *              {@link DropReason#POLICY_DEFAULT_DENY} and {@link DropReason#INVALID} (a source address that is not
- *              the endpoint's: anti-spoofing), monotonic for as long as the endpoint is in the applied list
+ *              {@link DropReason#POLICY_DEFAULT_DENY}, {@link DropReason#INVALID} (a source address that is not
+ *              the endpoint's: anti-spoofing), {@link DropReason#NO_ROUTE} and {@link DropReason#TTL_EXCEEDED},
+ *              monotonic for as long as the endpoint is in the applied list
+ * @param traffic per endpoint of the last apply, the unicast IP packets it sent and was delivered, monotonic like
+ *              {@code drops} (link counters would also count ARP and the workload's own IPv6 link-up chatter)
  */
-public record NftCounters(Map<RuleRef, List<RuleStats>> rules, Map<EndpointId, Map<DropReason, Long>> drops) {
+public record NftCounters(Map<RuleRef, List<RuleStats>> rules, Map<EndpointId, Map<DropReason, Long>> drops,
+                          Map<EndpointId, Traffic> traffic) {
+
+    /**
+     * One endpoint's traffic, IP lengths.
+     *
+     * @param txPackets packets the endpoint sent (counted before any check drops them)
+     * @param txBytes   their bytes
+     * @param rxPackets packets delivered to the endpoint
+     * @param rxBytes   their bytes
+     */
+    public record Traffic(long txPackets, long txBytes, long rxPackets, long rxBytes) {
+        /** No traffic. */
+        public static final Traffic ZERO = new Traffic(0, 0, 0, 0);
+    }
+
+    /** Counters without traffic counts. */
+    public NftCounters(Map<RuleRef, List<RuleStats>> rules, Map<EndpointId, Map<DropReason, Long>> drops) {
+        this(rules, drops, Map.of());
+    }
 
     /** Copies the maps, keeping their order. */
     public NftCounters {
@@ -28,6 +50,7 @@ public record NftCounters(Map<RuleRef, List<RuleStats>> rules, Map<EndpointId, M
         Map<EndpointId, Map<DropReason, Long>> d = new LinkedHashMap<>();
         drops.forEach((id, byReason) -> d.put(id, Collections.unmodifiableMap(new LinkedHashMap<>(byReason))));
         drops = Collections.unmodifiableMap(d);
+        traffic = Collections.unmodifiableMap(new LinkedHashMap<>(traffic));
     }
 
     /** The packets {@code rule} decided, 0 when it is unknown. */

@@ -109,8 +109,16 @@ public final class NftPolicyProgram implements AutoCloseable {
         NftTable now = parse(run("list nftables counters of table " + table, NftRuleset.document(NftRuleset.listCounters(table))));
         Map<RuleRef, List<RuleStats>> rules = new TreeMap<>();
         Map<EndpointId, Map<DropReason, Long>> drops = new TreeMap<>();
+        Map<EndpointId, NftCounters.Traffic> traffic = new TreeMap<>();
         for (NftTable.Counter c : now.counters().values()) {
-            if (c.name().startsWith("rule_")) {
+            Optional<Map.Entry<EndpointId, Boolean>> direction = NftRuleset.parseTrafficCounter(c.name());
+            if (direction.isPresent()) {
+                EndpointId id = direction.get().getKey();
+                NftCounters.Traffic t = traffic.getOrDefault(id, NftCounters.Traffic.ZERO);
+                traffic.put(id, direction.get().getValue()
+                        ? new NftCounters.Traffic(c.packets(), c.bytes(), t.rxPackets(), t.rxBytes())
+                        : new NftCounters.Traffic(t.txPackets(), t.txBytes(), c.packets(), c.bytes()));
+            } else if (c.name().startsWith("rule_")) {
                 Optional<Map.Entry<RuleRef, Action>> rule = NftRuleset.parseRuleComment(c.comment());
                 if (rule.isEmpty()) {
                     rule = ruleId(c.name()).map(appliedRules::get);
@@ -121,7 +129,7 @@ public final class NftPolicyProgram implements AutoCloseable {
                         drops.computeIfAbsent(d.getKey(), k -> new TreeMap<>()).put(d.getValue(), c.packets()));
             }
         }
-        return new NftCounters(rules, drops);
+        return new NftCounters(rules, drops, traffic);
     }
 
     /** What the table holds now (chains, sets, counters, generation). */

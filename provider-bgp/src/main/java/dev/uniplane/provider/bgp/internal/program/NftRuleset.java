@@ -33,8 +33,14 @@ import java.util.TreeSet;
  * <ul>
  * <li>chain {@value #PREROUTING} (hook prerouting, priority {@value #ANTI_SPOOF_PRIORITY}, before conntrack so spoofed
  * packets open no flows): {@code iifname vmap} to {@code spoof_N} per endpoint, which returns for the endpoint's own
- * source addresses (and IPv6 link-local and unspecified sources, for neighbour discovery) and drops the rest, counted
- * in {@code drop_invalid_ID};</li>
+ * source addresses, the prefixes routed to it (and IPv6 link-local and unspecified sources, for neighbour discovery)
+ * and drops the rest, counted in {@code drop_invalid_ID}; then {@code iifname vmap} to {@code lookup_N}, which drops
+ * a packet to a unicast destination without a usable route (counted in {@code drop_noroute_ID}) and counts one that
+ * the kernel will drop for its TTL ({@code drop_ttl_ID}); what an endpoint sends to its gateway is counted first,
+ * in {@code tx_ID};</li>
+ * <li>chain {@value #POSTROUTING} (hook postrouting): {@code oifname vmap} to {@code deliver_N}, which counts the
+ * unicast packets delivered to the endpoint in {@code rx_ID} (the endpoint's stats: link counters would also count
+ * ARP and IPv6 link-up chatter);</li>
  * <li>chain {@value #FORWARD} (hook forward, every routed packet between workloads and the uplink):
  * {@code ct state established,related ct mark == GEN accept} (stateful: replies and related ICMP errors of a flow
  * allowed under this generation pass unevaluated); a reply of a flow stamped under an older generation goes to
@@ -57,7 +63,8 @@ import java.util.TreeSet;
  * CIDRs minus excepts; prefixes inside another one left out) and the concatenated interval set {@code rID_ports}
  * ({@code inet_proto . inet_service}) of its port ranges; protocols without ports match {@code meta l4proto};</li>
  * <li>named counters: {@code rule_ID} per rule (comment: action, direction, index and policy, so a later process can
- * read them), created afresh by every apply; {@code drop_REASON_ENDPOINT} per endpoint, kept across applies.</li>
+ * read them), created afresh by every apply; {@code drop_REASON_ENDPOINT}, {@code tx_ENDPOINT} and
+ * {@code rx_ENDPOINT} per endpoint, kept across applies.</li>
  * </ul>
  * The transaction first empties the table (flush, delete its chains other than the base chains, its sets, its rule
  * counters and the drop counters of endpoints no longer given) and then adds everything, so it replaces the table's
@@ -72,6 +79,8 @@ public final class NftRuleset {
     public static final String RECHECK = "recheck";
     /** The base chain of anti-spoofing. */
     public static final String PREROUTING = "prerouting";
+    /** The base chain that counts what is delivered to each endpoint. */
+    public static final String POSTROUTING = "postrouting";
     /** Priority of {@link #PREROUTING}: NF_IP_PRI_RAW, before conntrack (-200). */
     static final int ANTI_SPOOF_PRIORITY = -300;
     /**
@@ -82,7 +91,8 @@ public final class NftRuleset {
     private static final int MAX_COMMENT = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<DropReason, String> DROP_KEYS = Map.of(DropReason.POLICY_DENIED, "denied",
-            DropReason.POLICY_DEFAULT_DENY, "default", DropReason.INVALID, "invalid");
+            DropReason.POLICY_DEFAULT_DENY, "default", DropReason.INVALID, "invalid", DropReason.NO_ROUTE, "noroute",
+            DropReason.TTL_EXCEEDED, "ttl");
 
     private final String table;
     private final List<Object> counters = new ArrayList<>();
@@ -98,7 +108,8 @@ public final class NftRuleset {
 
     /** The drop reasons the table counts per endpoint. */
     public static List<DropReason> countedDropReasons() {
-        return List.of(DropReason.POLICY_DENIED, DropReason.POLICY_DEFAULT_DENY, DropReason.INVALID);
+        return List.of(DropReason.POLICY_DENIED, DropReason.POLICY_DEFAULT_DENY, DropReason.INVALID, DropReason.NO_ROUTE,
+                DropReason.TTL_EXCEEDED);
     }
 
     /** The name of the counter of rule {@code id}. */
@@ -109,6 +120,19 @@ public final class NftRuleset {
     /** The name of the counter of {@code endpoint}'s drops for {@code reason} (endpoint ids have no underscore). */
     static String dropCounter(DropReason reason, EndpointId endpoint) {
         return "drop_" + DROP_KEYS.get(reason) + "_" + endpoint.value();
+    }
+
+    /** The name of the counter of what {@code endpoint} sent ({@code tx_ID}) or was delivered ({@code rx_ID}). */
+    static String trafficCounter(boolean sent, EndpointId endpoint) {
+        return (sent ? "tx_" : "rx_") + endpoint.value();
+    }
+
+    /** The endpoint and direction (true: sent) a counter name of {@link #trafficCounter} stands for. */
+    static Optional<Map.Entry<EndpointId, Boolean>> parseTrafficCounter(String name) {
+        if (name.startsWith("tx_") || name.startsWith("rx_")) {
+            return Optional.of(Map.entry(EndpointId.of(name.substring(3)), name.startsWith("tx_")));
+        }
+        return Optional.empty();
     }
 
     /** The endpoint and reason a counter name of {@link #dropCounter} stands for. */
@@ -174,7 +198,7 @@ public final class NftRuleset {
         List<Object> out = new ArrayList<>();
         out.add(o("add", r.named("table", Map.of())));
         out.add(o("flush", r.named("table", Map.of())));
-        List<String> keep = List.of(FORWARD, PREROUTING);
+        List<String> keep = List.of(FORWARD, PREROUTING, POSTROUTING);
         for (String chain : current.chains()) {
             if (!keep.contains(chain)) {
                 out.add(o("delete", o("chain", o("family", "inet", "table", table, "name", chain))));
@@ -183,8 +207,9 @@ public final class NftRuleset {
         for (String set : current.sets()) {
             out.add(o("delete", o("set", o("family", "inet", "table", table, "name", set))));
         }
-        List<String> dropCounters = endpoints.stream()
-                .flatMap(e -> countedDropReasons().stream().map(reason -> dropCounter(reason, e.id()))).toList();
+        List<String> dropCounters = new ArrayList<>(endpoints.stream()
+                .flatMap(e -> countedDropReasons().stream().map(reason -> dropCounter(reason, e.id()))).toList());
+        endpoints.forEach(e -> dropCounters.addAll(List.of(trafficCounter(true, e.id()), trafficCounter(false, e.id()))));
         for (String counter : current.counters().keySet()) {
             if (!dropCounters.contains(counter)) { // rule counters restart at every apply; drop counters stay
                 out.add(o("delete", o("counter", o("family", "inet", "table", table, "name", counter))));
@@ -194,6 +219,8 @@ public final class NftRuleset {
                 "hook", "prerouting", "prio", ANTI_SPOOF_PRIORITY, "policy", "accept"))));
         out.add(o("add", o("chain", o("family", "inet", "table", table, "name", FORWARD, "type", "filter",
                 "hook", "forward", "prio", 0, "policy", "accept"))));
+        out.add(o("add", o("chain", o("family", "inet", "table", table, "name", POSTROUTING, "type", "filter",
+                "hook", "postrouting", "prio", 0, "policy", "accept"))));
         out.addAll(r.counters);
         out.addAll(r.sets);
         out.addAll(r.chains);
@@ -216,6 +243,9 @@ public final class NftRuleset {
             for (DropReason reason : countedDropReasons()) {
                 counters.add(o("add", named("counter", Map.of("name", dropCounter(reason, e.id())))));
             }
+            for (boolean sent : List.of(true, false)) {
+                counters.add(o("add", named("counter", Map.of("name", trafficCounter(sent, e.id())))));
+            }
         }
         for (ResolvedRule rule : policy.rules()) {
             Map<String, Object> counter = new LinkedHashMap<>();
@@ -228,10 +258,16 @@ public final class NftRuleset {
             ruleSets(rule);
         }
         List<Object> spoofJumps = new ArrayList<>();
+        List<Object> lookupJumps = new ArrayList<>();
+        List<Object> deliverJumps = new ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
             NftEndpoint e = endpoints.get(i);
+            deliver(i, e);
+            deliverJumps.add(List.of(e.hostInterface(), jump(deliverChain(i))));
             antiSpoofing(i, e);
             spoofJumps.add(List.of(e.hostInterface(), jump(spoofChain(i))));
+            lookup(i, e);
+            lookupJumps.add(List.of(e.hostInterface(), jump(lookupChain(i))));
         }
         List<Object> egressJumps = new ArrayList<>();
         List<Object> ingressJumps = new ArrayList<>();
@@ -258,6 +294,8 @@ public final class NftRuleset {
         }
         if (!spoofJumps.isEmpty()) {
             baseRules.add(rule(PREROUTING, vmap("iifname", spoofJumps)));
+            baseRules.add(rule(PREROUTING, vmap("iifname", lookupJumps)));
+            baseRules.add(rule(POSTROUTING, vmap("oifname", deliverJumps)));
         }
         baseRules.add(rule(FORWARD, match("in", ct("state"), List.of("established", "related")), match("==", ct("mark"), generation),
                 verdict("accept")));
@@ -294,6 +332,14 @@ public final class NftRuleset {
 
     static String spoofChain(int index) {
         return "spoof_" + index;
+    }
+
+    static String lookupChain(int index) {
+        return "lookup_" + index;
+    }
+
+    static String deliverChain(int index) {
+        return "deliver_" + index;
     }
 
     static String peerSet(ResolvedRule rule, IpFamily family) {
@@ -333,20 +379,67 @@ public final class NftRuleset {
         }
     }
 
-    /** The endpoint's own sources return; every other source is dropped as INVALID. */
+    /**
+     * The endpoint's own sources and the prefixes routed to it return; every other source is dropped as INVALID.
+     * Overlapping sources are merged ({@link #prefixElements}), since an anonymous interval set refuses overlaps.
+     */
     private void antiSpoofing(int index, NftEndpoint e) {
         String chain = spoofChain(index);
         chains.add(o("add", named("chain", Map.of("name", chain))));
-        List<Object> v4 = new ArrayList<>();
-        List<Object> v6 = new ArrayList<>(List.of(o("prefix", o("addr", "fe80::", "len", 10)), "::"));
+        // what the endpoint sends to the gateway (not its multicast link chatter), counted before any check drops it
+        rules.add(rule(chain, match("==", o("meta", o("key", "pkttype")), "host"), o("counter", trafficCounter(true, e.id()))));
+        List<IpPrefix> sources = new ArrayList<>();
         for (IpAddress a : new TreeSet<>(e.addresses())) {
-            (a.isV4() ? v4 : v6).add(a.toString());
+            sources.add(IpPrefix.host(a));
         }
+        sources.addAll(e.routedPrefixes());
+        // link-local and unspecified sources (neighbour discovery) first, unless a routed prefix covers them already
+        List<IpPrefix> always = List.of(IpPrefix.parse("fe80::/10"), IpPrefix.parse("::/128"));
+        sources.removeIf(s -> always.stream().anyMatch(a -> a.contains(s)));
+        List<Object> v4 = prefixElements(sources, IpFamily.IPV4);
+        List<Object> v6 = new ArrayList<>();
+        for (IpPrefix a : always) {
+            if (sources.stream().noneMatch(s -> s.contains(a))) {
+                v6.addAll(prefixElements(List.of(a), IpFamily.IPV6));
+            }
+        }
+        v6.addAll(prefixElements(sources, IpFamily.IPV6));
         if (!v4.isEmpty()) {
             rules.add(rule(chain, match("==", payload("ip", "saddr"), o("set", v4)), verdict("return")));
         }
         rules.add(rule(chain, match("==", payload("ip6", "saddr"), o("set", v6)), verdict("return")));
         rules.add(rule(chain, o("counter", dropCounter(DropReason.INVALID, e.id())), verdict("drop")));
+    }
+
+    /**
+     * What the kernel's forwarding would drop, counted at the sending endpoint: a unicast destination (local and
+     * multicast ones are not forwarded) whose route has no output interface (the blackhole default or a drop route) is
+     * dropped here as NO_ROUTE; a packet to be forwarded with TTL (hop limit) 1 or less is counted as TTL_EXCEEDED and
+     * left to the kernel, which drops it and sends the ICMP error.
+     */
+    private void lookup(int index, NftEndpoint e) {
+        String chain = lookupChain(index);
+        chains.add(o("add", named("chain", Map.of("name", chain))));
+        Object forwarded = match("==", fib("type"), o("set", List.of("unicast", "blackhole")));
+        rules.add(rule(chain, forwarded, match("==", fib("oif"), false), o("counter", dropCounter(DropReason.NO_ROUTE, e.id())),
+                verdict("drop")));
+        rules.add(rule(chain, forwarded, match("<=", payload("ip", "ttl"), 1), o("counter", dropCounter(DropReason.TTL_EXCEEDED, e.id()))));
+        rules.add(rule(chain, forwarded, match("<=", payload("ip6", "hoplimit"), 1),
+                o("counter", dropCounter(DropReason.TTL_EXCEEDED, e.id()))));
+    }
+
+    /** Counts the unicast packets delivered to the endpoint (not the host end's multicast link chatter). */
+    private void deliver(int index, NftEndpoint e) {
+        String chain = deliverChain(index);
+        chains.add(o("add", named("chain", Map.of("name", chain))));
+        rules.add(rule(chain, match("==", payload("ip", "daddr"), o("prefix", o("addr", "224.0.0.0", "len", 4))), verdict("return")));
+        rules.add(rule(chain, match("==", payload("ip6", "daddr"), o("prefix", o("addr", "ff00::", "len", 8))), verdict("return")));
+        rules.add(rule(chain, o("counter", trafficCounter(false, e.id()))));
+    }
+
+    /** A fib lookup of the destination address, result {@code result}. */
+    private static Object fib(String result) {
+        return o("fib", o("result", result, "flags", List.of("daddr")));
     }
 
     /**
