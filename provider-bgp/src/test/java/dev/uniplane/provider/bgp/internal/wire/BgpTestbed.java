@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -124,41 +123,14 @@ final class BgpTestbed implements AutoCloseable {
         return sh(VTYSH, "--vty_socket", vtyDir.toString(), "-c", command);
     }
 
+    /** Polls {@code condition} every 100 ms until true or {@code timeout} (the kit harness's, shared with FRR's). */
     static void await(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        dev.uniplane.tck.harness.FrrRouter.await(condition, timeout, what);
     }
 
+    /** Runs a command, failing on a non-zero exit; returns its output. */
     static String sh(String... argv) {
-        try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + String.join(" ", argv));
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", argv) + " exited " + p.exitValue() + ": " + text);
-            }
-            return text;
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + argv[0], e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return dev.uniplane.tck.harness.FrrRouter.sh(argv);
     }
 
     @Override
