@@ -125,6 +125,8 @@ final class DpdkDataplane extends AbstractDataplane implements SocketAttacher.Ow
     private Map<PolicyCompiler.RuleKey, Integer> ruleSlots = Map.of();
     private long revisions;
     private Router router;
+    /** The router's connection tracker, read for its fill ({@link #TABLE_USAGE}). */
+    private FlowTable flows;
     private boolean released;
     private final DpdkAdoption adoption;
     private final DpdkState.Owner owner = DpdkState.Owner.current();
@@ -169,8 +171,8 @@ final class DpdkDataplane extends AbstractDataplane implements SocketAttacher.Ow
                     uplink = ports.plugUplink(links, name, config.name());
                 }
                 DpdkDataplane dp = new DpdkDataplane(config, capabilities, node, links, eal, ports, uplink, uplinkMac);
-                dp.router = Router.start(eal, dp.counters, dp.ruleCounters,
-                        new FlowTable(FLOW_ENTRIES, config.flowTimeouts()), dp.build(Map.of(), Map.of()));
+                dp.flows = new FlowTable(FLOW_ENTRIES, config.flowTimeouts());
+                dp.router = Router.start(eal, dp.counters, dp.ruleCounters, dp.flows, dp.build(Map.of(), Map.of()));
                 open = dp;
                 LOG.info("DPDK dataplane {} open in {} (uplink {} on port {})", config.name(),
                         config.hostNetnsPath().orElse("the caller's namespace"), config.uplinkInterface().orElse("none"),
@@ -502,7 +504,16 @@ final class DpdkDataplane extends AbstractDataplane implements SocketAttacher.Ow
             Action action = key.policy().rules(key.direction()).orElseThrow().get(key.index()).action();
             rules.put(key.ref(), new RuleStats(key.ref(), action, ruleCounters.read(slot)));
         });
-        return new StatsSnapshot(Instant.now(), eps, rules);
+        return new StatsSnapshot(Instant.now(), eps, rules, Map.of(TABLE_USAGE, tableUsage()));
+    }
+
+    /** The {@link StatsSnapshot#extensions()} entry with the connection tracker's fill (gauges {@code used}/{@code limit}). */
+    public static final String TABLE_USAGE = "dpdk.tables";
+
+    /** Live flow entries against the table's size (read without a barrier from the lcore's table: a gauge, not exact). */
+    private dev.uniplane.api.ProviderStats tableUsage() {
+        return new dev.uniplane.api.ProviderStats(Map.of("flow_table", new dev.uniplane.api.ProviderStats.Row(Map.of(),
+                Map.of("used", (long) flows.live(), "limit", (long) FLOW_ENTRIES), Map.of("full", flows.fullCount()))));
     }
 
     // --- lifecycle ------------------------------------------------------------------------------------------------

@@ -91,6 +91,9 @@ class DpdkDataplaneTrafficTest {
                     micros.get(45), micros.get(49));
         }
         assertThat(dataplane.stats().endpoint(EndpointId.of("tr-a")).txPackets()).isGreaterThanOrEqualTo(50);
+        var flowTable = dataplane.stats().extension(DpdkDataplane.TABLE_USAGE).orElseThrow().row("flow_table").orElseThrow();
+        assertThat(flowTable.gauges()).containsEntry("limit", (long) DpdkDataplane.FLOW_ENTRIES);
+        assertThat(flowTable.gauges().get("used")).as("the UDP flows are tracked").isPositive();
     }
 
     @Test
