@@ -170,11 +170,12 @@ public final class LiveVpp implements AutoCloseable {
         return List.copyOf(again);
     }
 
-    private void launch() throws Exception {
-        Files.deleteIfExists(runDir.resolve("api.sock"));
-        Files.deleteIfExists(runDir.resolve("stats.sock"));
-        Path conf = runDir.resolve("startup.conf");
-        Files.writeString(conf, """
+    /**
+     * The startup.conf of a test VPP (like ../shared/vpp/run-vpp.sh): its own sockets in {@code runDir} and api-segment
+     * prefix, small heap, no hugepages, no DPDK; shared by the tests that start a bare VPP.
+     */
+    public static String startupConf(Path home, Path runDir, String prefix) {
+        return """
                 unix {
                   nodaemon
                   cli-listen %2$s/cli.sock
@@ -199,7 +200,14 @@ public final class LiveVpp implements AutoCloseable {
                 plugins {
                   path %1$s/lib/vpp_plugins
                 }
-                """.formatted(home, runDir, tag));
+                """.formatted(home, runDir, prefix);
+    }
+
+    private void launch() throws Exception {
+        Files.deleteIfExists(runDir.resolve("api.sock"));
+        Files.deleteIfExists(runDir.resolve("stats.sock"));
+        Path conf = runDir.resolve("startup.conf");
+        Files.writeString(conf, startupConf(home, runDir, tag));
         vpp = new ProcessBuilder("ip", "netns", "exec", vppNetns(), home.resolve("bin/vpp").toString(), "-c",
                 conf.toString()).redirectErrorStream(true).redirectOutput(runDir.resolve("vpp.out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

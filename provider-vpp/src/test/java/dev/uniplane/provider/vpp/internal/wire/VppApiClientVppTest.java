@@ -61,7 +61,7 @@ class VppApiClientVppTest {
             sh("ip", "-n", netns, "link", "set", vethVpp, "up");
             sh("ip", "-n", netns, "link", "set", tag + "b", "up");
             Path conf = runDir.resolve("startup.conf");
-            Files.writeString(conf, startupConf(home.get(), runDir, tag));
+            Files.writeString(conf, dev.uniplane.provider.vpp.internal.LiveVpp.startupConf(home.get(), runDir, tag));
             vpp = new ProcessBuilder("ip", "netns", "exec", netns, home.get().resolve("bin/vpp").toString(), "-c",
                     conf.toString()).redirectErrorStream(true).redirectOutput(runDir.resolve("vpp.out").toFile())
                     .start();
@@ -117,36 +117,6 @@ class VppApiClientVppTest {
             }
         }
         return Optional.empty();
-    }
-
-    /** Like ../shared/vpp/run-vpp.sh: own sockets and api-segment prefix, small heap, no hugepages, no DPDK. */
-    private static String startupConf(Path home, Path run, String prefix) {
-        return """
-                unix {
-                  nodaemon
-                  cli-listen %2$s/cli.sock
-                  log %2$s/vpp.log
-                }
-                api-segment {
-                  prefix %3$s
-                }
-                socksvr {
-                  socket-name %2$s/api.sock
-                }
-                statseg {
-                  socket-name %2$s/stats.sock
-                }
-                memory {
-                  main-heap-size 512M
-                }
-                buffers {
-                  buffers-per-numa 16384
-                  page-size default
-                }
-                plugins {
-                  path %1$s/lib/vpp_plugins
-                }
-                """.formatted(home, run, prefix);
     }
 
     private static VppApiClient connectWhenReady(Path socket) throws Exception {
