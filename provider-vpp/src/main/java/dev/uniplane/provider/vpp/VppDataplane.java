@@ -124,9 +124,11 @@ final class VppDataplane extends AbstractDataplane {
         this.interfaces = new VppInterfaces(api);
         this.fib = new FibProgram(api);
         this.vethCounters = new VethCounters(nodeLinks);
-        this.memifCounters = new dev.uniplane.provider.vpp.internal.stats.SegmentCounters(vpp.statsSocket());
+        // One mapping of VPP's stats segment for every counter reader: memif endpoints and the ACL program.
+        var stats = new dev.uniplane.provider.vpp.internal.stats.StatsSegmentSource(vpp.statsSocket());
+        this.memifCounters = new dev.uniplane.provider.vpp.internal.stats.SegmentCounters(stats);
         this.policyEnabled = capabilities.has(Capability.POLICY);
-        this.acl = policyEnabled ? new AclProgram(client, vpp.statsSocket()) : null;
+        this.acl = policyEnabled ? new AclProgram(client, stats) : null;
     }
 
     /** The settings the options ask for, each refused with the option and value it names. */

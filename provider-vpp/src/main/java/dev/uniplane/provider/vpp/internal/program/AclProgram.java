@@ -9,6 +9,7 @@ import dev.uniplane.api.RuleStats;
 import dev.uniplane.provider.vpp.internal.program.AclEncoding.Ace;
 import dev.uniplane.provider.vpp.internal.program.AclEncoding.EndpointAcls;
 import dev.uniplane.provider.vpp.internal.stats.StatsSegment;
+import dev.uniplane.provider.vpp.internal.stats.StatsSegmentSource;
 import dev.uniplane.provider.vpp.internal.wire.Messages;
 import dev.uniplane.provider.vpp.internal.wire.VppApiClient;
 import dev.uniplane.provider.vpp.internal.wire.VppApiException;
@@ -58,9 +59,8 @@ public final class AclProgram {
     private static final int TAG_BYTES = 63;
 
     private final Object lock = new Object();
-    private final Path statsSocket;
+    private final StatsSegmentSource stats;
     private VppApiClient api;
-    private StatsSegment stats;
     private boolean configured;
     private ResolvedPolicy policy;
     private List<AclEndpoint> endpoints = List.of();
@@ -77,13 +77,18 @@ public final class AclProgram {
 
     /** A program without counters (no stats socket): {@link #counters()} reads 0 everywhere. */
     public AclProgram(VppApiClient api) {
-        this(api, null);
+        this(api, new StatsSegmentSource(null));
     }
 
     /** A program that reads its counters from the stats segment behind {@code statsSocket} (opened when first needed). */
     public AclProgram(VppApiClient api, Path statsSocket) {
+        this(api, new StatsSegmentSource(statsSocket));
+    }
+
+    /** A program that reads its counters from {@code stats}, a segment mapping shared with the dataplane's other readers. */
+    public AclProgram(VppApiClient api, StatsSegmentSource stats) {
         this.api = Objects.requireNonNull(api, "api");
-        this.statsSocket = statsSocket;
+        this.stats = Objects.requireNonNull(stats, "stats");
     }
 
     /**
@@ -122,10 +127,7 @@ public final class AclProgram {
         synchronized (lock) {
             api = Objects.requireNonNull(reconnected, "reconnected");
             configured = false;
-            if (stats != null) {
-                stats.close();
-                stats = null;
-            }
+            stats.reset();
             // The old ACLs died with VPP: keep what they had counted, forget their indexes.
             for (Installed e : installed) {
                 retire(e, lastRead.get(e.input()), true);
@@ -290,7 +292,7 @@ public final class AclProgram {
 
     /** The per-ACE packet counts of ACL {@code index} (empty without stats), remembered for a restart. */
     private long[] read(int index) {
-        Optional<StatsSegment> segment = stats();
+        Optional<StatsSegment> segment = stats.segment();
         if (segment.isEmpty()) {
             return new long[0];
         }
@@ -303,21 +305,6 @@ public final class AclProgram {
         }).orElse(new long[0]);
         lastRead.put(index, packets);
         return packets;
-    }
-
-    private Optional<StatsSegment> stats() {
-        if (statsSocket == null) {
-            return Optional.empty();
-        }
-        if (stats == null) {
-            try {
-                stats = StatsSegment.open(statsSocket);
-            } catch (IOException e) {
-                LOG.warn("ACL counters unavailable: {}", e.getMessage());
-                return Optional.empty();
-            }
-        }
-        return Optional.of(stats);
     }
 
     private void retire(Installed e, long[] packets, boolean input) {

@@ -1,35 +1,33 @@
 package dev.uniplane.provider.vpp.internal.stats;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-
 /**
  * Endpoint counters from VPP's stats segment: {@code /if/rx} and {@code /if/tx} of the endpoint's interface, summed
- * over VPP's threads. VPP's rx on the interface is what the workload sent. The segment is mapped on first use and
- * mapped again when a read fails (a VPP that restarted hands out a new segment).
+ * over VPP's threads. VPP's rx on the interface is what the workload sent. A read that fails maps the segment again
+ * once (a VPP that restarted hands out a new segment).
  */
 public final class SegmentCounters implements InterfaceCounters {
-    private final Path statsSocket;
-    private StatsSegment segment;
+    private final StatsSegmentSource stats;
 
-    /** Reads the segment that VPP hands out on {@code statsSocket}. */
-    public SegmentCounters(Path statsSocket) {
-        this.statsSocket = statsSocket;
+    /** Reads through {@code stats}, the dataplane's one mapping of the segment. */
+    public SegmentCounters(StatsSegmentSource stats) {
+        this.stats = stats;
     }
 
     @Override
-    public synchronized Counters read(String hostInterface, int swIfIndex) {
+    public Counters read(String hostInterface, int swIfIndex) {
         try {
             return readOnce(swIfIndex);
         } catch (RuntimeException e) {
-            closeSegment();
+            stats.reset();
             return readOnce(swIfIndex);
         }
     }
 
     private Counters readOnce(int swIfIndex) {
-        StatsSegment s = segment();
+        StatsSegment s = stats.segment().orElse(null);
+        if (s == null) {
+            return Counters.ZERO;
+        }
         var rx = s.combinedCounter("/if/rx").filter(c -> swIfIndex < c.size());
         var tx = s.combinedCounter("/if/tx").filter(c -> swIfIndex < c.size());
         if (rx.isEmpty() || tx.isEmpty()) {
@@ -37,23 +35,5 @@ public final class SegmentCounters implements InterfaceCounters {
         }
         return new Counters(tx.get().packets(swIfIndex), tx.get().bytes(swIfIndex), rx.get().packets(swIfIndex),
                 rx.get().bytes(swIfIndex));
-    }
-
-    private StatsSegment segment() {
-        if (segment == null) {
-            try {
-                segment = StatsSegment.open(statsSocket);
-            } catch (IOException e) {
-                throw new UncheckedIOException("VPP stats segment at " + statsSocket, e);
-            }
-        }
-        return segment;
-    }
-
-    private void closeSegment() {
-        if (segment != null) {
-            segment.close();
-            segment = null;
-        }
     }
 }
