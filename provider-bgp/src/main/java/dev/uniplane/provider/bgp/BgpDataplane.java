@@ -283,6 +283,7 @@ final class BgpDataplane extends AbstractDataplane {
             @Override
             public void onPeer(BgpPeerStatus peer) {
                 LOG.info("BGP dataplane {}: peer {} (AS {}) is {}", name(), peer.address(), peer.asn(), peer.state());
+                learned.peerChanged(peer);
             }
 
             @Override

@@ -8,6 +8,7 @@ import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteOperation;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.bgp.internal.wire.BgpPeerStatus;
 import dev.uniplane.provider.bgp.internal.wire.BgpRoute;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +101,19 @@ public final class LearnedRoutes implements AutoCloseable {
             withdrawals.add(new BgpRoute(prefix, none, List.of(), "stale", false, true));
         }
         submit(withdrawals);
+    }
+
+    /**
+     * Marks every learned route in the kernel stale: they keep forwarding until an event refreshes them or
+     * {@link #sweepStale} removes the rest (the daemon restarted with graceful restart and learns them again).
+     */
+    public void markStale() {
+        stale.addAll(installed.keySet());
+    }
+
+    /** A neighbor's session state changed (from the same stream as the paths, in order). */
+    public void peerChanged(BgpPeerStatus peer) {
+        // nothing yet: withdrawals arrive as path events
     }
 
     /** The learned routes in the kernel now: prefix to next hops. */
