@@ -36,6 +36,7 @@ import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.linux.VethWorkload;
 import dev.uniplane.provider.bgp.internal.daemon.BgpOptions;
 import dev.uniplane.provider.bgp.internal.daemon.GobgpDaemon;
+import dev.uniplane.provider.bgp.internal.daemon.GobgpHandle;
 import dev.uniplane.provider.bgp.internal.program.Announcements;
 import dev.uniplane.provider.bgp.internal.program.FibRoutes;
 import dev.uniplane.provider.bgp.internal.program.LearnedRoutes;
@@ -77,6 +78,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,15 @@ import org.slf4j.LoggerFactory;
  * gobgpd runs in the node namespace, one per dataplane (or the one {@code bgp.grpc} names). {@link #close()} leaves
  * the veths and the FIB in force and the saved state on disk; with graceful restart it also leaves gobgpd running
  * (in a session of its own), so that peers keep their routes and the next open adopts it ({@link BgpAdoption}).
+ *
+ * <p><b>gobgpd dies:</b> the end of the WatchEvent stream starts one recovery thread (see {@link #recover()}). Without
+ * graceful restart the learned routes are removed at once; with it they are marked stale and keep forwarding. The
+ * recovery starts a new gobgpd with the same options (flagging restart state with graceful restart, so peers keep our
+ * prefixes), or for {@code bgp.grpc} connects again until the daemon answers; configures it when it comes back
+ * unconfigured; then, under the lock user calls run under, swaps the daemon and client, announces everything again,
+ * re-opens the watch and writes the saved state (the new pid, for a later adoption). It retries with a backoff until
+ * it works or the dataplane is closed. With graceful restart the learned routes the new daemon has not refreshed
+ * within the restart time are swept.
  */
 final class BgpDataplane extends AbstractDataplane {
     private static final Logger LOG = LoggerFactory.getLogger(BgpDataplane.class);
@@ -109,6 +120,10 @@ final class BgpDataplane extends AbstractDataplane {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** Without graceful restart, how long routes adopted from the kernel wait for the sessions to refresh them. */
     private static final Duration STALE_WITHOUT_GR = Duration.ofSeconds(30);
+    /** How long a daemon whose stream ended may take to exit before it counts as alive (a killed one closes first). */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(2);
+    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
 
     final NetNs node;
     final RtNetlink nodeLinks;
@@ -119,25 +134,37 @@ final class BgpDataplane extends AbstractDataplane {
     final LearnedRoutes learned;
     final Announcements announcements;
     private final ScheduledExecutorService timers;
-    /** Our gobgpd; empty when driving one given by {@code bgp.grpc}. */
-    final Optional<GobgpDaemon> daemon;
-    final GobgpClient client;
-    private GobgpClient.Watch watch;
+    /** The gobgpd in use (ours, or the one {@code bgp.grpc} names) and its client; replaced when the daemon restarts. */
+    final GobgpHandle gobgp;
+    /** How to start our gobgpd again after it died; empty when driving one given by {@code bgp.grpc}. */
+    private final Optional<GobgpDaemon.Options> daemonOptions;
+    private final Path stateFile;
+    private volatile GobgpClient.Watch watch;
     /** The nftables program; null while POLICY is not declared. */
     NftPolicyProgram nft;
-    private boolean released;
+    private volatile boolean released;
+    /** True once open has handed the saved state to the base class (a recovery may write it from then on). */
+    private volatile boolean stateKept;
+    private final Object recoveryLock = new Object();
+    /** The thread recovering from a lost daemon, null when none runs; guarded by {@link #recoveryLock}. */
+    private Thread recovery;
+    /** A lost daemon was reported that no recovery has taken up yet; guarded by {@link #recoveryLock}. */
+    private boolean lost;
+    /** The pending sweep of stale learned routes; guarded by {@link #recoveryLock}. */
+    private ScheduledFuture<?> staleSweep;
 
     private BgpDataplane(DataplaneConfig config, Capabilities capabilities, NetNs node, RtNetlink nodeLinks,
-                         int uplinkIfindex, BgpOptions options, Path workDir, Optional<GobgpDaemon> daemon,
-                         GobgpClient client, LearnedRoutes learned) {
+                         int uplinkIfindex, BgpOptions options, Path workDir, Path stateFile, Optional<GobgpDaemon> daemon,
+                         Optional<GobgpDaemon.Options> daemonOptions, GobgpClient client, LearnedRoutes learned) {
         super(BgpProvider.NAME, config, capabilities);
         this.node = node;
         this.nodeLinks = nodeLinks;
         this.uplinkIfindex = uplinkIfindex;
         this.options = options;
         this.workDir = workDir;
-        this.daemon = daemon;
-        this.client = client;
+        this.stateFile = stateFile;
+        this.gobgp = new GobgpHandle(daemon, client);
+        this.daemonOptions = daemonOptions;
         this.learned = learned;
         this.announcements = new Announcements(client, options.communities());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bgp-timer-" + config.name()).factory());
@@ -149,8 +176,10 @@ final class BgpDataplane extends AbstractDataplane {
         RtNetlink links = null;
         RtNetlink fib = null;
         GobgpDaemon daemon = null;
+        GobgpDaemon.Options how = null;
         GobgpClient client = null;
         LearnedRoutes learned = null;
+        BgpDataplane dp = null;
         try {
             links = RtNetlink.open(node);
             int uplink = 0;
@@ -169,10 +198,11 @@ final class BgpDataplane extends AbstractDataplane {
                 client = connect(node, options.grpc().get());
                 fresh = client.localAsn() == 0;
             } else {
-                GobgpDaemon.Options how = new GobgpDaemon.Options(config.hostNetnsPath().map(Path::of), workDir,
+                how = new GobgpDaemon.Options(config.hostNetnsPath().map(Path::of), workDir,
                         Duration.ofSeconds(15), CALL_TIMEOUT, false, options.gracefulRestart().isPresent());
                 Optional<BgpState> record = saved.flatMap(s -> s.backend(BgpState.class)).filter(r -> r.gobgpdPid() > 0);
-                daemon = record.flatMap(r -> GobgpDaemon.adopt(how, r.gobgpdPid(), r.apiPort())).orElse(null);
+                GobgpDaemon.Options starting = how;
+                daemon = record.flatMap(r -> GobgpDaemon.adopt(starting, r.gobgpdPid(), r.apiPort())).orElse(null);
                 fresh = daemon == null;
                 if (daemon == null) {
                     // After a restart with graceful restart, the new daemon says so in its OPEN: peers keep our routes.
@@ -185,20 +215,21 @@ final class BgpDataplane extends AbstractDataplane {
             }
             fib = RtNetlink.open(node);
             learned = new LearnedRoutes(fib, uplink, config.name());
-            BgpDataplane dp = new BgpDataplane(config, capabilities, node, links, uplink, options, workDir,
-                    Optional.ofNullable(daemon), client, learned);
+            dp = new BgpDataplane(config, capabilities, node, links, uplink, options, workDir, state,
+                    Optional.ofNullable(daemon), Optional.ofNullable(how), client, learned);
             dp.prepareNode(saved.isPresent());
             if (saved.isPresent()) {
                 learned.adopt();
-                dp.timers.schedule(learned::sweepStale, options.gracefulRestart().orElse(STALE_WITHOUT_GR).toSeconds(), TimeUnit.SECONDS);
+                dp.scheduleStaleSweep(options.gracefulRestart().orElse(STALE_WITHOUT_GR));
             }
             learned.start();
-            dp.startWatch();
+            dp.startWatch(client);
             if (capabilities.has(Capability.POLICY)) {
                 String table = HostInterfaceNames.stem(config.name()) + "bgp";
                 dp.nft = saved.isPresent() ? NftPolicyProgram.adopt(node, table) : NftPolicyProgram.create(node, table);
             }
             dp.keepSavedState(state, saved);
+            dp.stateKept = true;
             if (saved.isEmpty()) {
                 dp.announcements.set(dp.wantedAnnouncements(List.of(), Map.of()));
             }
@@ -207,6 +238,9 @@ final class BgpDataplane extends AbstractDataplane {
                     options.peers().size(), saved.isPresent() ? ", adopted" : "");
             return dp;
         } catch (RuntimeException | IOException e) {
+            if (dp != null) {
+                dp.abandon();
+            }
             if (learned != null) {
                 learned.close();
             }
@@ -273,7 +307,7 @@ final class BgpDataplane extends AbstractDataplane {
         }
     }
 
-    private void startWatch() {
+    private void startWatch(GobgpClient client) {
         watch = client.watch(true, true, new GobgpClient.WatchListener() {
             @Override
             public void onRoutes(List<BgpRoute> routes) {
@@ -288,17 +322,206 @@ final class BgpDataplane extends AbstractDataplane {
 
             @Override
             public void onError(GobgpException failure) {
-                if (isClosed()) {
-                    return;
+                if (isClosed() || released || client != gobgp.client()) {
+                    return; // closing, or the stream of a daemon already replaced
                 }
                 // gobgpd is gone: without graceful restart its routes must go too; with it they stay for the restart time
-                LOG.error("BGP dataplane {}: the WatchEvent stream ended ({}); {}", name(), failure.getMessage(),
-                        options.gracefulRestart().isPresent() ? "learned routes stay until adopted or swept" : "removing learned routes");
+                LOG.error("BGP dataplane {}: the WatchEvent stream ended ({}); {}; recovering", name(), failure.getMessage(),
+                        options.gracefulRestart().isPresent() ? "learned routes stay, stale, until refreshed or swept" : "removing learned routes");
                 if (options.gracefulRestart().isEmpty()) {
                     learned.flush();
                 }
+                lost();
             }
         });
+    }
+
+    // --- gobgpd restarts ----------------------------------------------------------------------------------------
+
+    /** Starts the recovery thread unless one runs (that one takes this loss up too); never works on the caller's thread. */
+    private void lost() {
+        synchronized (recoveryLock) {
+            if (released) {
+                return;
+            }
+            lost = true;
+            if (recovery == null) {
+                recovery = Thread.ofPlatform().daemon().name("bgp-recover-" + name()).start(this::recover);
+            }
+        }
+    }
+
+    /** Recovers from each loss reported ({@link #lost()}) until none is left or the dataplane is closed. */
+    private void recover() {
+        while (true) {
+            synchronized (recoveryLock) {
+                if (!lost || released) {
+                    recovery = null;
+                    return;
+                }
+                lost = false;
+            }
+            recoverOnce();
+        }
+    }
+
+    /**
+     * Gets a working gobgpd again ({@link #reconnect()}), then under the lock puts it in use, announces everything the
+     * desired state asks for, re-opens the watch and writes the saved state. Retries with a backoff until it succeeds
+     * or the dataplane is closed.
+     */
+    private void recoverOnce() {
+        long start = System.nanoTime();
+        if (options.gracefulRestart().isPresent()) {
+            // the learned routes keep forwarding; what the new daemon does not learn again within the restart time goes
+            cancelStaleSweep();
+            learned.markStale();
+        }
+        Duration backoff = RETRY_FIRST;
+        while (!released) {
+            try {
+                GobgpHandle.Current next = reconnect();
+                boolean done = runLocked(() -> {
+                    if (released) {
+                        letGo(next);
+                        return false;
+                    }
+                    GobgpHandle.Current previous = gobgp.replace(next);
+                    GobgpClient.Watch old = watch;
+                    if (old != null) {
+                        old.close();
+                    }
+                    if (previous.client() != next.client()) {
+                        letGo(previous);
+                    }
+                    announcements.reannounce(next.client());
+                    announcements.set(wantedAnnouncements(desired().endpoints().values(), desired().routes()));
+                    startWatch(next.client());
+                    saveState();
+                    return true;
+                });
+                if (done) {
+                    options.gracefulRestart().ifPresent(this::scheduleStaleSweep);
+                    LOG.info("BGP dataplane {}: gobgpd is back ({}); configured, {} prefixes announced again, watch re-opened in {} ms",
+                            name(), next.daemon().map(d -> "pid " + d.pid()).orElse(options.grpc().map(Object::toString).orElse("?")),
+                            announcements.announced().size(), (System.nanoTime() - start) / 1_000_000);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (released) {
+                    return;
+                }
+                LOG.warn("BGP dataplane {}: gobgpd recovery attempt failed ({}); retrying in {} ms", name(), e.getMessage(),
+                        backoff.toMillis());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return; // closed
+                }
+                backoff = backoff.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /**
+     * A configured gobgpd to use: for {@code bgp.grpc} a new client once the daemon answers; for ours the same daemon
+     * when only the stream ended and it still answers, else (dead or hung: stopped first) a new one with the same
+     * options, flagging restart state with graceful restart. A daemon that answers unconfigured is configured.
+     */
+    private GobgpHandle.Current reconnect() {
+        if (daemonOptions.isEmpty()) {
+            GobgpClient client = connect(node, options.grpc().orElseThrow());
+            try {
+                if (client.localAsn() == 0) {
+                    configure(client, options);
+                }
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+            return new GobgpHandle.Current(Optional.empty(), client);
+        }
+        GobgpHandle.Current now = gobgp.current();
+        GobgpDaemon current = now.daemon().orElseThrow();
+        if (!current.awaitExit(EXIT_WAIT) && answers(current.client())) {
+            if (current.client().localAsn() == 0) {
+                configure(current.client(), options);
+            }
+            return now;
+        }
+        current.close(); // its client and namespace handle; the process too if it hangs
+        GobgpDaemon started = GobgpDaemon.start(daemonOptions.get().withRestarting(options.gracefulRestart().isPresent()));
+        try {
+            configure(started.client(), options);
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        return new GobgpHandle.Current(Optional.of(started), started.client());
+    }
+
+    private static boolean answers(GobgpClient client) {
+        try {
+            client.localAsn();
+            return true;
+        } catch (GobgpException e) {
+            return false;
+        }
+    }
+
+    /** Stops a daemon of ours that is no longer used (dead already, or started for a dataplane closed meanwhile). */
+    private static void letGo(GobgpHandle.Current pair) {
+        if (pair.daemon().isPresent()) {
+            pair.daemon().get().close();
+        } else {
+            pair.client().close();
+        }
+    }
+
+    /** Writes the saved state now, so that it names the daemon in use (a later process adopts that one). */
+    private void saveState() {
+        if (!stateKept) {
+            return; // open is still adopting: the base class writes the state when it is done
+        }
+        try {
+            savedState().write(stateFile);
+        } catch (RuntimeException e) {
+            LOG.error("BGP dataplane {}: cannot write its saved state ({}); a restart would miss the new gobgpd", name(), e.getMessage());
+        }
+    }
+
+    /** A failed open: the daemon is about to be stopped, which must not start a recovery. */
+    private void abandon() {
+        synchronized (recoveryLock) {
+            released = true;
+            if (recovery != null) {
+                recovery.interrupt();
+            }
+        }
+        if (watch != null) {
+            watch.close();
+        }
+        timers.shutdownNow();
+    }
+
+    /** Sweeps the stale learned routes after {@code after}, instead of any sweep pending. */
+    private void scheduleStaleSweep(Duration after) {
+        synchronized (recoveryLock) {
+            if (released) {
+                return;
+            }
+            cancelStaleSweep();
+            staleSweep = timers.schedule(learned::sweepStale, after.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelStaleSweep() {
+        synchronized (recoveryLock) {
+            if (staleSweep != null) {
+                staleSweep.cancel(false);
+                staleSweep = null;
+            }
+        }
     }
 
     private void removeOwnLinks() {
@@ -578,7 +801,7 @@ final class BgpDataplane extends AbstractDataplane {
                         list.stream().mapToLong(RuleStats::packets).sum()))));
         Map<String, ProviderStats> extensions = new LinkedHashMap<>();
         try {
-            extensions.put("bgp.peers", peerStats(client.listPeers(), now));
+            extensions.put("bgp.peers", peerStats(gobgp.client().listPeers(), now));
         } catch (GobgpException e) {
             LOG.warn("BGP dataplane {}: no peer stats ({})", name(), e.getMessage());
         }
@@ -620,7 +843,7 @@ final class BgpDataplane extends AbstractDataplane {
 
     @Override
     protected Object backendRecord() {
-        return daemon.map(d -> new BgpState(d.pid(), d.apiPort())).orElse(new BgpState(0, 0));
+        return gobgp.daemon().map(d -> new BgpState(d.pid(), d.apiPort())).orElse(new BgpState(0, 0));
     }
 
     @Override
@@ -652,10 +875,17 @@ final class BgpDataplane extends AbstractDataplane {
 
     /** Lets go of everything this instance holds; {@code destroying} also stops the daemon and withdraws our prefixes. */
     private void release(boolean destroying) {
-        if (released) {
-            return;
+        Thread recovering;
+        synchronized (recoveryLock) {
+            if (released) {
+                return;
+            }
+            released = true;
+            recovering = recovery;
         }
-        released = true;
+        if (recovering != null) {
+            recovering.interrupt(); // a daemon it is starting is stopped; it lets go of one it started
+        }
         timers.shutdownNow();
         if (watch != null) {
             watch.close();
@@ -665,6 +895,8 @@ final class BgpDataplane extends AbstractDataplane {
         if (!keepDaemon) {
             removeLearnedRoutes();
         }
+        GobgpHandle.Current current = gobgp.current();
+        Optional<GobgpDaemon> daemon = current.daemon();
         if (daemon.isPresent()) {
             if (keepDaemon) {
                 daemon.get().release();
@@ -679,7 +911,7 @@ final class BgpDataplane extends AbstractDataplane {
                     LOG.warn("BGP dataplane {}: cannot withdraw its prefixes from {}: {}", name(), options.grpc().orElseThrow(), e.getMessage());
                 }
             }
-            client.close();
+            current.client().close();
         }
         if (nft != null) {
             nft.close();

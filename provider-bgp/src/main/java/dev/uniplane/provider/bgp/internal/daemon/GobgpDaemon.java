@@ -153,7 +153,7 @@ public final class GobgpDaemon implements AutoCloseable {
     }
 
     /** Lets go of the daemon without stopping it (it keeps its sessions and routes): only the client closes. */
-    public void release() {
+    public synchronized void release() {
         if (closed) {
             return;
         }
@@ -211,6 +211,22 @@ public final class GobgpDaemon implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Waits at most {@code timeout} for the process to exit (a killed daemon closes its sockets before it is reaped);
+     * true when it has.
+     */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
     /** The daemon's combined stdout/stderr log. */
     public Path log() {
         return log;
@@ -223,7 +239,7 @@ public final class GobgpDaemon implements AutoCloseable {
 
     /** Stops BGP if the daemon still answers (peers get a Cease), then SIGTERM, then SIGKILL after 5 s. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
