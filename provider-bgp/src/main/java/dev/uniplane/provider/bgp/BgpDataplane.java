@@ -403,7 +403,8 @@ final class BgpDataplane extends AbstractDataplane {
                 if (done) {
                     options.gracefulRestart().ifPresent(this::scheduleStaleSweep);
                     LOG.info("BGP dataplane {}: gobgpd is back ({}); configured, {} prefixes announced again, watch re-opened in {} ms",
-                            name(), next.daemon().map(d -> "pid " + d.pid()).orElse(options.grpc().map(Object::toString).orElse("?")),
+                            name(), next.daemon().map(d -> "pid " + d.pid())
+                                    .orElse(options.grpc().map(a -> a.getHostString() + ":" + a.getPort()).orElse("?")),
                             announcements.announced().size(), (System.nanoTime() - start) / 1_000_000);
                 }
                 return;

@@ -13,6 +13,8 @@ import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.bgp.internal.program.FibRoutes;
 import dev.uniplane.provider.bgp.internal.state.BgpState;
+import dev.uniplane.provider.bgp.internal.wire.GobgpClient;
+import dev.uniplane.provider.bgp.internal.wire.GobgpException;
 import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.tck.RequireAll;
 import dev.uniplane.tck.harness.FrrRouter;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.Test;
  *   workload (10.84.N.5) - node N (AS 6500N) --10.83.N.0/24-- FRR --10.83.9.0/24-- host (10.83.9.2)
  * </pre>
  * Node N announces 10.84.N.0/24 and its endpoints' /32s; FRR announces 10.83.9.0/24. The workload reaches the host only
- * when both directions are learned: the node's FIB has FRR's prefix and FRR's has the node's.
+ * when both directions are learned: the node's FIB has FRR's prefix and FRR's has the node's. Node 4 drives a gobgpd
+ * the test starts ({@code bgp.grpc}), which is killed and started again unconfigured.
  */
 class BgpDaemonRecoveryTest {
     private static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -49,10 +52,12 @@ class BgpDaemonRecoveryTest {
     private static final String ID = "ubgr" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     private static final String HOST = "10.83.9.2";
     private static final IpPrefix BEHIND_FRR = IpPrefix.parse("10.83.9.0/24");
-    private static final int NODES = 3;
+    private static final int NODES = 4;
     private static final List<String> namespaces = new ArrayList<>();
     private static FrrRouter frr;
     private final List<Dataplane> dataplanes = new ArrayList<>();
+    /** gobgpd processes a test started itself (the {@code bgp.grpc} case). */
+    private final List<Process> ownDaemons = new ArrayList<>();
 
     @BeforeAll
     static void router() {
@@ -144,15 +149,76 @@ class BgpDaemonRecoveryTest {
         }
     }
 
+    @Test
+    void withBgpGrpcADaemonThatComesBackUnconfiguredIsConfiguredAndAnnouncesAgain() {
+        int n = 4;
+        int port = freePort(n);
+        Process first = startGobgpd(n, port);
+        Dataplane dp = open(n, false, "127.0.0.1:" + port);
+        String workload = workload(dp, n);
+        awaitConverged(n);
+        assertThat(pid(n)).as("not ours: no pid saved").isZero();
+
+        long killedAt = System.nanoTime();
+        first.destroyForcibly();
+        FrrRouter.await(() -> !first.isAlive(), CONVERGE, "the bgp.grpc gobgpd to exit");
+        startGobgpd(n, port); // the same API address, unconfigured
+        awaitSessionSince(n, killedAt);
+        awaitConverged(n);
+        assertThat(ping(workload, HOST)).as("the workload reaches the host behind FRR again").isTrue();
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------------
 
+    private static int freePort(int n) {
+        try (NetNs ns = NetNs.open(ID + "n" + n)) {
+            return ns.run(() -> {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    return socket.getLocalPort();
+                }
+            });
+        }
+    }
+
+    /** A gobgpd the test owns in node {@code n}'s namespace, API on {@code port}; returns once the API answers. */
+    private Process startGobgpd(int n, int port) {
+        Process p;
+        try {
+            p = new ProcessBuilder("/usr/bin/nsenter", "--net=" + NetNs.RUN_DIR.resolve(ID + "n" + n), "--", "gobgpd",
+                    "--api-hosts=127.0.0.1:" + port, "--pprof-disable", "--log-plain", "--log-level=info")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start gobgpd", e);
+        }
+        ownDaemons.add(p);
+        try (NetNs ns = NetNs.open(ID + "n" + n);
+             GobgpClient client = GobgpClient.connect(ns, port, Duration.ofSeconds(2))) {
+            FrrRouter.await(() -> {
+                try {
+                    client.localAsn();
+                    return true;
+                } catch (GobgpException e) {
+                    return false;
+                }
+            }, CONVERGE, "gobgpd's API on port " + port);
+        }
+        return p;
+    }
+
     private Dataplane open(int n, boolean gracefulRestart) {
+        return open(n, gracefulRestart, null);
+    }
+
+    private Dataplane open(int n, boolean gracefulRestart, String grpc) {
         DataplaneConfig.Builder config = DataplaneConfig.builder().provider(BgpProvider.NAME).name(name(n))
                 .hostNetns(NetNs.RUN_DIR.resolve(ID + "n" + n).toString()).uplink(uplink(n))
                 .option("bgp.local-as", "6500" + n).option("bgp.peers", "10.83." + n + ".2,as=65100")
                 .option("bgp.pod-cidr", "10.84." + n + ".0/24").option("bgp.announce-endpoints", "true");
         if (gracefulRestart) {
             config.option("bgp.graceful-restart", "true").option("bgp.restart-time", RESTART_TIME.toSeconds() + "s");
+        }
+        if (grpc != null) {
+            config.option("bgp.grpc", grpc);
         }
         Dataplane dp = new BgpProvider().open(config.build());
         dataplanes.add(dp);
@@ -356,6 +422,8 @@ class BgpDaemonRecoveryTest {
             }
         }
         dataplanes.clear();
+        ownDaemons.forEach(Process::destroyForcibly);
+        ownDaemons.clear();
         // a dataplane closed with graceful restart (not destroyed) leaves its gobgpd and saved state
         for (int n = 1; n <= NODES; n++) {
             long pid = pid(n);
