@@ -353,15 +353,23 @@ final class BgpDataplane extends AbstractDataplane {
 
     /** Recovers from each loss reported ({@link #lost()}) until none is left or the dataplane is closed. */
     private void recover() {
-        while (true) {
-            synchronized (recoveryLock) {
-                if (!lost || released) {
-                    recovery = null;
-                    return;
+        try {
+            while (true) {
+                synchronized (recoveryLock) {
+                    if (!lost || released) {
+                        recovery = null;
+                        return;
+                    }
+                    lost = false;
                 }
-                lost = false;
+                recoverOnce();
             }
-            recoverOnce();
+        } finally {
+            synchronized (recoveryLock) {
+                if (recovery == Thread.currentThread()) {
+                    recovery = null; // ended by a failure: the next loss starts a new thread
+                }
+            }
         }
     }
 
