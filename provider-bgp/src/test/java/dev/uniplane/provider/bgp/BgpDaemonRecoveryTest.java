@@ -122,6 +122,12 @@ class BgpDaemonRecoveryTest {
         }
         assertThat(learned(n)).as("refreshed, not swept").contains(BEHIND_FRR);
         assertThat(ping(workload, HOST)).isTrue();
+
+        long recovered = pid(n);
+        dp.close();
+        open(n, true);
+        assertThat(pid(n)).as("the saved state named the new gobgpd: the next open adopts it").isEqualTo(recovered);
+        assertThat(ProcessHandle.of(recovered).map(ProcessHandle::isAlive)).contains(true);
     }
 
     @Test
