@@ -254,7 +254,9 @@ public final class GobgpClient implements AutoCloseable {
             request.setPeer(WatchEventRequest.Peer.getDefaultInstance());
         }
         Watch watch = new Watch();
-        async.watchEvent(request.build(), new ClientResponseObserver<WatchEventRequest, WatchEventResponse>() {
+        // The listener only queues, so the stream's messages are handled on the transport thread itself: a hand-off
+        // to an executor thread per message (one event per path) cost more than the decoding.
+        async.withExecutor(Runnable::run).watchEvent(request.build(), new ClientResponseObserver<WatchEventRequest, WatchEventResponse>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<WatchEventRequest> stream) {
                 watch.stream = stream;
