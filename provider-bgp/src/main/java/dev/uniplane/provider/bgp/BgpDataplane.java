@@ -214,7 +214,7 @@ final class BgpDataplane extends AbstractDataplane {
                 configure(client, options);
             }
             fib = RtNetlink.open(node);
-            learned = new LearnedRoutes(fib, uplink, config.name());
+            learned = new LearnedRoutes(fib, uplink, config.name(), options.gracefulRestart().isPresent());
             dp = new BgpDataplane(config, capabilities, node, links, uplink, options, workDir, state,
                     Optional.ofNullable(daemon), Optional.ofNullable(how), client, learned);
             dp.prepareNode(saved.isPresent());

@@ -10,7 +10,9 @@ import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.bgp.internal.wire.BgpPeerStatus;
 import dev.uniplane.provider.bgp.internal.wire.BgpRoute;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,34 +28,103 @@ import org.slf4j.LoggerFactory;
  * {@link FibRoutes#LEARNED_METRIC} (so the user's routes, at a lower metric, win for the same prefix). GoBGP's
  * WatchEvent thread only queues events ({@link #submit}); one writer thread drains everything queued, keeps the last
  * state per prefix (a burst of 100k paths becomes one pass) and writes it with batched netlink requests (one REPLACE
- * batch, one DELETE batch). Each event lists, per prefix, its complete current set of best paths (with multipath: all
- * equal ones), so the next hops of a prefix are replaced, never merged; a prefix whose paths are all withdrawn is
- * deleted.
+ * batch, one DELETE batch). While events trickle in (one per path) the writer gathers them for up to a few
+ * milliseconds, so it writes a few large batches rather than many tiny ones. Each event lists, per prefix, its
+ * complete current set of best paths (with multipath: all equal ones), so the next hops of a prefix are replaced,
+ * never merged; a prefix whose paths are all withdrawn is deleted.
+ *
+ * <p>Each installed next hop remembers the neighbor it was learned from. When a neighbor's session leaves ESTABLISHED
+ * ({@link #peerChanged}) and routes are not kept on session loss, that neighbor's next hops are taken off every prefix
+ * at once, in stream order with the path events: a prefix left without hops is deleted, one with other neighbors'
+ * hops keeps those (ECMP shrinks). GoBGP withdraws the lost paths one event per path afterwards; those events then
+ * find nothing left to do. With graceful restart ({@code keepOnSessionLoss}) nothing happens on session loss: GoBGP
+ * keeps the peer's paths as stale and withdraws them itself when the restart timer ends.
  *
  * <p>After a restart the routes already in the kernel are {@link #adopt adopted} as stale: they keep forwarding until
- * an event refreshes them or {@link #sweepStale} removes those that were not refreshed (graceful restart).
+ * an event refreshes them or {@link #sweepStale} removes those that were not refreshed (graceful restart). Their
+ * neighbor is unknown, so a session loss never removes them.
  */
 public final class LearnedRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LearnedRoutes.class);
-    private static final List<BgpRoute> FLUSH = List.of();
+    /**
+     * How long the writer waits for more once the queue is empty, and at most since the first item it took. GoBGP sends
+     * one event per path (~30k/s in a burst): without gathering, the writer wakes for a handful of events at a time and
+     * writes tiny netlink batches; with it a burst becomes batches of thousands, while a single route change still
+     * lands within a few milliseconds.
+     */
+    private static final Duration GATHER_QUIET = Duration.ofMillis(1);
+    private static final long GATHER_MAX_NANOS = Duration.ofMillis(5).toNanos();
+    /** Bounds the neighbor-string cache (neighbors are few; this only guards against a daemon that names them oddly). */
+    private static final int MAX_CACHED_NEIGHBORS = 1024;
     private final RtNetlink fib;
     private final int linkLocalIfindex;
-    private final LinkedBlockingQueue<List<BgpRoute>> queue = new LinkedBlockingQueue<>();
-    /** What the kernel holds for each learned prefix: the next hops written last. */
-    private final Map<IpPrefix, List<IpAddress>> installed = new ConcurrentHashMap<>();
+    private final boolean keepOnSessionLoss;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    /** What the kernel holds for each learned prefix: the next hops written last, with the neighbors they came from. */
+    private final Map<IpPrefix, Learned> installed = new ConcurrentHashMap<>();
     private final Set<IpPrefix> stale = ConcurrentHashMap.newKeySet();
+    /** Per neighbor (as {@link #neighborKey}), whether its last reported state was ESTABLISHED; the event thread's. */
+    private final Map<Object, Boolean> established = new ConcurrentHashMap<>();
+    /** Neighbor strings parsed so far; the writer thread's. */
+    private final Map<String, Object> neighborKeys = new HashMap<>();
     private final Thread writer;
     private volatile boolean closed;
     private volatile long written;
 
+    /** What the writer thread applies, in queue order. */
+    private sealed interface Item {
+    }
+
+    /** The paths of one WatchEvent. */
+    private record Paths(List<BgpRoute> paths) implements Item {
+    }
+
+    /** A neighbor's session left ESTABLISHED: its next hops go. */
+    private record SessionLost(Object neighbor, String address) implements Item {
+    }
+
+    /** Every learned route goes. */
+    private record Flush() implements Item {
+    }
+
+    /** One next hop of a prefix and the neighbor it was learned from ({@code null}: unknown, an adopted route). */
+    private record Hop(IpAddress address, Object neighbor) {
+    }
+
+    /** A prefix's paths and the distinct next hops they give the kernel, in order. */
+    private record Learned(List<IpAddress> hops, List<Hop> paths) {
+        static final Learned NONE = new Learned(List.of(), List.of());
+
+        static Learned of(List<Hop> paths) {
+            if (paths.isEmpty()) {
+                return NONE;
+            }
+            if (paths.size() == 1) {
+                return new Learned(List.of(paths.getFirst().address()), List.copyOf(paths));
+            }
+            return new Learned(List.copyOf(new LinkedHashSet<>(paths.stream().map(Hop::address).toList())), List.copyOf(paths));
+        }
+
+        /** Without the paths of {@code neighbor}; this same object when it has none. */
+        Learned without(Object neighbor) {
+            if (paths.stream().noneMatch(h -> neighbor.equals(h.neighbor()))) {
+                return this;
+            }
+            return of(paths.stream().filter(h -> !neighbor.equals(h.neighbor())).toList());
+        }
+    }
+
     /**
-     * @param fib              a netlink socket of the node namespace, used only by the writer thread (and owned: closed
-     *                         by {@link #close()})
-     * @param linkLocalIfindex the interface link-local next hops are reached through (the uplink), 0 for none
+     * @param fib               a netlink socket of the node namespace, used only by the writer thread (and owned: closed
+     *                          by {@link #close()})
+     * @param linkLocalIfindex  the interface link-local next hops are reached through (the uplink), 0 for none
+     * @param keepOnSessionLoss keep a neighbor's routes when its session goes down (graceful restart: GoBGP keeps them
+     *                          stale and withdraws them itself when the restart timer ends)
      */
-    public LearnedRoutes(RtNetlink fib, int linkLocalIfindex, String name) {
+    public LearnedRoutes(RtNetlink fib, int linkLocalIfindex, String name, boolean keepOnSessionLoss) {
         this.fib = fib;
         this.linkLocalIfindex = linkLocalIfindex;
+        this.keepOnSessionLoss = keepOnSessionLoss;
         this.writer = Thread.ofPlatform().daemon().name("bgp-fib-" + name).unstarted(this::drain);
     }
 
@@ -66,13 +137,13 @@ public final class LearnedRoutes implements AutoCloseable {
     /** Queues the paths of one WatchEvent (called on the gRPC thread; never blocks). */
     public void submit(List<BgpRoute> paths) {
         if (!paths.isEmpty() && !closed) {
-            queue.add(List.copyOf(paths));
+            queue.add(new Paths(List.copyOf(paths)));
         }
     }
 
     /** Queues the removal of every learned route (the daemon is gone and graceful restart is off). */
     public void flush() {
-        queue.add(FLUSH);
+        queue.add(new Flush());
     }
 
     /** Takes the learned routes a previous process left in the kernel, as stale, until refreshed or swept. */
@@ -83,7 +154,7 @@ public final class LearnedRoutes implements AutoCloseable {
                     List<IpAddress> hops = r.nextHops().isEmpty()
                             ? (r.gateway() == null ? List.of() : List.of(r.gateway()))
                             : r.nextHops().stream().map(h -> h.gateway()).filter(java.util.Objects::nonNull).toList();
-                    installed.put(r.destination(), hops);
+                    installed.put(r.destination(), Learned.of(hops.stream().map(h -> new Hop(h, null)).toList()));
                     stale.add(r.destination());
                 }
             }
@@ -111,14 +182,28 @@ public final class LearnedRoutes implements AutoCloseable {
         stale.addAll(installed.keySet());
     }
 
-    /** A neighbor's session state changed (from the same stream as the paths, in order). */
+    /**
+     * A neighbor's session state changed (from the same stream as the paths, in order; called on the gRPC thread, never
+     * blocks). When it leaves ESTABLISHED and routes are not kept on session loss, the removal of every next hop learned
+     * from it is queued behind the paths already queued.
+     */
     public void peerChanged(BgpPeerStatus peer) {
-        // nothing yet: withdrawals arrive as path events
+        if (keepOnSessionLoss || closed) {
+            return;
+        }
+        Object neighbor = parseNeighbor(peer.address());
+        Boolean was = established.put(neighbor, peer.established());
+        // unknown before counts as established: a down state seen first may follow a session this stream never showed
+        if (!peer.established() && !Boolean.FALSE.equals(was)) {
+            queue.add(new SessionLost(neighbor, peer.address()));
+        }
     }
 
     /** The learned routes in the kernel now: prefix to next hops. */
     public Map<IpPrefix, List<IpAddress>> installed() {
-        return Map.copyOf(installed);
+        Map<IpPrefix, List<IpAddress>> hops = new HashMap<>(installed.size() * 2);
+        installed.forEach((prefix, learned) -> hops.put(prefix, learned.hops()));
+        return Map.copyOf(hops);
     }
 
     /** How many route writes (replace or delete) the writer has done. */
@@ -132,14 +217,14 @@ public final class LearnedRoutes implements AutoCloseable {
     }
 
     private void drain() {
-        List<List<BgpRoute>> batch = new ArrayList<>();
+        List<Item> batch = new ArrayList<>();
         while (!closed) {
             try {
                 batch.add(queue.take());
+                gather(batch);
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch);
             try {
                 write(batch);
             } catch (RuntimeException e) {
@@ -149,46 +234,86 @@ public final class LearnedRoutes implements AutoCloseable {
         }
     }
 
-    private void write(List<List<BgpRoute>> events) {
-        // The last word per prefix wins; a flush empties everything queued before it.
-        Map<IpPrefix, List<IpAddress>> next = new LinkedHashMap<>();
-        for (List<BgpRoute> event : events) {
-            if (event == FLUSH) {
-                next.clear();
-                installed.keySet().forEach(p -> next.put(p, List.of()));
-                continue;
+    /** Keeps draining until nothing came during {@link #GATHER_QUIET} or {@link #GATHER_MAX_NANOS} have passed. */
+    private void gather(List<Item> batch) throws InterruptedException {
+        long until = System.nanoTime() + GATHER_MAX_NANOS;
+        while (!closed && System.nanoTime() - until < 0) {
+            queue.drainTo(batch);
+            Thread.sleep(GATHER_QUIET);
+            if (queue.isEmpty()) {
+                return;
             }
-            Map<IpPrefix, Set<IpAddress>> byPrefix = new LinkedHashMap<>();
-            for (BgpRoute path : event) {
-                Set<IpAddress> hops = byPrefix.computeIfAbsent(path.prefix(), p -> new LinkedHashSet<>());
-                if (!path.withdrawal() && !(path.nextHop().high() == 0 && path.nextHop().low() == 0) && !isLocal(path)) {
-                    hops.add(path.nextHop());
+        }
+        queue.drainTo(batch);
+    }
+
+    private void write(List<Item> items) {
+        // Items apply in order; the last word per prefix wins; a flush empties everything queued before it.
+        Map<IpPrefix, Learned> next = new LinkedHashMap<>();
+        for (Item item : items) {
+            switch (item) {
+                case Flush f -> {
+                    next.clear();
+                    installed.keySet().forEach(p -> next.put(p, Learned.NONE));
+                }
+                case SessionLost lost -> sessionLost(lost, next);
+                case Paths event -> {
+                    Map<IpPrefix, Set<Hop>> byPrefix = new LinkedHashMap<>();
+                    for (BgpRoute path : event.paths()) {
+                        Set<Hop> hops = byPrefix.computeIfAbsent(path.prefix(), p -> new LinkedHashSet<>());
+                        if (!path.withdrawal() && !(path.nextHop().high() == 0 && path.nextHop().low() == 0) && !isLocal(path)) {
+                            hops.add(new Hop(path.nextHop(), neighborKey(path.neighbor())));
+                        }
+                    }
+                    byPrefix.forEach((prefix, hops) -> next.put(prefix, Learned.of(List.copyOf(hops))));
                 }
             }
-            byPrefix.forEach((prefix, hops) -> next.put(prefix, List.copyOf(hops)));
         }
         List<RouteSpec> replace = new ArrayList<>();
         List<RouteSpec> delete = new ArrayList<>();
         List<IpPrefix> deleted = new ArrayList<>();
-        next.forEach((prefix, hops) -> {
+        next.forEach((prefix, learned) -> {
             stale.remove(prefix);
-            if (hops.isEmpty()) {
-                if (installed.containsKey(prefix)) {
+            Learned now = installed.get(prefix);
+            if (learned.hops().isEmpty()) {
+                if (now != null) {
                     delete.add(FibRoutes.learnedSelector(prefix));
                     deleted.add(prefix);
                 }
-            } else if (!hops.equals(installed.get(prefix))) {
-                replace.add(FibRoutes.learned(prefix, hops, linkLocalIfindex));
+            } else if (now == null || !learned.hops().equals(now.hops())) {
+                replace.add(FibRoutes.learned(prefix, learned.hops(), linkLocalIfindex));
             }
         });
         program(RouteOperation.REPLACE, replace);
         program(RouteOperation.DELETE, delete);
         deleted.forEach(installed::remove);
-        next.forEach((prefix, hops) -> {
-            if (!hops.isEmpty()) {
-                installed.put(prefix, hops);
+        next.forEach((prefix, learned) -> {
+            if (!learned.hops().isEmpty()) {
+                installed.put(prefix, learned);
             }
         });
+    }
+
+    /** Takes the neighbor's next hops off every prefix, over what {@code next} has computed so far. */
+    private void sessionLost(SessionLost lost, Map<IpPrefix, Learned> next) {
+        int affected = 0;
+        for (Map.Entry<IpPrefix, Learned> e : next.entrySet()) {
+            Learned rest = e.getValue().without(lost.neighbor());
+            if (rest != e.getValue()) {
+                e.setValue(rest);
+                affected++;
+            }
+        }
+        for (Map.Entry<IpPrefix, Learned> e : installed.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                Learned rest = e.getValue().without(lost.neighbor());
+                if (rest != e.getValue()) {
+                    next.put(e.getKey(), rest);
+                    affected++;
+                }
+            }
+        }
+        LOG.info("session with {} lost: its next hops leave {} learned prefixes", lost.address(), affected);
     }
 
     /** One batch; when the kernel refuses one route, the rest are written one by one so that one bad path costs only itself. */
@@ -210,6 +335,27 @@ public final class LearnedRoutes implements AutoCloseable {
             }
         }
         written += routes.size();
+    }
+
+    /** The neighbor as an address when it parses (so "::1" spellings match), else as its string; cached. */
+    private Object neighborKey(String neighbor) {
+        Object key = neighborKeys.get(neighbor);
+        if (key == null) {
+            if (neighborKeys.size() >= MAX_CACHED_NEIGHBORS) {
+                neighborKeys.clear();
+            }
+            key = parseNeighbor(neighbor);
+            neighborKeys.put(neighbor, key);
+        }
+        return key;
+    }
+
+    private static Object parseNeighbor(String neighbor) {
+        try {
+            return IpAddress.parse(neighbor);
+        } catch (RuntimeException notAnAddress) {
+            return neighbor;
+        }
     }
 
     private static boolean isLocal(BgpRoute path) {

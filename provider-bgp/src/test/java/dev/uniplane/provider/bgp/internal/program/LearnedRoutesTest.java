@@ -10,13 +10,16 @@ import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.bgp.internal.wire.BgpPeerStatus;
 import dev.uniplane.provider.bgp.internal.wire.BgpRoute;
 import dev.uniplane.tck.RequireAll;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -25,12 +28,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link LearnedRoutes} against a real kernel FIB in a namespace of its own: ECMP sets, replacement, withdrawal, flush. */
+/**
+ * {@link LearnedRoutes} against a real kernel FIB in a namespace of its own: ECMP sets, replacement, withdrawal, flush,
+ * session loss.
+ */
 class LearnedRoutesTest {
     private static final IpPrefix P1 = IpPrefix.parse("10.210.1.0/24");
     private static final IpPrefix P2 = IpPrefix.parse("10.210.2.0/24");
     private static final IpAddress GW1 = IpAddress.parse("10.77.0.2");
     private static final IpAddress GW2 = IpAddress.parse("10.77.0.3");
+    private static final IpPrefix P3 = IpPrefix.parse("10.210.3.0/24");
+    private static final IpPrefix P4 = IpPrefix.parse("10.210.4.0/24");
     private String ns;
     private NetNs netns;
     private RtNetlink nl;
@@ -46,7 +54,7 @@ class LearnedRoutesTest {
         nl.addAddress(nl.index("ubcv0"), InterfaceAddress.parse("10.77.0.1/24"));
         nl.setUp("ubcv1", true);
         nl.setUp("ubcv0", true);
-        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test").start();
+        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test", false).start();
     }
 
     @AfterEach
@@ -69,6 +77,22 @@ class LearnedRoutesTest {
 
     private static BgpRoute withdrawal(IpPrefix prefix) {
         return new BgpRoute(prefix, IpAddress.ofV4(0), List.of(), "10.77.0.2", false, true);
+    }
+
+    private static BgpPeerStatus peer(String address, BgpPeerStatus.SessionState state) {
+        return new BgpPeerStatus(address, 65001, state, "192.0.2.1", Duration.ZERO, Map.of(), Optional.empty());
+    }
+
+    /** The neighbor's session comes up and goes down again. */
+    private void sessionLost(LearnedRoutes routes, String neighbor) {
+        routes.peerChanged(peer(neighbor, BgpPeerStatus.SessionState.ESTABLISHED));
+        routes.peerChanged(peer(neighbor, BgpPeerStatus.SessionState.ACTIVE));
+    }
+
+    /** Queues P4 via GW2 from 10.77.0.3 and waits for it: everything queued before has been applied. */
+    private void barrier() {
+        learned.submit(List.of(path(P4, GW2, "10.77.0.3")));
+        await(() -> fib().containsKey(P4) && learned.installed().containsKey(P4), "the barrier route P4");
     }
 
     private Map<IpPrefix, Set<IpAddress>> fib() {
@@ -125,7 +149,7 @@ class LearnedRoutesTest {
         nl.replaceRoute(FibRoutes.learned(P1, List.of(GW1), 0));
         nl.replaceRoute(FibRoutes.learned(P2, List.of(GW1), 0));
         learned.close();
-        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test");
+        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test", false);
         learned.adopt();
         learned.start();
         learned.submit(List.of(path(P2, GW2, "10.77.0.3")));
@@ -134,5 +158,76 @@ class LearnedRoutesTest {
         learned.sweepStale();
         await(() -> !fib().containsKey(P1), "stale P1 swept");
         assertThat(fib()).containsKey(P2);
+    }
+
+    @Test
+    void aLostSessionTakesOnlyThatNeighborsNextHopsAtOnce() {
+        learned.submit(List.of(path(P1, GW1, "10.77.0.2"), path(P1, GW2, "10.77.0.3")));
+        learned.submit(List.of(path(P2, GW1, "10.77.0.2")));
+        learned.submit(List.of(path(P3, GW2, "10.77.0.3")));
+        await(() -> fib().equals(Map.of(P1, Set.of(GW1, GW2), P2, Set.of(GW1), P3, Set.of(GW2))), "three prefixes: " + fib());
+
+        sessionLost(learned, "10.77.0.2");
+        await(() -> fib().equals(Map.of(P1, Set.of(GW2), P3, Set.of(GW2))), "10.77.0.2's hops gone, ECMP shrunk: " + fib());
+        assertThat(learned.installed()).isEqualTo(Map.of(P1, List.of(GW2), P3, List.of(GW2)));
+
+        // gobgpd's own withdrawals afterwards find nothing to do
+        long written = learned.written();
+        learned.submit(List.of(withdrawal(P2)));
+        learned.submit(List.of(path(P1, GW2, "10.77.0.3")));
+        barrier();
+        assertThat(learned.written()).isEqualTo(written + 1); // the barrier route only
+        assertThat(fib()).isEqualTo(Map.of(P1, Set.of(GW2), P3, Set.of(GW2), P4, Set.of(GW2)));
+    }
+
+    @Test
+    void neighborsAreComparedAsAddresses() {
+        learned.submit(List.of(path(P1, GW1, "fd00:0:0::2"), path(P2, GW2, "10.77.0.3")));
+        await(() -> fib().keySet().equals(Set.of(P1, P2)), "both learned: " + fib());
+
+        sessionLost(learned, "fd00::2");
+        await(() -> fib().equals(Map.of(P2, Set.of(GW2))), "fd00::2's route gone: " + fib());
+    }
+
+    @Test
+    void withKeepOnSessionLossALostSessionRemovesNothing() {
+        learned.close();
+        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test", true).start();
+        learned.submit(List.of(path(P1, GW1, "10.77.0.2"), path(P2, GW1, "10.77.0.2")));
+        await(() -> fib().keySet().equals(Set.of(P1, P2)), "both learned: " + fib());
+
+        sessionLost(learned, "10.77.0.2");
+        barrier();
+        assertThat(fib()).isEqualTo(Map.of(P1, Set.of(GW1), P2, Set.of(GW1), P4, Set.of(GW2)));
+    }
+
+    @Test
+    void aNewBestPathAfterTheLossInTheSameBatchIsInstalled() {
+        learned.close();
+        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test", false);
+        // queued before the writer starts: one batch, applied in order
+        learned.submit(List.of(path(P1, GW1, "10.77.0.2")));
+        learned.submit(List.of(path(P2, GW1, "10.77.0.2")));
+        sessionLost(learned, "10.77.0.2");
+        learned.submit(List.of(path(P1, GW2, "10.77.0.3")));
+        learned.start();
+        await(() -> learned.idle() && Map.of(P1, Set.of(GW2)).equals(fib()), "the new best path only: " + fib());
+        assertThat(learned.installed()).isEqualTo(Map.of(P1, List.of(GW2)));
+    }
+
+    @Test
+    void adoptedRoutesSurviveASessionLoss() {
+        nl.replaceRoute(FibRoutes.learned(P1, List.of(GW1), 0));
+        learned.close();
+        learned = new LearnedRoutes(RtNetlink.open(netns), 0, "test", false);
+        learned.adopt();
+        learned.start();
+        learned.submit(List.of(path(P2, GW1, "10.77.0.2")));
+        await(() -> fib().containsKey(P2), "P2 learned");
+
+        sessionLost(learned, "10.77.0.2");
+        await(() -> !fib().containsKey(P2), "P2 gone with its session");
+        barrier();
+        assertThat(fib()).isEqualTo(Map.of(P1, Set.of(GW1), P4, Set.of(GW2)));
     }
 }
