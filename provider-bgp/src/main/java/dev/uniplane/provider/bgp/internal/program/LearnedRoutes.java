@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each installed next hop remembers the neighbor it was learned from. When a neighbor's session leaves ESTABLISHED
  * ({@link #peerChanged}) and routes are not kept on session loss, that neighbor's next hops are taken off every prefix
- * at once, in stream order with the path events: a prefix left without hops is deleted, one with other neighbors'
- * hops keeps those (ECMP shrinks). GoBGP withdraws the lost paths one event per path afterwards; those events then
- * find nothing left to do. With graceful restart ({@code keepOnSessionLoss}) nothing happens on session loss: GoBGP
- * keeps the peer's paths as stale and withdraws them itself when the restart timer ends.
+ * at once, in queue order with the path events: a prefix left without hops is deleted, one with other neighbors' hops
+ * keeps those (ECMP shrinks), and withdrawals of those paths arriving afterwards find nothing left to do. (GoBGP 3.10
+ * queues a peer's state change on a watch stream behind the withdrawals of all its paths, one event per path; on that
+ * stream the removal catches only what is left.) With graceful restart ({@code keepOnSessionLoss}) nothing happens
+ * on session loss: GoBGP keeps the peer's paths as stale and withdraws them itself when the restart timer ends.
  *
  * <p>After a restart the routes already in the kernel are {@link #adopt adopted} as stale: they keep forwarding until
  * an event refreshes them or {@link #sweepStale} removes those that were not refreshed (graceful restart). Their
@@ -313,7 +314,9 @@ public final class LearnedRoutes implements AutoCloseable {
                 }
             }
         }
-        LOG.info("session with {} lost: its next hops leave {} learned prefixes", lost.address(), affected);
+        if (affected > 0) {
+            LOG.info("session with {} lost: its next hops leave {} learned prefixes", lost.address(), affected);
+        }
     }
 
     /** One batch; when the kernel refuses one route, the rest are written one by one so that one bad path costs only itself. */
