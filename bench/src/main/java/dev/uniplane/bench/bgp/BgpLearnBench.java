@@ -3,10 +3,15 @@ package dev.uniplane.bench.bgp;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.Dataplanes;
+import dev.uniplane.api.IpAddress;
 import dev.uniplane.bench.Stats;
 import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.bgp.internal.daemon.GobgpDaemon;
+import dev.uniplane.provider.bgp.internal.wire.BgpGlobal;
+import dev.uniplane.provider.bgp.internal.wire.BgpPeerConfig;
+import dev.uniplane.provider.bgp.internal.wire.GobgpClient;
 import dev.uniplane.tck.harness.FrrRouter;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -51,15 +56,21 @@ public final class BgpLearnBench {
                 List<Double> ourWithdraw = new ArrayList<>();
                 List<Double> frrLearn = new ArrayList<>();
                 List<Double> frrWithdraw = new ArrayList<>();
+                List<Double> aloneLearn = new ArrayList<>();
+                List<Double> aloneWithdraw = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
+                    double[] alone = measureGobgpdAlone(announcer, namespaces.get(1), prefixes);
+                    aloneLearn.add(alone[0]);
+                    aloneWithdraw.add(alone[1]);
                     double[] ours = measureProvider(announcer, namespaces.get(1), prefixes);
                     double[] frr = measureFrr(announcer, namespaces.get(2), prefixes);
                     ourLearn.add(ours[0]);
                     ourWithdraw.add(ours[1]);
                     frrLearn.add(frr[0]);
                     frrWithdraw.add(frr[1]);
-                    System.out.printf(Locale.ROOT, "round %d: learn+install uniplane-bgp %.2f s, FRR %.2f s; withdraw-all uniplane-bgp %.2f s, FRR %.2f s%n",
-                            round + 1, ours[0], frr[0], ours[1], frr[1]);
+                    System.out.printf(Locale.ROOT, "round %d: learn+install uniplane-bgp %.2f s, FRR %.2f s; withdraw-all uniplane-bgp %.2f s, FRR %.2f s;"
+                                    + " gobgpd alone (RIB only, no FIB) learn %.2f s, withdraw %.2f s%n",
+                            round + 1, ours[0], frr[0], ours[1], frr[1], alone[0], alone[1]);
                 }
                 double learn = Stats.median(ourLearn) / Stats.median(frrLearn);
                 double withdraw = Stats.median(ourWithdraw) / Stats.median(frrWithdraw);
@@ -67,6 +78,8 @@ public final class BgpLearnBench {
                         Stats.median(ourLearn), Stats.median(frrLearn), learn);
                 System.out.printf(Locale.ROOT, "median withdraw-all:  uniplane-bgp %.2f s, FRR %.2f s, ratio %.2fx FRR's time%n",
                         Stats.median(ourWithdraw), Stats.median(frrWithdraw), withdraw);
+                System.out.printf(Locale.ROOT, "median gobgpd alone (RIB only, no FIB, no watch): learn %.2f s (%.2fx FRR's learn+install), withdraw %.2f s%n",
+                        Stats.median(aloneLearn), Stats.median(aloneLearn) / Stats.median(frrLearn), Stats.median(aloneWithdraw));
             }
         } finally {
             namespaces.forEach(BgpLearnBench::deleteQuietly);
@@ -105,6 +118,38 @@ public final class BgpLearnBench {
                 return measure(announcer, "10.251.0.2", node, prefixes);
             } finally {
                 dp.destroy();
+            }
+        }
+    }
+
+    /**
+     * The floor of any gobgpd-based receiver: a bare gobgpd (same version, same namespace and peering as the provider's)
+     * with no watch and no FIB; learned is its accepted-prefix count (ListPeer every 100 ms), gone is that count at 0.
+     */
+    private static double[] measureGobgpdAlone(FrrRouter announcer, String node, int prefixes) {
+        java.nio.file.Path workDir = java.nio.file.Path.of("/run/uniplane", "bench-" + node);
+        try (GobgpDaemon daemon = GobgpDaemon.start(GobgpDaemon.Options.in(NetNs.RUN_DIR.resolve(node), workDir))) {
+            GobgpClient client = daemon.client();
+            client.startBgp(BgpGlobal.of(65000, IpAddress.parse("10.251.0.2"), 179));
+            client.addPeer(BgpPeerConfig.of(IpAddress.parse("10.251.0.1"), Long.parseLong(ANNOUNCER_AS)));
+            IntSupplier accepted = () -> (int) client.listPeers().stream()
+                    .flatMap(p -> p.prefixes().values().stream()).mapToLong(c -> c.accepted()).sum();
+            long start = System.nanoTime();
+            announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nno neighbor 10.251.0.2 shutdown");
+            FrrRouter.await(() -> accepted.getAsInt() >= prefixes, java.time.Duration.ofMinutes(5), prefixes + " paths in gobgpd");
+            double learn = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nneighbor 10.251.0.2 shutdown");
+            FrrRouter.await(() -> accepted.getAsInt() == 0, java.time.Duration.ofMinutes(5), "paths gone from gobgpd");
+            return new double[] {learn, (System.nanoTime() - start) / 1e9};
+        } finally {
+            try (var files = java.nio.file.Files.list(workDir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(workDir);
+            } catch (java.io.IOException e) {
+                // the daemon's log stays; /run is a tmpfs
             }
         }
     }
