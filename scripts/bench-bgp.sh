@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # BGP learn/withdraw benchmark: N prefixes (default 100k) announced by FRR 8.4, installed into the kernel FIB by the bgp
 # provider and by FRR 8.4 itself in the same run, rounds alternating (see bench/.../bgp/BgpLearnBench.java).
-# Usage: scripts/bench-bgp.sh [prefixes] [rounds]   (needs root, gobgpd and frr; creates and deletes ubgb* netns)
+# Usage: scripts/bench-bgp.sh [prefixes] [rounds] [gobgpd GOGC, default the provider's 100]   (needs root, gobgpd and frr; creates and deletes ubgb* netns)
 set -euo pipefail
 # shellcheck source=lib/root.sh
 source "$(dirname "$0")/lib/root.sh"

@@ -8,6 +8,7 @@ import dev.uniplane.bench.Stats;
 import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.provider.bgp.internal.daemon.BgpOptions;
 import dev.uniplane.provider.bgp.internal.daemon.GobgpDaemon;
 import dev.uniplane.provider.bgp.internal.wire.BgpGlobal;
 import dev.uniplane.provider.bgp.internal.wire.BgpPeerConfig;
@@ -28,7 +29,7 @@ import java.util.function.IntSupplier;
  * receiver's main table holds all N routes (the kernel's prefix count, polled every 100 ms, the same way for both). Then
  * {@code neighbor X shutdown} and the time until all N are gone (withdraw on session loss). Rounds alternate receivers.
  *
- * <p>Usage: {@code BgpLearnBench [prefixes] [rounds]}; needs root, gobgpd and FRR; namespaces are named
+ * <p>Usage: {@code BgpLearnBench [prefixes] [rounds] [gobgpd GOGC]}; needs root, gobgpd and FRR; namespaces are named
  * {@code ubgb<hex>-*} and deleted at the end, also on failure.
  */
 public final class BgpLearnBench {
@@ -40,14 +41,15 @@ public final class BgpLearnBench {
     public static void main(String[] args) throws Exception {
         int prefixes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int goGc = args.length > 2 ? Integer.parseInt(args[2]) : BgpOptions.DEFAULT_DAEMON_GOGC;
         String run = "ubgb" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         List<String> namespaces = List.of(run + "-ann", run + "-node", run + "-frr");
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> namespaces.forEach(BgpLearnBench::deleteQuietly)));
         try {
             namespaces.forEach(NetNs::create);
             wire(run, namespaces);
-            System.out.printf(Locale.ROOT, "bgp learn bench: %d prefixes announced by FRR 8.4, %d rounds each, run %s%n",
-                    prefixes, rounds, run);
+            System.out.printf(Locale.ROOT, "bgp learn bench: %d prefixes announced by FRR 8.4, %d rounds each, gobgpd GOGC=%d, run %s%n",
+                    prefixes, rounds, goGc, run);
             try (FrrRouter announcer = FrrRouter.start(namespaces.get(0), announcerConf(prefixes))) {
                 FrrRouter.await(() -> announcer.vtysh("show bgp ipv4 unicast statistics")
                                 .matches("(?s).*Total Prefixes\\s*:\\s*" + prefixes + "\\b.*"),
@@ -59,10 +61,10 @@ public final class BgpLearnBench {
                 List<Double> aloneLearn = new ArrayList<>();
                 List<Double> aloneWithdraw = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
-                    double[] alone = measureGobgpdAlone(announcer, namespaces.get(1), prefixes);
+                    double[] alone = measureGobgpdAlone(announcer, namespaces.get(1), prefixes, goGc);
                     aloneLearn.add(alone[0]);
                     aloneWithdraw.add(alone[1]);
-                    double[] ours = measureProvider(announcer, namespaces.get(1), prefixes);
+                    double[] ours = measureProvider(announcer, namespaces.get(1), prefixes, goGc);
                     double[] frr = measureFrr(announcer, namespaces.get(2), prefixes);
                     ourLearn.add(ours[0]);
                     ourWithdraw.add(ours[1]);
@@ -105,13 +107,14 @@ public final class BgpLearnBench {
         }
     }
 
-    private static double[] measureProvider(FrrRouter announcer, String node, int prefixes) {
+    private static double[] measureProvider(FrrRouter announcer, String node, int prefixes, int goGc) {
         DataplaneConfig config = DataplaneConfig.builder()
                 .name("bgpbench").hostNetns(NetNs.RUN_DIR.resolve(node).toString()).uplink(node.replace("-node", "p1"))
                 .option("bgp.local-as", "65000")
                 .option("bgp.router-id", "10.251.0.2")
                 .option("bgp.peers", "10.251.0.1,as=" + ANNOUNCER_AS)
                 .option("bgp.ipv6", "false")
+                .option("bgp.daemon-gogc", Integer.toString(goGc))
                 .build();
         try (Dataplane dp = Dataplanes.open("bgp", config)) {
             try {
@@ -126,9 +129,10 @@ public final class BgpLearnBench {
      * The floor of any gobgpd-based receiver: a bare gobgpd (same version, same namespace and peering as the provider's)
      * with no watch and no FIB; learned is its accepted-prefix count (ListPeer every 100 ms), gone is that count at 0.
      */
-    private static double[] measureGobgpdAlone(FrrRouter announcer, String node, int prefixes) {
+    private static double[] measureGobgpdAlone(FrrRouter announcer, String node, int prefixes, int goGc) {
         java.nio.file.Path workDir = java.nio.file.Path.of("/run/uniplane", "bench-" + node);
-        try (GobgpDaemon daemon = GobgpDaemon.start(GobgpDaemon.Options.in(NetNs.RUN_DIR.resolve(node), workDir))) {
+        try (GobgpDaemon daemon = GobgpDaemon.start(GobgpDaemon.Options.in(NetNs.RUN_DIR.resolve(node), workDir)
+                .withGoGc(goGc))) {
             GobgpClient client = daemon.client();
             client.startBgp(BgpGlobal.of(65000, IpAddress.parse("10.251.0.2"), 179));
             client.addPeer(BgpPeerConfig.of(IpAddress.parse("10.251.0.1"), Long.parseLong(ANNOUNCER_AS)));
@@ -138,6 +142,7 @@ public final class BgpLearnBench {
             announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nno neighbor 10.251.0.2 shutdown");
             FrrRouter.await(() -> accepted.getAsInt() >= prefixes, java.time.Duration.ofMinutes(5), prefixes + " paths in gobgpd");
             double learn = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "gobgpd alone holds %d paths in %d MiB resident%n", prefixes, residentMiB(daemon.pid()));
             start = System.nanoTime();
             announcer.vtysh("configure terminal\nrouter bgp " + ANNOUNCER_AS + "\nneighbor 10.251.0.2 shutdown");
             FrrRouter.await(() -> accepted.getAsInt() == 0, java.time.Duration.ofMinutes(5), "paths gone from gobgpd");
@@ -151,6 +156,16 @@ public final class BgpLearnBench {
             } catch (java.io.IOException e) {
                 // the daemon's log stays; /run is a tmpfs
             }
+        }
+    }
+
+    private static long residentMiB(long pid) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                    .findFirst().orElse(-1);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

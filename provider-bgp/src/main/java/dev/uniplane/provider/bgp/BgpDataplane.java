@@ -199,7 +199,7 @@ final class BgpDataplane extends AbstractDataplane {
                 fresh = client.localAsn() == 0;
             } else {
                 how = new GobgpDaemon.Options(config.hostNetnsPath().map(Path::of), workDir,
-                        Duration.ofSeconds(15), CALL_TIMEOUT, false, options.gracefulRestart().isPresent());
+                        Duration.ofSeconds(15), CALL_TIMEOUT, false, options.gracefulRestart().isPresent(), options.daemonGoGc());
                 Optional<BgpState> record = saved.flatMap(s -> s.backend(BgpState.class)).filter(r -> r.gobgpdPid() > 0);
                 GobgpDaemon.Options starting = how;
                 daemon = record.flatMap(r -> GobgpDaemon.adopt(starting, r.gobgpdPid(), r.apiPort())).orElse(null);
@@ -308,7 +308,9 @@ final class BgpDataplane extends AbstractDataplane {
     }
 
     private void startWatch(GobgpClient client) {
-        watch = client.watch(true, true, new GobgpClient.WatchListener() {
+        // session changes on a stream of their own: a lost session's routes go at once, not after its 100k withdrawals
+        java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        watch = client.watchPathsAndPeers(new GobgpClient.WatchListener() {
             @Override
             public void onRoutes(List<BgpRoute> routes) {
                 learned.submit(routes);
@@ -322,8 +324,8 @@ final class BgpDataplane extends AbstractDataplane {
 
             @Override
             public void onError(GobgpException failure) {
-                if (isClosed() || released || client != gobgp.client()) {
-                    return; // closing, or the stream of a daemon already replaced
+                if (isClosed() || released || client != gobgp.client() || reported.getAndSet(true)) {
+                    return; // closing, the stream of a daemon already replaced, or the other stream reported it
                 }
                 // gobgpd is gone: without graceful restart its routes must go too; with it they stay for the restart time
                 LOG.error("BGP dataplane {}: the WatchEvent stream ended ({}); {}; recovering", name(), failure.getMessage(),

@@ -43,10 +43,10 @@ public final class GobgpDaemon implements AutoCloseable {
      * How to start it: the namespace file to run in (empty: this process's), a directory for its log, how long to wait
      * for the API, the deadline of each gRPC call, and whether to flag restart state in the graceful-restart capability
      * ({@code --graceful-restart}: this daemon replaces one that peers still hold routes of), and whether it runs in
-     * a session of its own so that it can outlive this JVM.
+     * a session of its own so that it can outlive this JVM, and its GOGC (0: whatever the environment says).
      */
     public record Options(Optional<Path> netns, Path workDir, Duration startTimeout, Duration callTimeout,
-                          boolean restarting, boolean ownSession) {
+                          boolean restarting, boolean ownSession, int goGc) {
         public Options {
             Objects.requireNonNull(netns, "netns");
             Objects.requireNonNull(workDir, "workDir");
@@ -56,17 +56,22 @@ public final class GobgpDaemon implements AutoCloseable {
 
         /** In namespace {@code nsFile}, log under {@code workDir}, 15 s to start, 10 s per call, not restarting. */
         public static Options in(Path nsFile, Path workDir) {
-            return new Options(Optional.of(nsFile), workDir, Duration.ofSeconds(15), Duration.ofSeconds(10), false, false);
+            return new Options(Optional.of(nsFile), workDir, Duration.ofSeconds(15), Duration.ofSeconds(10), false, false, 0);
         }
 
         /** The same, flagging restart state in the graceful-restart capability or not. */
         public Options withRestarting(boolean on) {
-            return new Options(netns, workDir, startTimeout, callTimeout, on, ownSession);
+            return new Options(netns, workDir, startTimeout, callTimeout, on, ownSession, goGc);
         }
 
         /** The same, in a session of its own (it outlives this JVM) or not. */
         public Options withOwnSession(boolean on) {
-            return new Options(netns, workDir, startTimeout, callTimeout, restarting, on);
+            return new Options(netns, workDir, startTimeout, callTimeout, restarting, on, goGc);
+        }
+
+        /** The same with GOGC {@code percent} (0: whatever the environment says). */
+        public Options withGoGc(int percent) {
+            return new Options(netns, workDir, startTimeout, callTimeout, restarting, ownSession, percent);
         }
     }
 
@@ -109,7 +114,11 @@ public final class GobgpDaemon implements AutoCloseable {
             if (options.restarting()) {
                 argv.add("--graceful-restart");
             }
-            process = new ProcessBuilder(argv).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            if (options.goGc() > 0) {
+                builder.environment().put("GOGC", Integer.toString(options.goGc()));
+            }
+            process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();

@@ -253,7 +253,7 @@ public final class GobgpClient implements AutoCloseable {
         if (peers) {
             request.setPeer(WatchEventRequest.Peer.getDefaultInstance());
         }
-        Watch watch = new Watch();
+        Watch watch = new Watch(List.of());
         // The listener only queues, so the stream's messages are handled on the transport thread itself: a hand-off
         // to an executor thread per message (one event per path) cost more than the decoding.
         async.withExecutor(Runnable::run).watchEvent(request.build(), new ClientResponseObserver<WatchEventRequest, WatchEventResponse>() {
@@ -292,6 +292,22 @@ public final class GobgpClient implements AutoCloseable {
         return watch;
     }
 
+    /**
+     * Best paths (the current table first) and session changes on two streams, closed together. On one stream gobgpd
+     * reports a session loss only after the path withdrawals it causes, one event per path (100k of them for a full
+     * table); on a stream of its own the loss arrives while those are still queued, so the listener can act on it at
+     * once. The two streams are not ordered against each other, and each may report {@code onError}.
+     */
+    public Watch watchPathsAndPeers(WatchListener listener) {
+        Watch paths = watch(true, false, listener);
+        try {
+            return new Watch(List.of(paths, watch(false, true, listener)));
+        } catch (RuntimeException e) {
+            paths.close();
+            throw e;
+        }
+    }
+
     /** Receives what a {@link #watch} streams, on a gRPC thread, one call at a time. */
     public interface WatchListener {
         /** Best paths added, replaced or withdrawn ({@link BgpRoute#withdrawal()}). */
@@ -306,17 +322,20 @@ public final class GobgpClient implements AutoCloseable {
         }
     }
 
-    /** An open {@link #watch}; {@link #close()} cancels it. */
+    /** An open {@link #watch} (or the two of {@link #watchPathsAndPeers}); {@link #close()} cancels it. */
     public static final class Watch implements AutoCloseable {
+        private final List<Watch> parts;
         private volatile ClientCallStreamObserver<WatchEventRequest> stream;
         private volatile boolean closed;
 
-        private Watch() {
+        private Watch(List<Watch> parts) {
+            this.parts = List.copyOf(parts);
         }
 
         @Override
         public void close() {
             closed = true;
+            parts.forEach(Watch::close);
             ClientCallStreamObserver<WatchEventRequest> s = stream;
             if (s != null) {
                 s.cancel("watch closed", null);

@@ -41,6 +41,7 @@ class BgpOptionsTest {
         assertThat(o.multipath()).isTrue();
         assertThat(o.announceEndpoints()).isFalse();
         assertThat(o.grpc()).isEmpty();
+        assertThat(o.daemonGoGc()).isEqualTo(BgpOptions.DEFAULT_DAEMON_GOGC);
     }
 
     @Test
@@ -49,7 +50,7 @@ class BgpOptionsTest {
                 "bgp.peers", "10.0.0.2,as=65001,ttl=2,md5=s3cret,rr-client; fd00::2,as=65002,passive,port=1790,families=ipv4+ipv6",
                 "bgp.graceful-restart", "true", "bgp.restart-time", "90s", "bgp.multipath", "false",
                 "bgp.communities", "65000:100, 65000:200", "bgp.pod-cidr", "10.244.1.0/24,fd00:244:1::/64",
-                "bgp.announce-endpoints", "true", "bgp.grpc", "127.0.0.1:50051");
+                "bgp.announce-endpoints", "true", "bgp.grpc", "127.0.0.1:50051", "bgp.daemon-gogc", "400");
 
         assertThat(o.localAs()).isEqualTo(4200000001L);
         assertThat(o.routerId()).contains(IpAddress.parse("10.0.0.1"));
@@ -58,6 +59,7 @@ class BgpOptionsTest {
         assertThat(o.multipath()).isFalse();
         assertThat(o.communities()).containsExactly(BgpRoute.community(65000, 100), BgpRoute.community(65000, 200));
         assertThat(o.podCidrs()).containsExactly(IpPrefix.parse("10.244.1.0/24"), IpPrefix.parse("fd00:244:1::/64"));
+        assertThat(o.daemonGoGc()).isEqualTo(400);
         assertThat(o.announceEndpoints()).isTrue();
         assertThat(o.grpc()).contains(new InetSocketAddress("127.0.0.1", 50051));
         BgpPeerConfig first = o.peers().get(0);
@@ -98,6 +100,8 @@ class BgpOptionsTest {
             "bgp.graceful-restart|yes please",
             "bgp.multipath|2",
             "bgp.communities|65000",
+            "bgp.daemon-gogc|5",
+            "bgp.daemon-gogc|off",
             "bgp.communities|70000:1",
             "bgp.pod-cidr|10.244.1.1/24",
             "bgp.pod-cidr|10.244.1.0/33",
