@@ -88,16 +88,12 @@ class BgpDaemonRecoveryTest {
         awaitConverged(n);
         long before = pid(n);
 
-        long killedAt = System.nanoTime();
         try (Poller poller = new Poller(n)) {
-            kill(before);
-            long after = awaitNewPid(n, before);
+            long after = killAndAwaitRecovery(n, before);
             assertThat(ProcessHandle.of(after).map(ProcessHandle::isAlive)).as("the new gobgpd runs").contains(true);
-            awaitSessionSince(n, killedAt);
-            awaitConverged(n);
             assertThat(poller.nodeLostRoute()).as("without graceful restart the learned routes went when gobgpd died").isTrue();
         }
-        assertThat(ping(workload, HOST)).as("the workload reaches the host behind FRR again").isTrue();
+        assertThat(Pings.reach(workload, HOST)).as("the workload reaches the host behind FRR again").isTrue();
     }
 
     @Test
@@ -108,20 +104,16 @@ class BgpDaemonRecoveryTest {
         awaitConverged(n);
         long before = pid(n);
 
-        long killedAt = System.nanoTime();
         try (Poller poller = new Poller(n)) {
-            kill(before);
-            awaitNewPid(n, before);
-            awaitSessionSince(n, killedAt);
-            awaitConverged(n);
-            assertThat(ping(workload, HOST)).as("the workload reaches the host behind FRR").isTrue();
+            killAndAwaitRecovery(n, before);
+            assertThat(Pings.reach(workload, HOST)).as("the workload reaches the host behind FRR").isTrue();
             // past the restart time after the recovery: the stale sweep has run and the refreshed routes stay
             long sweptBy = System.nanoTime() + RESTART_TIME.plusSeconds(3).toNanos();
             FrrRouter.await(() -> System.nanoTime() > sweptBy, RESTART_TIME.plusSeconds(10), "the stale sweep");
             assertThat(poller.gaps()).as("moments a learned route or our prefix at FRR was missing").isEmpty();
         }
         assertThat(learned(n)).as("refreshed, not swept").contains(BEHIND_FRR);
-        assertThat(ping(workload, HOST)).isTrue();
+        assertThat(Pings.reach(workload, HOST)).isTrue();
 
         long recovered = pid(n);
         dp.close();
@@ -150,7 +142,7 @@ class BgpDaemonRecoveryTest {
             assertThat(ProcessHandle.of(after).map(ProcessHandle::isAlive)).contains(true);
             awaitSessionSince(n, killedAt);
             awaitConverged(n);
-            assertThat(ping(workload, HOST)).as("the workload reaches the host behind FRR").isTrue();
+            assertThat(Pings.reach(workload, HOST)).as("the workload reaches the host behind FRR").isTrue();
             assertThat(poller.gaps()).as("moments a learned route or our prefix at FRR was missing").isEmpty();
         }
     }
@@ -171,7 +163,7 @@ class BgpDaemonRecoveryTest {
         startGobgpd(n, port); // the same API address, unconfigured
         awaitSessionSince(n, killedAt);
         awaitConverged(n);
-        assertThat(ping(workload, HOST)).as("the workload reaches the host behind FRR again").isTrue();
+        assertThat(Pings.reach(workload, HOST)).as("the workload reaches the host behind FRR again").isTrue();
     }
 
     // --- helpers ----------------------------------------------------------------------------------------------------
@@ -263,6 +255,16 @@ class BgpDaemonRecoveryTest {
                 .map(BgpState::gobgpdPid).orElse(0L);
     }
 
+    /** Kills node {@code n}'s gobgpd ({@code pid}) and waits for a new one, its session and the routes; returns its pid. */
+    private static long killAndAwaitRecovery(int n, long pid) {
+        long killedAt = System.nanoTime();
+        kill(pid);
+        long after = awaitNewPid(n, pid);
+        awaitSessionSince(n, killedAt);
+        awaitConverged(n);
+        return after;
+    }
+
     private static long awaitNewPid(int n, long old) {
         FrrRouter.await(() -> pid(n) != old && pid(n) > 0, CONVERGE, "a new gobgpd in the saved state of " + name(n));
         return pid(n);
@@ -306,18 +308,6 @@ class BgpDaemonRecoveryTest {
 
     private static Set<IpPrefix> routes(RtNetlink nl) {
         return nl.routes(RtNetlink.AF_INET, RouteSpec.TABLE_MAIN).stream().map(RouteInfo::destination).collect(Collectors.toSet());
-    }
-
-    private static boolean ping(String netns, String address) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                FrrRouter.sh("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2", address);
-                return true;
-            } catch (AssertionError e) {
-                // the first packets may wait for neighbour resolution on three hops
-            }
-        }
-        return false;
     }
 
     /**

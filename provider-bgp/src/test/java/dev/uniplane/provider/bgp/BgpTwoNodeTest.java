@@ -71,8 +71,8 @@ class BgpTwoNodeTest {
         awaitLearned(id + "a", "10.202.0.0/24", true);
         awaitLearned(id + "b", "10.201.0.0/24", true);
         awaitLearned(id + "a", "10.202.0.7/32", true);
-        assertThat(ping(wA, "10.202.0.7")).as("wA pings wB through BGP-learned routes").isTrue();
-        assertThat(ping(wB, "10.201.0.5")).as("and back").isTrue();
+        assertThat(Pings.reach(wA, "10.202.0.7")).as("wA pings wB through BGP-learned routes").isTrue();
+        assertThat(Pings.reach(wB, "10.201.0.5")).as("and back").isTrue();
         ProviderStats peers = a.stats().extension("bgp.peers").orElseThrow();
         ProviderStats.Row frrRow = peers.row("10.81.1.2").orElseThrow();
         assertThat(frrRow.attributes()).containsEntry("state", "ESTABLISHED").containsEntry("asn", "65100");
@@ -113,13 +113,13 @@ class BgpTwoNodeTest {
 
         a.close();
         assertThat(learned(id + "a")).as("learned routes stay while closed").contains(IpPrefix.parse("10.202.0.0/24"));
-        assertThat(ping(wB, "10.201.0.5")).as("B still reaches A's workload: the router keeps A's prefix").isTrue();
+        assertThat(Pings.reach(wB, "10.201.0.5")).as("B still reaches A's workload: the router keeps A's prefix").isTrue();
 
         a = open(id + "a", id + "a0", "65001", "10.81.1.2", "10.201.0.0/24", false, true);
         assertThat(a.currentState()).isEqualTo(before);
         assertThat(FrrRouter.sh("ip", "netns", "pids", id + "a").trim()).as("the same gobgpd, adopted").isEqualTo(pid);
         assertThat(learned(id + "a")).contains(IpPrefix.parse("10.202.0.0/24"));
-        assertThat(ping(wB, "10.201.0.5")).isTrue();
+        assertThat(Pings.reach(wB, "10.201.0.5")).isTrue();
     }
 
     private Dataplane open(String netns, String name, String as, String peer, String podCidr, boolean announceEndpoints,
@@ -155,18 +155,6 @@ class BgpTwoNodeTest {
                     .filter(r -> r.protocol() == FibRoutes.PROTO_BGP && r.priority() == FibRoutes.LEARNED_METRIC)
                     .map(RouteInfo::destination).collect(Collectors.toSet());
         }
-    }
-
-    private static boolean ping(String netns, String address) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                FrrRouter.sh("ip", "netns", "exec", netns, "ping", "-c", "1", "-W", "2", address);
-                return true;
-            } catch (AssertionError e) {
-                // the first packets may wait for neighbour resolution on three hops
-            }
-        }
-        return false;
     }
 
     private String netns(String suffix) {
