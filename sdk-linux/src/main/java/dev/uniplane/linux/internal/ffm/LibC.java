@@ -117,6 +117,18 @@ public final class LibC {
         }
     }
 
+    /** {@code setsockopt} with a {@code struct timeval} of {@code millis} (SO_RCVTIMEO, SO_SNDTIMEO); returns 0 or the errno. */
+    public static int setsockoptTimeval(int fd, int level, int option, long millis) {
+        MemorySegment c = NativeCall.errnoSegment();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(16, 8);
+            v.set(JAVA_LONG, 0, millis / 1000);
+            v.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+            int r = NativeCall.invokeInt(() -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 16));
+            return r < 0 ? NativeCall.errno(c) : 0;
+        }
+    }
+
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         MemorySegment c = NativeCall.errnoSegment();
         while (true) {

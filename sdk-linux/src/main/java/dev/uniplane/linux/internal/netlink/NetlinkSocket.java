@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  */
 public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int NETLINK_ADD_MEMBERSHIP = 1;
+    private static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;
     public static final int NETLINK_EXT_ACK = 11;
@@ -101,6 +104,24 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         if (LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, receive) != 0) {
             LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, receive);
+        }
+    }
+
+    /** Subscribes to multicast group {@code group} of this socket's netlink family (its broadcasts arrive in {@link #receive}). */
+    public synchronized void joinGroup(int group) {
+        ensureOpen();
+        int errno = LibC.setsockoptInt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+        if (errno != 0) {
+            throw new LinuxException("join netlink group", "group " + group, errno, "setsockopt NETLINK_ADD_MEMBERSHIP");
+        }
+    }
+
+    /** Makes {@link #receive} fail with EAGAIN when nothing arrived for {@code millis} (0: wait forever). */
+    public synchronized void setReceiveTimeout(long millis) {
+        ensureOpen();
+        int errno = LibC.setsockoptTimeval(fd, LibC.SOL_SOCKET, SO_RCVTIMEO, millis);
+        if (errno != 0) {
+            throw new LinuxException("set receive timeout", "netlink", errno, "setsockopt SO_RCVTIMEO");
         }
     }
 
