@@ -33,6 +33,8 @@ import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteOperation;
 import dev.uniplane.linux.RouteSpec;
 import dev.uniplane.linux.RtNetlink;
+import dev.uniplane.linux.TcpCloseWatch;
+import dev.uniplane.linux.TcpConnection;
 import dev.uniplane.linux.VethWorkload;
 import dev.uniplane.provider.bgp.internal.daemon.BgpOptions;
 import dev.uniplane.provider.bgp.internal.daemon.GobgpDaemon;
@@ -140,6 +142,13 @@ final class BgpDataplane extends AbstractDataplane {
     private final Optional<GobgpDaemon.Options> daemonOptions;
     private final Path stateFile;
     private volatile GobgpClient.Watch watch;
+    /**
+     * Without graceful restart: the kernel's word that a BGP session's TCP connection closed, which comes before
+     * gobgpd's (gobgpd reports the loss only after queuing a withdrawal event per path). Null with graceful restart.
+     */
+    private TcpCloseWatch sessionCloses;
+    /** The TCP connection of each established session (from gobgpd's peer events) to its neighbor's address. */
+    private final Map<TcpConnection, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     /** The nftables program; null while POLICY is not declared. */
     NftPolicyProgram nft;
     private volatile boolean released;
@@ -223,6 +232,9 @@ final class BgpDataplane extends AbstractDataplane {
                 dp.scheduleStaleSweep(options.gracefulRestart().orElse(STALE_WITHOUT_GR));
             }
             learned.start();
+            if (options.gracefulRestart().isEmpty()) {
+                dp.sessionCloses = TcpCloseWatch.start(node, config.name(), dp::connectionClosed);
+            }
             dp.startWatch(client);
             if (capabilities.has(Capability.POLICY)) {
                 String table = HostInterfaceNames.stem(config.name()) + "bgp";
@@ -319,6 +331,8 @@ final class BgpDataplane extends AbstractDataplane {
             @Override
             public void onPeer(BgpPeerStatus peer) {
                 LOG.info("BGP dataplane {}: peer {} (AS {}) is {}", name(), peer.address(), peer.asn(), peer.state());
+                sessions.values().remove(peer.address());
+                peer.connection().ifPresent(c -> sessions.put(c, peer.address()));
                 learned.peerChanged(peer);
             }
 
@@ -336,6 +350,15 @@ final class BgpDataplane extends AbstractDataplane {
                 lost();
             }
         });
+    }
+
+    /** The kernel destroyed a TCP socket of the node namespace: if it carried an established session, that session is lost. */
+    private void connectionClosed(TcpConnection connection) {
+        String neighbor = sessions.remove(connection);
+        if (neighbor != null) {
+            LOG.info("BGP dataplane {}: the session with {} lost its TCP connection ({})", name(), neighbor, connection);
+            learned.peerChanged(BgpPeerStatus.lost(neighbor));
+        }
     }
 
     // --- gobgpd restarts ----------------------------------------------------------------------------------------
@@ -511,6 +534,9 @@ final class BgpDataplane extends AbstractDataplane {
         }
         if (watch != null) {
             watch.close();
+        }
+        if (sessionCloses != null) {
+            sessionCloses.close();
         }
         timers.shutdownNow();
     }
@@ -900,6 +926,9 @@ final class BgpDataplane extends AbstractDataplane {
         timers.shutdownNow();
         if (watch != null) {
             watch.close();
+        }
+        if (sessionCloses != null) {
+            sessionCloses.close();
         }
         learned.close();
         boolean keepDaemon = !destroying && options.gracefulRestart().isPresent();

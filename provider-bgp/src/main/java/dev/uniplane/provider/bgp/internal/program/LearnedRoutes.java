@@ -184,11 +184,11 @@ public final class LearnedRoutes implements AutoCloseable {
     }
 
     /**
-     * A neighbor's session state changed (from the same stream as the paths, in order; called on the gRPC thread, never
-     * blocks). When it leaves ESTABLISHED and routes are not kept on session loss, the removal of every next hop learned
+     * A neighbor's session state changed (from gobgpd's session stream, or from the kernel when the session's TCP
+     * connection closed; never blocks; a repeated "down" is ignored). When it leaves ESTABLISHED and routes are not kept on session loss, the removal of every next hop learned
      * from it is queued behind the paths already queued.
      */
-    public void peerChanged(BgpPeerStatus peer) {
+    public synchronized void peerChanged(BgpPeerStatus peer) {
         if (keepOnSessionLoss || closed) {
             return;
         }

@@ -3,6 +3,7 @@ package dev.uniplane.provider.bgp.internal.wire;
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
 import dev.uniplane.linux.NetNs;
+import dev.uniplane.linux.TcpConnection;
 import dev.uniplane.provider.bgp.internal.wire.apipb.AddPathRequest;
 import dev.uniplane.provider.bgp.internal.wire.apipb.AddPeerRequest;
 import dev.uniplane.provider.bgp.internal.wire.apipb.AfiSafi;
@@ -359,7 +360,21 @@ public final class GobgpClient implements AutoCloseable {
                 ? Optional.of(java.time.Instant.ofEpochSecond(peer.getTimers().getState().getUptime().getSeconds()))
                 : Optional.empty();
         return new BgpPeerStatus(address, asn, session, state.getRouterId(),
-                Duration.ofSeconds(peer.getTimers().getState().getNegotiatedHoldTime()), prefixes, since);
+                Duration.ofSeconds(peer.getTimers().getState().getNegotiatedHoldTime()), prefixes, since,
+                session == BgpPeerStatus.SessionState.ESTABLISHED ? connection(address, peer.getTransport()) : Optional.empty());
+    }
+
+    /** The session's TCP connection from gobgpd's side, when the transport names it (a zoned address does not parse). */
+    private static Optional<TcpConnection> connection(String neighbor, Transport transport) {
+        if (transport.getLocalPort() == 0 || transport.getRemotePort() == 0 || transport.getLocalAddress().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new TcpConnection(IpAddress.parse(transport.getLocalAddress()), transport.getLocalPort(),
+                    IpAddress.parse(neighbor), transport.getRemotePort()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<IpFamily> familyOf(dev.uniplane.provider.bgp.internal.wire.apipb.Family.Afi afi) {

@@ -80,7 +80,7 @@ class LearnedRoutesTest {
     }
 
     private static BgpPeerStatus peer(String address, BgpPeerStatus.SessionState state) {
-        return new BgpPeerStatus(address, 65001, state, "192.0.2.1", Duration.ZERO, Map.of(), Optional.empty());
+        return new BgpPeerStatus(address, 65001, state, "192.0.2.1", Duration.ZERO, Map.of(), Optional.empty(), Optional.empty());
     }
 
     /** The neighbor's session comes up and goes down again. */
