@@ -60,7 +60,7 @@ public record BgpOptions(long localAs, Optional<IpAddress> routerId, int listenP
     public static final Set<String> KEYS = Set.of(LOCAL_AS, ROUTER_ID, LISTEN_PORT, PEERS, IPV4, IPV6, GRACEFUL_RESTART,
             RESTART_TIME, MULTIPATH, COMMUNITIES, POD_CIDR, ANNOUNCE_ENDPOINTS, GRPC, DAEMON_GOGC);
     /**
-     * gobgpd's Go garbage collector target (GOGC), Go's own default. 400 made gobgpd learn 100k paths about 10 % faster
+     * gobgpd's Go garbage collector target (GOGC), Go's own default. 400 made gobgpd learn 100k paths 5-10 % faster
      * here, at twice the resident memory (310 MiB instead of 160 MiB; docs/performance.md).
      */
     public static final int DEFAULT_DAEMON_GOGC = 100;
