@@ -5,7 +5,6 @@ import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.Dataplanes;
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.bench.Stats;
-import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.bgp.internal.daemon.BgpOptions;
@@ -14,6 +13,7 @@ import dev.uniplane.provider.bgp.internal.wire.BgpGlobal;
 import dev.uniplane.provider.bgp.internal.wire.BgpPeerConfig;
 import dev.uniplane.provider.bgp.internal.wire.GobgpClient;
 import dev.uniplane.tck.harness.FrrRouter;
+import dev.uniplane.tck.harness.NamespaceLink;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -90,20 +90,14 @@ public final class BgpLearnBench {
 
     /** announcer 10.251.0.1 -- 10.251.0.2 node; announcer 10.252.0.1 -- 10.252.0.2 frr. */
     private static void wire(String run, List<String> namespaces) {
-        try (NetNs ann = NetNs.open(namespaces.get(0)); RtNetlink a = RtNetlink.open(ann)) {
-            a.setUp(a.index("lo"), true);
-            for (int i = 1; i <= 2; i++) {
-                try (NetNs peerNs = NetNs.open(namespaces.get(i)); RtNetlink p = RtNetlink.open(peerNs)) {
-                    String mine = run + "a" + i;
-                    String theirs = run + "p" + i;
-                    a.createVethPair(mine, theirs, peerNs);
-                    a.addAddress(a.index(mine), InterfaceAddress.parse("10.25" + i + ".0.1/30"));
-                    a.setUp(a.index(mine), true);
-                    p.addAddress(p.index(theirs), InterfaceAddress.parse("10.25" + i + ".0.2/30"));
-                    p.setUp(p.index(theirs), true);
-                    p.setUp(p.index("lo"), true);
-                }
+        for (String ns : namespaces) {
+            try (NetNs n = NetNs.open(ns); RtNetlink links = RtNetlink.open(n)) {
+                links.setUp(links.index("lo"), true);
             }
+        }
+        for (int i = 1; i <= 2; i++) {
+            NamespaceLink.connect(namespaces.get(0), run + "a" + i, "10.25" + i + ".0.1/30",
+                    namespaces.get(i), run + "p" + i, "10.25" + i + ".0.2/30");
         }
     }
 

@@ -532,13 +532,18 @@ final class BgpDataplane extends AbstractDataplane {
                 recovery.interrupt();
             }
         }
+        stopListening();
+        timers.shutdownNow();
+    }
+
+    /** Closes gobgpd's watch streams and the kernel's TCP close events. */
+    private void stopListening() {
         if (watch != null) {
             watch.close();
         }
         if (sessionCloses != null) {
             sessionCloses.close();
         }
-        timers.shutdownNow();
     }
 
     /** Sweeps the stale learned routes after {@code after}, instead of any sweep pending. */
@@ -924,12 +929,7 @@ final class BgpDataplane extends AbstractDataplane {
             recovering.interrupt(); // a daemon it is starting is stopped; it lets go of one it started
         }
         timers.shutdownNow();
-        if (watch != null) {
-            watch.close();
-        }
-        if (sessionCloses != null) {
-            sessionCloses.close();
-        }
+        stopListening();
         learned.close();
         boolean keepDaemon = !destroying && options.gracefulRestart().isPresent();
         if (!keepDaemon) {

@@ -6,7 +6,6 @@ import dev.uniplane.api.AttachSpec;
 import dev.uniplane.api.Dataplane;
 import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.IpPrefix;
-import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteSpec;
@@ -18,6 +17,7 @@ import dev.uniplane.provider.bgp.internal.wire.GobgpException;
 import dev.uniplane.spi.state.SavedDataplane;
 import dev.uniplane.tck.RequireAll;
 import dev.uniplane.tck.harness.FrrRouter;
+import dev.uniplane.tck.harness.NamespaceLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,10 +67,10 @@ class BgpDaemonRecoveryTest {
         try {
             String router = netns("r");
             String host = netns("h");
-            link(host, router, ID + "h", ID + "hr", "10.83.9.2/24", "10.83.9.1/24");
+            NamespaceLink.connect(host, ID + "h", "10.83.9.2/24", router, ID + "hr", "10.83.9.1/24");
             FrrRouter.sh("ip", "-n", host, "route", "add", "default", "via", "10.83.9.1");
             for (int n = 1; n <= NODES; n++) {
-                link(netns("n" + n), router, uplink(n), ID + "r" + n, "10.83." + n + ".1/24", "10.83." + n + ".2/24");
+                NamespaceLink.connect(netns("n" + n), uplink(n), "10.83." + n + ".1/24", router, ID + "r" + n, "10.83." + n + ".2/24");
             }
             FrrRouter.sh("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
             frr = FrrRouter.start(router, frrConf());
@@ -373,16 +373,6 @@ class BgpDaemonRecoveryTest {
         namespaces.add(name);
         FrrRouter.sh("ip", "-n", name, "link", "set", "lo", "up");
         return name;
-    }
-
-    private static void link(String a, String b, String aName, String bName, String aAddress, String bAddress) {
-        try (NetNs an = NetNs.open(a); NetNs bn = NetNs.open(b); RtNetlink al = RtNetlink.open(an); RtNetlink bl = RtNetlink.open(bn)) {
-            al.createVethPair(aName, bName, bn);
-            al.addAddress(al.index(aName), InterfaceAddress.parse(aAddress));
-            al.setUp(al.index(aName), true);
-            bl.addAddress(bl.index(bName), InterfaceAddress.parse(bAddress));
-            bl.setUp(bl.index(bName), true);
-        }
     }
 
     private static String frrConf() {

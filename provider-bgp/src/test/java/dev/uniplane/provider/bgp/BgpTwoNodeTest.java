@@ -8,7 +8,6 @@ import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.EndpointId;
 import dev.uniplane.api.IpPrefix;
 import dev.uniplane.api.ProviderStats;
-import dev.uniplane.linux.InterfaceAddress;
 import dev.uniplane.linux.NetNs;
 import dev.uniplane.linux.RouteInfo;
 import dev.uniplane.linux.RouteSpec;
@@ -16,6 +15,7 @@ import dev.uniplane.linux.RtNetlink;
 import dev.uniplane.provider.bgp.internal.program.FibRoutes;
 import dev.uniplane.tck.RequireAll;
 import dev.uniplane.tck.harness.FrrRouter;
+import dev.uniplane.tck.harness.NamespaceLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,15 +170,7 @@ class BgpTwoNodeTest {
     }
 
     private void link(String node, String router, String tag, String nodeAddress, String routerAddress) {
-        String up = linkName(node);
-        String down = tag + id + "d";
-        try (NetNs n = NetNs.open(node); NetNs r = NetNs.open(router); RtNetlink nl = RtNetlink.open(n); RtNetlink rl = RtNetlink.open(r)) {
-            nl.createVethPair(up, down, r);
-            nl.addAddress(nl.index(up), InterfaceAddress.parse(nodeAddress));
-            nl.setUp(nl.index(up), true);
-            rl.addAddress(rl.index(down), InterfaceAddress.parse(routerAddress));
-            rl.setUp(rl.index(down), true);
-        }
+        NamespaceLink.connect(node, linkName(node), nodeAddress, router, tag + id + "d", routerAddress);
     }
 
     private static String frrConf(boolean gracefulRestart) {
