@@ -1,5 +1,6 @@
 package dev.uniplane.provider.bgp.internal.wire;
 
+import dev.uniplane.api.InvalidSpecException;
 import dev.uniplane.api.IpAddress;
 import dev.uniplane.api.IpFamily;
 import dev.uniplane.linux.NetNs;
@@ -372,7 +373,7 @@ public final class GobgpClient implements AutoCloseable {
         try {
             return Optional.of(new TcpConnection(IpAddress.parse(transport.getLocalAddress()), transport.getLocalPort(),
                     IpAddress.parse(neighbor), transport.getRemotePort()));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidSpecException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
