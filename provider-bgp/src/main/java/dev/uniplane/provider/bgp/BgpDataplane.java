@@ -202,26 +202,21 @@ final class BgpDataplane extends AbstractDataplane {
             Optional<SavedDataplane> saved = SavedDataplane.read(state);
             Path workDir = Path.of(RUN_DIR, BgpProvider.NAME + "-" + config.name());
             Files.createDirectories(workDir);
-            boolean fresh;
             if (options.grpc().isPresent()) {
                 client = connect(node, options.grpc().get());
-                fresh = client.localAsn() == 0;
             } else {
                 how = new GobgpDaemon.Options(config.hostNetnsPath().map(Path::of), workDir,
                         Duration.ofSeconds(15), CALL_TIMEOUT, false, options.gracefulRestart().isPresent(), options.daemonGoGc());
                 Optional<BgpState> record = saved.flatMap(s -> s.backend(BgpState.class)).filter(r -> r.gobgpdPid() > 0);
                 GobgpDaemon.Options starting = how;
                 daemon = record.flatMap(r -> GobgpDaemon.adopt(starting, r.gobgpdPid(), r.apiPort())).orElse(null);
-                fresh = daemon == null;
                 if (daemon == null) {
                     // After a restart with graceful restart, the new daemon says so in its OPEN: peers keep our routes.
                     daemon = GobgpDaemon.start(how.withRestarting(saved.isPresent() && options.gracefulRestart().isPresent()));
                 }
                 client = daemon.client();
             }
-            if (fresh) {
-                configure(client, options);
-            }
+            configureIfBlank(client, options);
             fib = RtNetlink.open(node);
             learned = new LearnedRoutes(fib, uplink, config.name(), options.gracefulRestart().isPresent());
             dp = new BgpDataplane(config, capabilities, node, links, uplink, options, workDir, state,
@@ -289,6 +284,13 @@ final class BgpDataplane extends AbstractDataplane {
         return api.getAddress().isLoopbackAddress()
                 ? GobgpClient.connect(node, api.getPort(), CALL_TIMEOUT)
                 : GobgpClient.connect(api, CALL_TIMEOUT);
+    }
+
+    /** {@link #configure} unless the daemon runs a configuration already (adopted, or a {@code bgp.grpc} daemon that kept it). */
+    private static void configureIfBlank(GobgpClient client, BgpOptions options) {
+        if (client.localAsn() == 0) {
+            configure(client, options);
+        }
     }
 
     /** StartBgp and the peers, on a daemon that is not configured yet. */
@@ -466,9 +468,7 @@ final class BgpDataplane extends AbstractDataplane {
         if (daemonOptions.isEmpty()) {
             GobgpClient client = connect(node, options.grpc().orElseThrow());
             try {
-                if (client.localAsn() == 0) {
-                    configure(client, options);
-                }
+                configureIfBlank(client, options);
             } catch (RuntimeException e) {
                 client.close();
                 throw e;
@@ -478,9 +478,7 @@ final class BgpDataplane extends AbstractDataplane {
         GobgpHandle.Current now = gobgp.current();
         GobgpDaemon current = now.daemon().orElseThrow();
         if (!current.awaitExit(EXIT_WAIT) && answers(current.client())) {
-            if (current.client().localAsn() == 0) {
-                configure(current.client(), options);
-            }
+            configureIfBlank(current.client(), options);
             return now;
         }
         current.close(); // its client and namespace handle; the process too if it hangs

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #peerChanged}) and routes are not kept on session loss, that neighbor's next hops are taken off every prefix
  * at once, in queue order with the path events: a prefix left without hops is deleted, one with other neighbors' hops
  * keeps those (ECMP shrinks), and withdrawals of those paths arriving afterwards find nothing left to do. (GoBGP 3.10
- * queues a peer's state change on a watch stream behind the withdrawals of all its paths, one event per path; on that
- * stream the removal catches only what is left.) With graceful restart ({@code keepOnSessionLoss}) nothing happens
+ * queues a peer's state change behind the withdrawal events of all its paths, so the caller reports the loss from
+ * sources that come sooner: a stream of session events of its own, and the kernel's close of the session's TCP
+ * connection.) With graceful restart ({@code keepOnSessionLoss}) nothing happens
  * on session loss: GoBGP keeps the peer's paths as stale and withdraws them itself when the restart timer ends.
  *
  * <p>After a restart the routes already in the kernel are {@link #adopt adopted} as stale: they keep forwarding until
@@ -64,7 +65,7 @@ public final class LearnedRoutes implements AutoCloseable {
     /** What the kernel holds for each learned prefix: the next hops written last, with the neighbors they came from. */
     private final Map<IpPrefix, Learned> installed = new ConcurrentHashMap<>();
     private final Set<IpPrefix> stale = ConcurrentHashMap.newKeySet();
-    /** Per neighbor (as {@link #neighborKey}), whether its last reported state was ESTABLISHED; the event thread's. */
+    /** Per neighbor (as {@link #neighborKey}), whether its last reported state was ESTABLISHED; guarded by {@code this}. */
     private final Map<Object, Boolean> established = new ConcurrentHashMap<>();
     /** Neighbor strings parsed so far; the writer thread's. */
     private final Map<String, Object> neighborKeys = new HashMap<>();
@@ -185,8 +186,8 @@ public final class LearnedRoutes implements AutoCloseable {
 
     /**
      * A neighbor's session state changed (from gobgpd's session stream, or from the kernel when the session's TCP
-     * connection closed; never blocks; a repeated "down" is ignored). When it leaves ESTABLISHED and routes are not kept on session loss, the removal of every next hop learned
-     * from it is queued behind the paths already queued.
+     * connection closed; never blocks; a repeated "down" is ignored). When it leaves ESTABLISHED and routes are not
+     * kept on session loss, the removal of every next hop learned from it is queued behind the paths already queued.
      */
     public synchronized void peerChanged(BgpPeerStatus peer) {
         if (keepOnSessionLoss || closed) {
