@@ -29,6 +29,7 @@ public final class LibC {
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_RCVTIMEO = 20;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int MSG_PEEK = 0x2;
     public static final int MSG_TRUNC = 0x20;
@@ -109,24 +110,26 @@ public final class LibC {
 
     /** {@code setsockopt} with an int value; returns 0 or the errno (callers decide whether a failure matters). */
     public static int setsockoptInt(int fd, int level, int option, int value) {
-        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            int r = NativeCall.invokeInt(() -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 4));
-            return r < 0 ? NativeCall.errno(c) : 0;
+            return setsockopt(fd, level, option, arena.allocateFrom(JAVA_INT, value));
         }
     }
 
     /** {@code setsockopt} with a {@code struct timeval} of {@code millis} (SO_RCVTIMEO, SO_SNDTIMEO); returns 0 or the errno. */
     public static int setsockoptTimeval(int fd, int level, int option, long millis) {
-        MemorySegment c = NativeCall.errnoSegment();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(16, 8);
             v.set(JAVA_LONG, 0, millis / 1000);
             v.set(JAVA_LONG, 8, (millis % 1000) * 1000);
-            int r = NativeCall.invokeInt(() -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, v, 16));
-            return r < 0 ? NativeCall.errno(c) : 0;
+            return setsockopt(fd, level, option, v);
         }
+    }
+
+    private static int setsockopt(int fd, int level, int option, MemorySegment value) {
+        MemorySegment c = NativeCall.errnoSegment();
+        int len = (int) value.byteSize();
+        int r = NativeCall.invokeInt(() -> (int) SETSOCKOPT.invokeExact(c, fd, level, option, value, len));
+        return r < 0 ? NativeCall.errno(c) : 0;
     }
 
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {

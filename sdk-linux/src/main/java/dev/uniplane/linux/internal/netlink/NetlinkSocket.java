@@ -23,7 +23,6 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_SOCK_DIAG = 4;
     public static final int NETLINK_ADD_MEMBERSHIP = 1;
-    private static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_CAP_ACK = 10;
     public static final int NETLINK_EXT_ACK = 11;
@@ -119,7 +118,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Makes {@link #receive} fail with EAGAIN when nothing arrived for {@code millis} (0: wait forever). */
     public synchronized void setReceiveTimeout(long millis) {
         ensureOpen();
-        int errno = LibC.setsockoptTimeval(fd, LibC.SOL_SOCKET, SO_RCVTIMEO, millis);
+        int errno = LibC.setsockoptTimeval(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, millis);
         if (errno != 0) {
             throw new LinuxException("set receive timeout", "netlink", errno, "setsockopt SO_RCVTIMEO");
         }
