@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.tck.harness.DataplaneOnTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
@@ -48,7 +49,7 @@ class DpdkDataplaneTrafficTest {
     void open() {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
-        fixture = DataplaneOnTopology.open(true, c -> c);
+        fixture = DataplaneOnTopology.open(new DpdkProvider(), true, c -> c);
         topology = fixture.topology;
         dataplane = fixture.dataplane;
         a = topology.workload("tr-a", false);

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.tck.harness.DataplaneOnTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
@@ -58,7 +59,7 @@ class DpdkHugepagesTest {
         Prerequisites.dpdkLibraries();
         reserveHugepages();
         freeBefore = EalArguments.freeHugePages(MEMINFO);
-        fixture = DataplaneOnTopology.open(true, c -> c.option(DpdkDataplane.OPTION_MEMORY, "hugepages"));
+        fixture = DataplaneOnTopology.open(new DpdkProvider(), true, c -> c.option(DpdkDataplane.OPTION_MEMORY, "hugepages"));
         topology = fixture.topology;
         dataplane = fixture.dataplane;
         a = topology.workload("hp-a", false);

@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.tck.harness.DataplaneOnTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.Dataplane;
@@ -29,7 +30,7 @@ class DpdkInspectorTest {
     void theForwardingTableReadsBackAsTheApiStateAndADeletedLpmRuleIsNamed() throws ReflectiveOperationException {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
-        try (DataplaneOnTopology on = DataplaneOnTopology.open(true, c -> c)) {
+        try (DataplaneOnTopology on = DataplaneOnTopology.open(new DpdkProvider(), true, c -> c)) {
             Dataplane dp = on.dataplane;
             var w1 = dp.attach(on.topology.workload("in-w1", false, "app", "web").spec());
             dp.attach(on.topology.workload("in-w2", true, "app", "db").spec());

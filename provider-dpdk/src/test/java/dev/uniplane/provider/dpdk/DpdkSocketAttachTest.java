@@ -1,5 +1,6 @@
 package dev.uniplane.provider.dpdk;
 
+import dev.uniplane.tck.harness.DataplaneOnTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.AttachKind;
@@ -47,7 +48,7 @@ class DpdkSocketAttachTest {
         Prerequisites.root();
         Prerequisites.dpdkLibraries();
         Prerequisites.commands("dpdk-testpmd", "ip");
-        fixture = DataplaneOnTopology.open(false, c -> c);
+        fixture = DataplaneOnTopology.open(new DpdkProvider(), false, c -> c);
         topology = fixture.topology;
         dataplane = fixture.dataplane;
         pinger = topology.workload("pinger", false, "app", "pinger");

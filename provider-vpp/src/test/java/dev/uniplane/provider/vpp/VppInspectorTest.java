@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniplane.api.AttachKind;
 import dev.uniplane.api.Dataplane;
-import dev.uniplane.api.DataplaneConfig;
 import dev.uniplane.api.NextHop;
 import dev.uniplane.api.Route;
 import dev.uniplane.spi.Availability;
@@ -12,6 +11,7 @@ import dev.uniplane.spi.BackendInspector;
 import dev.uniplane.spi.BackendView;
 import dev.uniplane.spi.Drift;
 import dev.uniplane.tck.RequireAll;
+import dev.uniplane.tck.harness.DataplaneOnTopology;
 import dev.uniplane.tck.harness.Topology;
 import dev.uniplane.tck.harness.Workload;
 import java.util.List;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** What VPP's FIB and interface table hold, read back, is what the dataplane was asked for; a change VPP did not get shows. */
 class VppInspectorTest {
+    private DataplaneOnTopology on;
     private Topology topology;
     private Dataplane dataplane;
 
@@ -28,21 +29,15 @@ class VppInspectorTest {
     void open() {
         Availability availability = new VppProvider().probe();
         RequireAll.prerequisite(availability.available(), "provider vpp: " + availability.describe());
-        topology = Topology.create();
-        dataplane = new VppProvider().open(DataplaneConfig.builder().provider(VppProvider.NAME).name(topology.prefix())
-                .hostNetns(topology.nodeNetnsPath()).uplink(topology.uplink()).build());
+        on = DataplaneOnTopology.open(new VppProvider(), true, c -> c);
+        topology = on.topology;
+        dataplane = on.dataplane;
     }
 
     @AfterEach
     void destroy() {
-        try {
-            if (dataplane != null) {
-                dataplane.destroy();
-            }
-        } finally {
-            if (topology != null) {
-                topology.close();
-            }
+        if (on != null) {
+            on.close();
         }
     }
 
